@@ -1,0 +1,74 @@
+"""xcclean: clean OCR'd Chinese newspaper pages, explaining every edit.
+
+>>> import xcclean
+>>> xcclean.clean("要加快推进重点项目建\\n\\n设,确保早日投产。")
+'要加快推进重点项目建设,确保早日投产。'
+
+Importing xcclean is cheap: numpy, rapidfuzz, ftfy and the dictionaries are
+loaded on first use.
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING, Any
+
+from .config import Config
+from .model import Block, Edit, Kind
+
+if TYPE_CHECKING:
+    from .pipeline import Cleaned, Cleaner
+    from .restore import restore
+
+try:
+    __version__ = version("xcclean")
+except PackageNotFoundError:  # running from a source tree
+    __version__ = "0.0.0"
+
+__all__ = [
+    "Block",
+    "Cleaned",
+    "Cleaner",
+    "Config",
+    "Edit",
+    "Kind",
+    "__version__",
+    "clean",
+    "clean_and_explain",
+    "restore",
+]
+
+
+def clean(text: str, config: Config | None = None) -> str:
+    """Clean one OCR'd page and return the clean text.
+
+    Raises TypeError for anything but a str (decode bytes first); empty or
+    blank text gives ``""``; text that is not Chinese passes through.
+    """
+    from .pipeline import check_text, cleaner_for
+
+    return cleaner_for(config or Config()).clean(check_text(text))
+
+
+def clean_and_explain(text: str, config: Config | None = None) -> Cleaned:
+    """Clean one page and return the text with every edit (``Cleaned``).
+
+    >>> result = clean_and_explain("本报讯 记者 principle 报道。")
+    >>> result.text, [e.kind for e in result.edits]
+    ('本报讯 记者报道。', ['stray_token'])
+    """
+    from .pipeline import check_text, cleaner_for
+
+    return cleaner_for(config or Config()).explain(check_text(text))
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("Cleaner", "Cleaned"):
+        from . import pipeline
+
+        return getattr(pipeline, name)
+    if name == "restore":
+        from .restore import restore
+
+        return restore
+    raise AttributeError(f"module 'xcclean' has no attribute {name!r}")

@@ -1,0 +1,236 @@
+"""Decide, pair by pair, how two paragraphs repeat each other.
+
+Candidate search only says two paragraphs share shingles; this module says
+what the sharing is, with rapidfuzz alignments as evidence:
+
+``exact``        the same text.
+``near_copy``    the same text but for a few substituted (misread) characters.
+``prefix`` / ``suffix`` / ``inner``
+                 one paragraph is a verbatim copy of the start / end / a middle
+                 span of the other (a truncated OCR fragment), possibly with a
+                 few stray characters glued on (``junk`` > 0).
+``contaminated`` one paragraph is a whole copy of the other with a few stray
+                 characters glued on front or back.
+``splice``       one paragraph's head or tail repeats a long span of the other
+                 while the rest of it is unique: only the span is redundant.
+
+OCR copies are verbatim: the aligned parts may differ by substitutions
+(misreads) and single dropped or doubled characters, never by an inserted
+word. A paraphrased echo -- same facts, a word added or reordered -- fails that
+test and is left alone, however similar the two are overall.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
+
+from .config import Config
+
+# Uncovered stretches this short inside a copy are misread characters.
+_MISREAD_RUN = 3
+
+
+@dataclass(frozen=True)
+class Within:
+    """``x`` (less ``junk_front``/``junk_back`` characters) aligns inside ``y`` at ``span``."""
+
+    junk_front: int
+    junk_back: int
+    span: tuple[int, int]
+    similarity: float
+
+    @property
+    def junk(self) -> int:
+        return self.junk_front + self.junk_back
+
+
+@dataclass(frozen=True)
+class Relation:
+    """How paragraph ``dup`` repeats paragraph ``other`` (indices 0/1 of the pair).
+
+    ``dup`` is None for exact and near copies: which copy goes is decided by
+    the caller (completeness, article, position). ``dup_span`` is the part of
+    ``dup`` that repeats ``other_span`` of the other paragraph.
+    """
+
+    kind: str
+    dup: int | None
+    similarity: float
+    dup_span: tuple[int, int]
+    other_span: tuple[int, int]
+    junk: int = 0
+
+
+def coverage(x: str, y: str, n: int) -> list[bool]:
+    """For each character of ``x``, whether an n-gram around it also occurs in ``y``."""
+    if len(x) < n or len(y) < n:
+        return [False] * len(x)
+    grams = {y[i : i + n] for i in range(len(y) - n + 1)}
+    covered = [False] * len(x)
+    for i in range(len(x) - n + 1):
+        if x[i : i + n] in grams:
+            covered[i : i + n] = [True] * n
+    return covered
+
+
+def _verbatim(x: str, y: str, config: Config) -> float | None:
+    """Similarity of two aligned strings, or None when they differ by more than misreads.
+
+    Allowed: substitutions in runs of at most ``max_misread_run`` characters
+    (``max_misread_share`` of the text in all) and dropped or doubled
+    characters in runs of at most ``max_internal_gap`` -- what OCR does.
+    An inserted word or a shifted alignment fails.
+    """
+    substituted = 0
+    for op in Levenshtein.opcodes(x, y):
+        if op.tag == "equal":
+            continue
+        left, right = op.src_end - op.src_start, op.dest_end - op.dest_start
+        if abs(left - right) > config.max_internal_gap or min(left, right) > config.max_misread_run:
+            return None
+        substituted += min(left, right)
+    if substituted > max(1, config.max_misread_share * max(len(x), len(y))):
+        return None
+    return float(Levenshtein.normalized_similarity(x, y))
+
+
+def within(x: str, y: str, covered: list[bool], config: Config) -> Within | None:
+    """Where ``x`` (less a few glued-on characters) sits verbatim inside ``y``."""
+    try:
+        first = covered.index(True)
+    except ValueError:
+        return None
+    last = len(covered) - 1 - covered[::-1].index(True)
+    front, back = first, len(x) - 1 - last
+    if front + back > config.contamination_max_chars:
+        return None
+    core = x[first : last + 1]
+    if len(core) < config.min_fragment_chars and core != y:
+        return None
+    if len(core) >= len(y):
+        span = (0, len(y))
+    else:
+        found = fuzz.partial_ratio_alignment(core, y, score_cutoff=config.fragment_min_similarity * 100)
+        if found is None:
+            return None
+        span = (found.dest_start, found.dest_end)
+    similarity = _verbatim(core, y[span[0] : span[1]], config)
+    threshold = config.fragment_min_similarity
+    if similarity is None or similarity < threshold:
+        return None
+    return Within(front, back, span, similarity)
+
+
+def _runs(covered: list[bool]) -> list[tuple[int, int]]:
+    """Covered stretches, bridging uncovered gaps of misread length."""
+    runs: list[tuple[int, int]] = []
+    start = None
+    gap = 0
+    for i, c in enumerate(covered + [False] * (_MISREAD_RUN + 1)):
+        if c:
+            if start is None:
+                start = i
+            gap = 0
+        elif start is not None:
+            gap += 1
+            if gap > _MISREAD_RUN:
+                runs.append((start, i - gap + 1))
+                start, gap = None, 0
+    return runs
+
+
+_Splice = tuple[tuple[int, int], tuple[int, int], float]
+
+
+def _splice(x: str, y: str, covered: list[bool], config: Config) -> _Splice | None:
+    """A long head or tail of ``x`` that repeats a span of ``y``, the rest of ``x`` unique."""
+    for start, end in _runs(covered):
+        at_edge = start <= 1 or end >= len(x) - 1
+        rest = x[:start] + x[end:]
+        if not at_edge or end - start < config.splice_min_chars:
+            continue
+        if len(rest) <= config.contamination_max_chars:
+            continue
+        found = fuzz.partial_ratio_alignment(x[start:end], y, score_cutoff=config.fragment_min_similarity * 100)
+        if found is None:
+            continue
+        span = (found.dest_start, found.dest_end)
+        similarity = _verbatim(x[start:end], y[span[0] : span[1]], config)
+        if similarity is not None and similarity >= config.fragment_min_similarity:
+            return (start, end), span, similarity
+    return None
+
+
+def _position(span: tuple[int, int], length: int) -> str:
+    starts, ends = span[0] <= 1, span[1] >= length - 1
+    if starts and ends:
+        return "copy"
+    return "prefix" if starts else "suffix" if ends else "inner"
+
+
+def is_complete(text: str, config: Config) -> bool:
+    """Whether a paragraph ends like a finished sentence."""
+    stripped = text.rstrip(config.closing_marks)
+    return bool(stripped) and stripped[-1] in config.terminal_punctuation
+
+
+def relate(a: str, b: str, config: Config) -> Relation | None:
+    """How ``a`` and ``b`` (compare keys, ``a`` earlier on the page) repeat each other.
+
+    >>> c = Config()
+    >>> relate("该项目负责人贺浩亮说,要实现高质量发展,必须加快推进,早日建成达产,他们深感重任在肩,时不我待。",
+    ...        "推进,早日建成达产,他们深感重任在肩,时不我待。", c).kind
+    'suffix'
+    >>> r = relate("刘中锋说,“我们当用最刚性的要求提升教育的温度。”",
+    ...            "取得了成就。刘中锋说,“我们当用最刚性的要求提升教育的温度。”", c)
+    >>> r.kind, r.dup, r.junk
+    ('contaminated', 1, 6)
+    >>> relate("通水7年来,已累计为我市供水10.15亿立方米,受益人口达227万。",
+    ...        "——通水7年来,该工程已累计为我市供水10.15亿立方米,受益人口达227万;", c) is None
+    True
+    """
+    if a == b:
+        return Relation("exact", None, 1.0, (0, len(a)), (0, len(b)))
+    n = config.shingle_size
+    cov_a, cov_b = coverage(a, b, n), coverage(b, a, n)
+    wa, wb = within(a, b, cov_a, config), within(b, a, cov_b, config)
+    if wa and wb:
+        short, long_, w_short = (0, 1, wa) if len(a) <= len(b) else (1, 0, wb)
+        texts = (a, b)
+        extra = len(texts[long_]) - len(texts[short])
+        w_long = wb if short == 0 else wa
+        # Glued-on junk or a truncated original? The OCR copy is the later one:
+        # a longer *later* copy around a complete paragraph is contaminated.
+        if (w_long.junk and long_ == 1 and extra <= config.contamination_max_chars
+                and is_complete(texts[short], config)):
+            return Relation("contaminated", long_, w_long.similarity,
+                            (w_long.junk_front, len(texts[long_]) - w_long.junk_back),
+                            w_long.span, w_long.junk)
+        kind = _position(w_short.span, len(texts[long_]))
+        if kind == "copy":
+            return Relation("near_copy", None, min(wa.similarity, wb.similarity),
+                            (0, len(a)), (0, len(b)))
+        return Relation(kind, short, w_short.similarity,
+                        (w_short.junk_front, len(texts[short]) - w_short.junk_back),
+                        w_short.span, w_short.junk)
+    for index, (w, x, y) in enumerate(((wa, a, b), (wb, b, a))):
+        if w is None:
+            continue
+        kind = _position(w.span, len(y))
+        if kind == "copy":
+            if w.junk and index == 0:  # the earlier one has the extra text: keep it
+                return Relation("prefix" if w.junk_back else "suffix", 1, w.similarity,
+                                (0, len(y)), (w.junk_front, len(x) - w.junk_back))
+            kind = "contaminated" if w.junk else "near_copy"
+        return Relation(kind, index, w.similarity, (w.junk_front, len(x) - w.junk_back), w.span, w.junk)
+    fa, fb = _splice(a, b, cov_a, config), _splice(b, a, cov_b, config)
+    if fa and fb:  # both end in the shared span: the caller decides whose it is
+        return Relation("splice", None, min(fa[2], fb[2]), fa[0], fb[0])
+    if fa:
+        return Relation("splice", 0, fa[2], fa[0], fa[1])
+    if fb:
+        return Relation("splice", 1, fb[2], fb[0], fb[1])
+    return None

@@ -1,0 +1,48 @@
+"""Character classes shared by the stages (no third-party imports here)."""
+
+from __future__ import annotations
+
+import re
+
+# CJK Unified Ideographs, extension A, compatibility ideographs, 〇.
+HAN = r"\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+HAN_RE = re.compile(f"[{HAN}]")
+
+# Punctuation and symbols ignored when two paragraphs are compared for
+# duplication: OCR copies differ in them, and they carry no content.
+_COMPARE_DROP_RE = re.compile(r"\s+")
+
+# Characters that make a paragraph continue rather than begin: a block that
+# starts with one of them cannot be the start of a paragraph.
+NON_INITIAL = set(",，、;；:：)）]】》”’。.!！?？")
+# Sentence particles that cannot start a paragraph as a word of their own.
+NON_INITIAL_WORDS = frozenset({"了", "着", "们", "吗", "呢", "吧", "么", "的", "地", "得", "过", "之"})
+
+OPENING_MARKS = "“‘「『(（【《"
+CLOSING_FOR = {"“": "”", "‘": "’", "「": "」", "『": "』", "(": ")", "（": "）", "【": "】", "《": "》"}
+
+
+def compare_key(text: str) -> str:
+    """The form two paragraphs are compared in: whitespace removed."""
+    return _COMPARE_DROP_RE.sub("", text)
+
+
+def unbalanced_closing(text: str) -> bool:
+    """True when ``text`` closes a quote or bracket it never opened."""
+    return unbalanced_opening(text[::-1].translate(_MIRROR))
+
+
+_MIRROR = str.maketrans({**CLOSING_FOR, **{v: k for k, v in CLOSING_FOR.items()}})
+
+
+def unbalanced_opening(text: str) -> bool:
+    """True when ``text`` leaves a quote or bracket open at its end."""
+    depth: dict[str, int] = {}
+    for ch in text:
+        if ch in CLOSING_FOR:
+            depth[ch] = depth.get(ch, 0) + 1
+        else:
+            for opener, closer in CLOSING_FOR.items():
+                if ch == closer and depth.get(opener, 0) > 0:
+                    depth[opener] -= 1
+    return any(v > 0 for v in depth.values())

@@ -1,0 +1,152 @@
+"""The one configuration object: every threshold xcclean uses, with its reason.
+
+Override a value with :func:`dataclasses.replace` (or keyword arguments)::
+
+    >>> from xcclean import Config
+    >>> Config().near_copy_min_similarity
+    0.9
+    >>> Config(near_copy_min_similarity=0.95).near_copy_min_similarity
+    0.95
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Sentence-final marks. A paragraph that ends in one of them is complete; a
+# split is never repaired after one (the prior-art notes measured 188/188
+# non-joins after 。！？!?;… on the seed pages; MinerU uses the same stop set).
+TERMINAL_PUNCTUATION = "。！？!?…;；:：."
+# Closing marks that may follow a terminal mark: ``…说。”`` is still complete.
+CLOSING_MARKS = "”’」』)）】》\"'"
+
+
+@dataclass(frozen=True)
+class Config:
+    """Thresholds and switches for every stage, with documented defaults.
+
+    Normalise
+        ``fix_unicode``: repair mojibake, control characters and ligatures with
+        ftfy (configured for Chinese: quotes are never uncurled, no NFKC, so
+        “” 《》 、。 ㎡ survive).
+        ``fold_width``: turn fullwidth ASCII forms (``，：（ＡＰＰ``) into ASCII, the
+        convention the Xuchang Daily OCR uses for 99 % of its punctuation.
+
+    Segment / classify
+        ``caption_min_gap``: blank lines before a block that set it off as a
+        photo caption (seed pages: captions follow 2-3 blank lines, ordinary
+        paragraphs 1).
+        ``caption_max_chars``: a set-off block longer than this is a caption
+        only if it also carries a photo credit (摄, 文/图).
+        ``headline_max_chars``: an unterminated block up to this length is a
+        headline or deck unless the split evidence says it is a cut paragraph;
+        the seeds' cut fragments that are this short all carry strong evidence.
+        ``byline_max_chars``: bylines (本报记者 …) are short lines.
+
+    Deduplicate
+        ``shingle_size``: character n-gram length used for candidate search.
+        4 keeps chance overlaps between different paragraphs of one article
+        low while a fragment of ``min_fragment_chars`` still has 9 shingles.
+        ``candidate_min_containment``: share of a paragraph's shingles found in
+        another before the pair is aligned at all (a cheap, recall-oriented
+        filter; alignment decides). Pairs sharing enough shingles for a
+        ``splice_min_chars`` span are aligned too, whatever their share.
+        ``max_shingle_df``: shingles in more paragraphs than this are ignored
+        for candidate search (formulae; keeps the pair count linear).
+        ``exact_overlap_max_shingles`` / ``anchor_sample``: above this many
+        shingles in one input, candidate search keeps one shingle in
+        ``anchor_sample`` (a consistent hash sample, so containment survives)
+        and adds MinHash-LSH (``num_perm``, ``lsh_bands``) for near copies.
+        ``near_copy_min_similarity``: normalised Levenshtein similarity for
+        two paragraphs of similar length to be copies (OCR misreads are a few
+        characters in a hundred).
+        ``fragment_min_similarity``: similarity of a fragment to the span of
+        the longer paragraph it aligns with.
+        ``max_internal_gap``: longest run of characters inserted or deleted
+        in an alignment. OCR misreads substitute characters; a whole
+        inserted word (该工程) marks an editorial rewording, which stays.
+        ``max_misread_run``: longest run of substituted characters (OCR
+        misreads one glyph at a time; a longer run is different wording).
+        ``max_misread_share``: share of substituted characters allowed.
+        ``min_fragment_chars``: shorter paragraphs are never removed as
+        fragments: names and formulae of up to ~20 characters legitimately
+        recur (体、许昌市魏都区文峰社区免费爱心粥屋。 repeats a name from the
+        lede of its article).
+        ``contamination_max_chars``: a copy with at most this many extra
+        characters glued on front or back, around a complete paragraph, is a
+        contaminated copy and goes; more than this is a splice or the longer
+        original.
+        ``splice_min_chars``: a repeated tail (or head) at least this long is
+        trimmed from a paragraph whose other part is unique.
+        ``affinity_margin``: when two copies are equally complete, keep the one
+        whose neighbours share more vocabulary with it (the copy in its own
+        article) if it wins by at least this much; else keep the first.
+
+    Repair splits
+        ``max_captions_between``: captions skipped between two halves.
+        ``terminal_punctuation`` / ``closing_marks``: see module constants.
+
+    Stray tokens
+        ``allow_tokens``: Latin tokens always kept (case-insensitive).
+        ``deny_tokens``: Latin tokens always removed inside Chinese prose.
+        ``stray_min_zipf``: wordfreq Zipf frequency from which a lowercase
+        token is a real English word (principle = 4.34; 3 = once per million).
+        ``stray_min_letters``: shorter lowercase tokens are kept as suspects.
+        ``stray_min_han_share``: a line must be at least this Chinese for a
+        token in it to be stray (XUCHANG DAILY stands on its own).
+    """
+
+    fix_unicode: bool = True
+    fold_width: bool = True
+
+    caption_min_gap: int = 2
+    caption_max_chars: int = 40
+    headline_max_chars: int = 40
+    byline_max_chars: int = 40
+
+    shingle_size: int = 4
+    candidate_min_containment: float = 0.5
+    max_shingle_df: int = 64
+    exact_overlap_max_shingles: int = 2_000_000
+    anchor_sample: int = 8
+    num_perm: int = 128
+    lsh_bands: int = 32
+    near_copy_min_similarity: float = 0.9
+    fragment_min_similarity: float = 0.9
+    max_internal_gap: int = 1
+    max_misread_run: int = 2
+    max_misread_share: float = 0.1
+    min_fragment_chars: int = 20
+    contamination_max_chars: int = 12
+    splice_min_chars: int = 20
+    affinity_margin: float = 0.05
+
+    max_captions_between: int = 2
+    terminal_punctuation: str = TERMINAL_PUNCTUATION
+    closing_marks: str = CLOSING_MARKS
+
+    allow_tokens: frozenset[str] = field(
+        default_factory=lambda: frozenset(
+            {"app", "ems", "gdp", "cpi", "ppi", "pm", "id", "wifi", "vip", "logo",
+             "ok", "ai", "5g", "4g", "km", "kg", "cm", "mm", "kw", "kwh", "mw"}
+        )
+    )
+    deny_tokens: frozenset[str] = field(default_factory=frozenset)
+    stray_min_zipf: float = 3.0
+    stray_min_letters: int = 3
+    stray_min_han_share: float = 0.8
+
+    def __post_init__(self) -> None:
+        for name in ("near_copy_min_similarity", "fragment_min_similarity",
+                     "candidate_min_containment", "max_misread_share",
+                     "stray_min_han_share"):
+            value = getattr(self, name)
+            if not 0.0 <= value <= 1.0:
+                raise ValueError(f"Config.{name} must be between 0 and 1, got {value!r}")
+        if self.shingle_size < 1:
+            raise ValueError("Config.shingle_size must be at least 1")
+        if self.num_perm % self.lsh_bands:
+            raise ValueError("Config.num_perm must be a multiple of Config.lsh_bands")
+        # Normalise the token lists so callers may pass any iterable and case.
+        object.__setattr__(self, "allow_tokens", frozenset(t.lower() for t in self.allow_tokens))
+        object.__setattr__(self, "deny_tokens", frozenset(t.lower() for t in self.deny_tokens))

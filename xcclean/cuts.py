@@ -1,0 +1,94 @@
+"""Evidence that a paragraph was cut in two between ``head`` and ``tail``.
+
+Used by ``classify`` (is this short unterminated line a headline or half a
+paragraph?) and by ``repair_splits`` (join or not), so both read the same
+evidence. Terminal punctuation vetoes a join; the rest is recorded by name so
+every join can say why it was made.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .chars import NON_INITIAL, NON_INITIAL_WORDS, unbalanced_closing, unbalanced_opening
+from .config import Config
+from .lexicon import Lexicon
+
+# A block that starts like this opens a paragraph of its own.
+_OPENER = re.compile(
+    r"^(本报讯|本报[(（]|本报记者|新华社|——|[(（](上接|下转|接|转)|[一二三四五六七八九十]+是|"
+    r"[(（][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、|\d+[.、](?!\d))"
+)
+# A paragraph never starts with a clause of one to three characters that
+# ends a sentence or list item (势。 恒。 精神; 体、): that is the end of one.
+_CLAUSE_END = re.compile(r"^[^,，。;；、!?！？:：“”\s]{1,3}[。;；、!?！？]")
+
+
+@dataclass(frozen=True)
+class CutEvidence:
+    """``veto`` names why no join is possible; otherwise the reasons for one.
+
+    ``head_cut`` reasons say the head is unfinished (it ends in a comma or
+    leaves a quote open); ``joint`` reasons say the tail continues this very
+    head (a dictionary word spans the cut, the tail starts with a particle).
+    """
+
+    veto: str | None = None
+    head_cut: tuple[str, ...] = ()
+    joint: tuple[str, ...] = ()
+    word: str | None = None
+    tail_opens: bool = False
+
+    @property
+    def strong(self) -> bool:
+        return self.veto is None and bool(self.head_cut or self.joint)
+
+    def reasons(self) -> list[str]:
+        return list(self.head_cut + self.joint)
+
+
+def ends_sentence(text: str, config: Config) -> bool:
+    """Whether ``text`` ends in terminal punctuation (closing quotes allowed after it)."""
+    stripped = text.rstrip().rstrip(config.closing_marks)
+    return bool(stripped) and stripped[-1] in config.terminal_punctuation
+
+
+def cut_evidence(head: str, tail: str, config: Config, lexicon: Lexicon) -> CutEvidence:
+    """Weigh a cut between ``head`` and ``tail``.
+
+    >>> lex, c = Lexicon(), Config()
+    >>> cut_evidence("截至目前,开发区有14个项目列", "入省级、市级重点项目", c, lex).word
+    '列入'
+    >>> cut_evidence("确保使用安全。", "何区长强调", c, lex).veto
+    'head ends a sentence'
+    """
+    head, tail = head.rstrip(), tail.lstrip()
+    if not head or not tail:
+        return CutEvidence(veto="empty")
+    if ends_sentence(head, config):
+        return CutEvidence(veto="head ends a sentence")
+    if head.endswith(("——", "—", "--")):
+        return CutEvidence(veto="head ends in a dash (a list follows)")
+    tail_opens = bool(_OPENER.match(tail))
+    head_cut: list[str] = []
+    joint: list[str] = []
+    if head[-1] in ",，、":
+        head_cut.append("head ends in a comma")
+    open_quote = unbalanced_opening(head)
+    if open_quote:
+        head_cut.append("head leaves a quote or bracket open")
+    word = None
+    if not tail_opens:
+        if open_quote and unbalanced_closing(tail):
+            joint.append("tail closes the quote the head left open")
+        if _CLAUSE_END.match(tail):
+            joint.append("tail starts with the end of a clause")
+        if tail[0] in NON_INITIAL:
+            joint.append("tail starts with punctuation that continues a sentence")
+        elif lexicon.first_word(tail) in NON_INITIAL_WORDS:
+            joint.append("tail starts with a particle")
+        word = lexicon.word_across(head, tail)
+        if word:
+            joint.append(f"dictionary word {word} spans the cut")
+    return CutEvidence(None, tuple(head_cut), tuple(joint), word, tail_opens)

@@ -1,0 +1,99 @@
+"""The document model every stage passes along, and the edit record.
+
+A page is a tuple of :class:`Block` (paragraphs as separated by blank lines).
+Stages never mutate a block: they return a new tuple plus the :class:`Edit`
+records that turn the old tuple into the new one, applied in order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from enum import Enum
+from typing import Any
+
+
+class Kind(str, Enum):
+    """What a block is on the printed page; decided once, in ``classify``."""
+
+    BODY = "body"
+    HEADLINE = "headline"
+    DECK = "deck"  # sub-headline: ——记… under a headline
+    BYLINE = "byline"  # 本报记者 …, 本报评论员, (魏宣)
+    CAPTION = "caption"  # photo caption or photo credit
+    LIST = "list"  # a block of list lines (- …, 1. …)
+    JUMP = "jump"  # page-jump note: (上接第一版), (下转第二版)
+    OTHER = "other"  # multi-line furniture: masthead, signature blocks
+
+
+@dataclass(frozen=True)
+class Block:
+    """One paragraph of the page.
+
+    ``ids`` are the positions (0-based) of the input paragraphs this block is
+    made of: one for an untouched block, several after a split is repaired.
+    ``gap`` is the number of blank lines that preceded it in the input.
+    """
+
+    text: str
+    ids: tuple[int, ...]
+    gap: int = 1
+    kind: Kind = Kind.BODY
+    continuation: bool = False  # classified as the continuation of the block before
+    trimmed: bool = False  # its repeated tail was cut off: never joined to what follows
+
+    def with_text(self, text: str) -> Block:
+        return replace(self, text=text)
+
+
+Document = tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class Edit:
+    """One change, with what it removed and why.
+
+    ``kind`` is a stable reason code (see ``docs/edit-log.md``); ``block`` is
+    the index of the block in the document *as it was when the edit was
+    applied*, so applying edits in order (or undoing them in reverse) is exact.
+    ``ids`` name the input paragraphs touched, for people. ``text`` is the exact
+    text removed (or, for a join, the tail that was appended), ``offset`` the
+    character offset inside the block where it was removed or joined.
+    ``evidence`` holds JSON-serialisable facts: the matched paragraph and its
+    text, similarity or containment scores, the rule that fired.
+    """
+
+    kind: str
+    stage: str
+    block: int
+    ids: tuple[int, ...]
+    text: str = ""
+    offset: int = 0
+    evidence: Mapping[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (for JSONL reports)."""
+        return {
+            "kind": self.kind,
+            "stage": self.stage,
+            "block": self.block,
+            "ids": list(self.ids),
+            "text": self.text,
+            "offset": self.offset,
+            "evidence": dict(self.evidence),
+        }
+
+
+def render(doc: Document) -> str:
+    """The cleaned page: blocks separated by exactly one blank line."""
+    return "\n\n".join(block.text for block in doc)
+
+
+def render_with_gaps(doc: Document) -> str:
+    """The page with each block's original blank-line gap (used by restore)."""
+    parts: list[str] = []
+    for i, block in enumerate(doc):
+        if i:
+            parts.append("\n" * (block.gap + 1))
+        parts.append(block.text)
+    return "".join(parts)

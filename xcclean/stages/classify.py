@@ -1,0 +1,106 @@
+"""Stage 3: say what each block is. Every later stage reads these kinds.
+
+Rules, in order (first match wins):
+
+* several lines, mostly list markers → ``list``; other multi-line blocks
+  (masthead, signature) → ``other``; they are never joined or removed.
+* ``(上接第一版)`` / ``(下转第二版)`` → ``jump``.
+* ends in a photo credit (``… 摄``, ``摄影``, ``供图``) → ``caption``.
+* ``本报记者 …``, ``本报评论员``, ``通讯员 …``, ``… 文/图`` or a short source in
+  brackets such as ``(魏宣)`` → ``byline``. ``本报讯(记者 …)…`` opens a *body*.
+* set off by ``caption_min_gap`` blank lines and short → ``caption``.
+* no sentence-final punctuation and short (or with no comma or full stop
+  inside) → ``headline``, or ``deck`` when it starts with a dash under a
+  headline or deck.
+* anything else → ``body``.
+
+Then a second look at short unterminated blocks: one followed by body text
+with strong cut evidence (it ends in a comma, leaves a quote open, a
+dictionary word spans the cut) is the head of a cut paragraph → ``body``; one
+whose predecessor is body or deck and that continues it word-wise (了兴水梦
+after ……而且实现) is that block's continuation.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from ..config import Config
+from ..cuts import cut_evidence, ends_sentence
+from ..lexicon import Lexicon
+from ..model import Block, Document, Kind
+
+_LIST_LINE = re.compile(r"^\s*([-*•·]\s|\d+[.、)）]\s*|[(（]\d+[)）]|[①-⑳])")
+_JUMP = re.compile(r"^[(（]\s*(上接|下转|接|转)第?[一二三四五六七八九十\d]{1,3}版\s*[)）]$")
+_PHOTO_CREDIT = re.compile(r"(摄|摄影|供图)\s*[)）]?$")
+_BYLINE = re.compile(
+    r"^(本报(特约|见习)?记者|本报(特约)?评论员|本报通讯员|记者|通讯员|实习生|特约记者)[\s\u4e00-\u9fff]"
+    r"|(文/图|图/文|文·图)$"
+)
+_SOURCE_CREDIT = re.compile(r"^[(（][^()（）,，。]{1,12}[)）]$")
+_INNER_STOP = re.compile(r"[,，。;；!?！？]")
+
+
+def _base_kind(block: Block, previous: Kind | None, first: bool, config: Config) -> Kind:
+    text = block.text
+    if "\n" in text:
+        lines = text.split("\n")
+        listed = sum(bool(_LIST_LINE.match(line)) for line in lines)
+        return Kind.LIST if listed * 2 >= len(lines) else Kind.OTHER
+    if _JUMP.match(text):
+        return Kind.JUMP
+    if _LIST_LINE.match(text) and not ends_sentence(text, config) and len(text) <= config.headline_max_chars:
+        return Kind.LIST
+    if _PHOTO_CREDIT.search(text):
+        return Kind.CAPTION
+    if len(text) <= config.byline_max_chars and not ends_sentence(text, config) and (
+        _BYLINE.search(text) or _SOURCE_CREDIT.match(text)
+    ):
+        return Kind.BYLINE
+    if not first and block.gap >= config.caption_min_gap and len(text) <= config.caption_max_chars:
+        return Kind.CAPTION
+    if not ends_sentence(text, config) and (
+        len(text) <= config.headline_max_chars or not _INNER_STOP.search(text)
+    ):
+        if text.startswith("—") and previous in (Kind.HEADLINE, Kind.DECK):
+            return Kind.DECK
+        return Kind.HEADLINE
+    return Kind.BODY
+
+
+def _neighbour(doc: list[Block], index: int, step: int, config: Config) -> int | None:
+    """The next block in direction ``step``, skipping captions that may sit between halves."""
+    j, skipped = index + step, 0
+    while 0 <= j < len(doc):
+        if doc[j].kind is Kind.CAPTION and skipped < config.max_captions_between:
+            j += step
+            skipped += 1
+            continue
+        return j
+    return None
+
+
+def classify(doc: Document, config: Config, lexicon: Lexicon) -> Document:
+    """Set the kind of every block (see the module docstring)."""
+    blocks: list[Block] = []
+    previous: Kind | None = None
+    for i, block in enumerate(doc):
+        kind = _base_kind(block, previous, i == 0, config)
+        blocks.append(replace(block, kind=kind))
+        previous = kind
+    for i, block in enumerate(blocks):
+        if block.kind not in (Kind.HEADLINE, Kind.DECK) or "\n" in block.text:
+            continue
+        before = _neighbour(blocks, i, -1, config)
+        if before is not None and blocks[before].kind in (Kind.BODY, Kind.DECK) \
+                and "\n" not in blocks[before].text:
+            evidence = cut_evidence(blocks[before].text, block.text, config, lexicon)
+            if evidence.veto is None and evidence.joint:
+                blocks[i] = replace(block, kind=blocks[before].kind, continuation=True)
+                continue
+        after = _neighbour(blocks, i, 1, config)
+        if (after is not None and blocks[after].kind is Kind.BODY
+                and cut_evidence(block.text, blocks[after].text, config, lexicon).strong):
+            blocks[i] = replace(block, kind=Kind.BODY)
+    return tuple(blocks)

@@ -1,0 +1,224 @@
+"""Stage 4: remove repeated body paragraphs and trim spliced repeats.
+
+Only body paragraphs take part: headlines, bylines, captions, lists and jump
+notes legitimately repeat (a deck echoed in the body, the same byline twice).
+
+1. Candidate pairs come from :func:`xcclean.candidates.find_candidates`.
+2. Each pair is aligned by :func:`xcclean.align.relate`, which says whether
+   and how one repeats the other (exact, near copy, prefix/suffix/inner
+   fragment, contaminated copy, splice) -- or that it is an editorial echo.
+3. Which copy goes: a fragment goes in favour of the paragraph it was cut
+   from, a contaminated copy in favour of the clean one. Of two equal copies
+   the one whose neighbours share less vocabulary with it (a copy dropped
+   into an unrelated article) goes; if neither stands out, the later one.
+4. Verdicts are applied without transitive chaining: a paragraph is removed
+   only for a verified relation to a paragraph that is *kept*.
+5. A splice (a paragraph whose head or tail repeats a long span of another)
+   loses only the repeated span, from the paragraph the span fits least.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, replace
+
+from ..align import Relation, relate
+from ..candidates import find_candidates
+from ..chars import HAN_RE, compare_key
+from ..config import Config
+from ..model import Document, Edit, Kind
+
+STAGE = "deduplicate"
+
+_REASON = {
+    "exact": "exact_duplicate",
+    "near_copy": "near_duplicate",
+    "prefix": "fragment_prefix",
+    "suffix": "fragment_suffix",
+    "inner": "fragment_inner",
+    "contaminated": "contaminated_copy",
+}
+# Preference among several relations of one paragraph to kept ones.
+_STRENGTH = {"exact": 0, "near_copy": 1, "contaminated": 2, "prefix": 3, "suffix": 3, "inner": 4}
+
+
+@dataclass(frozen=True)
+class _Edge:
+    dup: int  # document index of the paragraph that goes
+    keep: int
+    relation: Relation
+    dup_span: tuple[int, int]
+    keep_span: tuple[int, int]
+    rule: str
+
+
+def _bigrams(text: str) -> set[str]:
+    han = "".join(HAN_RE.findall(text))
+    return {han[i : i + 2] for i in range(len(han) - 1)}
+
+
+def _context(doc: Document, index: int, exclude: set[int], reach: int = 2) -> set[str]:
+    """Vocabulary of up to ``reach`` body paragraphs each side in the same article."""
+    words: set[str] = set()
+    for step in (-1, 1):
+        found, j = 0, index + step
+        while 0 <= j < len(doc) and found < reach:
+            kind = doc[j].kind
+            if kind in (Kind.HEADLINE, Kind.JUMP):
+                break
+            if kind is Kind.BODY and j not in exclude:
+                words |= _bigrams(doc[j].text)
+                found += 1
+            j += step
+    return words
+
+
+def _affinity(text: str, context: set[str]) -> float:
+    grams = _bigrams(text)
+    return len(grams & context) / len(grams) if grams else 0.0
+
+
+def _text_span(text: str, key_span: tuple[int, int]) -> tuple[int, int]:
+    """Map a span of ``compare_key(text)`` back onto ``text``."""
+    positions = [i for i, ch in enumerate(text) if not ch.isspace()]
+    return positions[key_span[0]], positions[key_span[1] - 1] + 1
+
+
+def deduplicate(doc: Document, config: Config) -> tuple[Document, list[Edit]]:
+    """Remove repeated body paragraphs; see the module docstring for the rules."""
+    body = [i for i, block in enumerate(doc) if block.kind is Kind.BODY]
+    if len(body) < 2:
+        return doc, []
+    keys = [compare_key(doc[i].text) for i in body]
+    cands = find_candidates(keys, config)
+    relations: list[tuple[int, int, Relation]] = []
+    for left, right in zip(cands.left.tolist(), cands.right.tolist(), strict=True):
+        rel = relate(keys[left], keys[right], config)
+        if rel is not None:
+            relations.append((body[left], body[right], rel))
+    if not relations:
+        return doc, []
+
+    partners: dict[int, set[int]] = defaultdict(set)
+    for a, b, _ in relations:
+        partners[a].add(b)
+        partners[b].add(a)
+
+    def affinity_pair(a: int, b: int, text_a: str, text_b: str) -> tuple[float, float]:
+        return (_affinity(text_a, _context(doc, a, partners[a])),
+                _affinity(text_b, _context(doc, b, partners[b])))
+
+    edges: list[_Edge] = []
+    splices: list[tuple[int, int, Relation]] = []
+    for a, b, rel in relations:
+        if rel.kind == "splice":
+            splices.append((a, b, rel))
+            continue
+        if rel.dup is not None:
+            dup, keep = (a, b) if rel.dup == 0 else (b, a)
+            edges.append(_Edge(dup, keep, rel, rel.dup_span, rel.other_span, "completeness"))
+            continue
+        aff_a, aff_b = affinity_pair(a, b, doc[a].text, doc[b].text)
+        if aff_a - aff_b >= config.affinity_margin:
+            rule = f"article affinity {aff_a:.2f} vs {aff_b:.2f}"
+            edges.append(_Edge(b, a, rel, rel.other_span, rel.dup_span, rule))
+        elif aff_b - aff_a >= config.affinity_margin:
+            rule = f"article affinity {aff_b:.2f} vs {aff_a:.2f}"
+            edges.append(_Edge(a, b, rel, rel.dup_span, rel.other_span, rule))
+        else:
+            edges.append(_Edge(b, a, rel, rel.other_span, rel.dup_span, "first copy kept"))
+
+    removed = _resolve(edges)
+    kept = {i for i in range(len(doc)) if i not in removed}
+
+    edits: list[Edit] = []
+    new_blocks = list(doc)
+    for a, b, rel in splices:
+        if a not in kept or b not in kept:
+            continue
+        trim = _choose_splice(doc, a, b, rel, partners)
+        if trim is None:
+            continue
+        target, span, other, other_span, rule = trim
+        block = new_blocks[target]
+        start, end = _text_span(block.text, span)
+        if end >= len(block.text.rstrip()):
+            while start > 0 and block.text[start - 1] == " ":
+                start -= 1
+        else:
+            while end < len(block.text) and block.text[end] == " ":
+                end += 1
+        removed_text = block.text[start:end]
+        edits.append(Edit("splice_trimmed", STAGE, target, block.ids, removed_text, start, {
+            "matched": doc[other].ids[0], "matched_text": doc[other].text,
+            "similarity": round(rel.similarity, 4), "span_in_matched": list(other_span),
+            "rule": rule}))
+        new_blocks[target] = replace(block, text=block.text[:start] + block.text[end:],
+                                     trimmed=end >= len(block.text))
+
+    for index in sorted(removed, reverse=True):
+        edge = removed[index]
+        block = doc[index]
+        keeper = doc[edge.keep]
+        evidence = {
+            "matched": keeper.ids[0], "matched_text": keeper.text,
+            "similarity": round(edge.relation.similarity, 4),
+            "span_in_matched": list(edge.keep_span), "rule": edge.rule,
+            "gap": block.gap,
+        }
+        if edge.relation.junk:
+            key = compare_key(block.text)
+            s, e = edge.dup_span
+            evidence["glued_on"] = key[:s] + ("…" if s and e < len(key) else "") + key[e:]
+        edits.append(Edit(_REASON[edge.relation.kind], STAGE, index, block.ids, block.text, 0, evidence))
+    # Edits were recorded from the last block to the first, so each index holds when applied.
+    return tuple(b for i, b in enumerate(new_blocks) if i not in removed), edits
+
+
+def _resolve(edges: list[_Edge]) -> dict[int, _Edge]:
+    """Removed paragraph -> the edge to a *kept* paragraph that justifies it."""
+    out: dict[int, list[_Edge]] = defaultdict(list)
+    nodes: set[int] = set()
+    for edge in edges:
+        out[edge.dup].append(edge)
+        nodes |= {edge.dup, edge.keep}
+    kept: set[int] = set()
+    removed: dict[int, _Edge] = {}
+    undecided = set(nodes)
+    while undecided:
+        ready = [n for n in undecided if all(e.keep not in undecided for e in out[n])]
+        if not ready:  # a cycle of verdicts: keep its earliest member and go on
+            ready = [min(undecided)]
+            kept.add(ready[0])
+            undecided.discard(ready[0])
+            continue
+        for node in ready:
+            to_kept = [e for e in out[node] if e.keep in kept]
+            if to_kept:
+                removed[node] = min(to_kept, key=lambda e: (_STRENGTH[e.relation.kind],
+                                                            -e.relation.similarity, e.keep))
+            else:
+                kept.add(node)
+            undecided.discard(node)
+    return removed
+
+
+def _choose_splice(doc: Document, a: int, b: int, rel: Relation, partners: dict[int, set[int]]
+                   ) -> tuple[int, tuple[int, int], int, tuple[int, int], str] | None:
+    """Which paragraph loses the repeated span: the one the span fits least."""
+    if rel.dup is not None:
+        target, other = (a, b) if rel.dup == 0 else (b, a)
+        return target, rel.dup_span, other, rel.other_span, "only this paragraph's edge repeats"
+    key_a, key_b = compare_key(doc[a].text), compare_key(doc[b].text)
+    span_a, span_b = rel.dup_span, rel.other_span
+    shared = key_a[span_a[0] : span_a[1]]
+    rest_a = key_a[: span_a[0]] + key_a[span_a[1] :]
+    rest_b = key_b[: span_b[0]] + key_b[span_b[1] :]
+    fit_a = _affinity(shared, _bigrams(rest_a) | _context(doc, a, partners[a]))
+    fit_b = _affinity(shared, _bigrams(rest_b) | _context(doc, b, partners[b]))
+    rule = f"span fits its own article {max(fit_a, fit_b):.2f} vs {min(fit_a, fit_b):.2f}"
+    if fit_a > fit_b:
+        return b, span_b, a, span_a, rule
+    if fit_b > fit_a:
+        return a, span_a, b, span_b, rule
+    return b, span_b, a, span_a, "later paragraph trimmed"

@@ -1,0 +1,90 @@
+"""Stage 1: unicode repair and whitespace normalisation (text in, text out).
+
+ftfy fixes mojibake (UTF-8 read as Latin-1/cp1252), control characters,
+ligatures and, if ``Config.fold_width``, fullwidth ASCII forms (``，`` → ``,``).
+It is configured for Chinese: ``uncurl_quotes=False`` (its default turns “” into
+"") and NFC instead of NFKC (NFKC turns ㎡ into m2 and Ⅱ into II).
+
+ftfy only runs on lines that contain a character it could change, which is
+what makes this stage cheap: a clean Chinese line never reaches it.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+from ..config import Config
+from ..model import Edit
+
+STAGE = "normalise"
+
+# Characters ftfy can act on: C0/C1 controls and Latin-1..IPA (every mojibake of
+# UTF-8 Chinese contains one), combining marks (NFC), line/paragraph
+# separators, ligatures, half/fullwidth forms, lone surrogates, HTML entities.
+_FTFY_TRIGGER = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\u02ff\u0300-\u036f\u2028\u2029"
+    "\u3000\ufb00-\ufb4f\uff00-\uffef\ud800-\udfff&]"
+)
+_ODD_SPACE = re.compile("[\t\xa0\u1680\u2000-\u200a\u202f\u205f\u3000]")
+_ZERO_WIDTH = re.compile("[\u200b-\u200d\u2060\ufeff]")
+_SPACE_RUN = re.compile(" {2,}")
+_LIST_LINE = re.compile(r"^ *[-*•·] ")
+
+
+@lru_cache(maxsize=4)
+def _ftfy_config(fold_width: bool) -> Any:
+    import ftfy
+
+    return ftfy.TextFixerConfig(
+        uncurl_quotes=False, fix_character_width=fold_width, normalization="NFC"
+    )
+
+
+def _fix_line(line: str, config: Config) -> tuple[str, list[tuple[str, str]]]:
+    import ftfy
+
+    fixed, steps = ftfy.fix_and_explain(line, _ftfy_config(config.fold_width))
+    return fixed, [(step.action, step.parameter) for step in steps or ()]
+
+
+def _tidy_spaces(line: str) -> str:
+    line = _ZERO_WIDTH.sub("", _ODD_SPACE.sub(" ", line)).rstrip()
+    if _LIST_LINE.match(line):
+        indent = len(line) - len(line.lstrip(" "))
+        return " " * indent + _SPACE_RUN.sub(" ", line[indent:])
+    return _SPACE_RUN.sub(" ", line.lstrip(" "))
+
+
+def normalise(text: str, config: Config) -> tuple[str, list[Edit]]:
+    """Repair unicode and whitespace; return the text and what changed.
+
+    Lines end in ``\\n``; each line loses trailing spaces and (unless it is an
+    indented list line) leading ones; runs of spaces become one; blank lines at
+    the start and end go. Blank lines between blocks are kept: how many there
+    were tells captions apart, and the final layout is set when rendering.
+
+    >>> normalise("许昌ＡＰＰ，“好”\\r\\n", Config())[0]
+    '许昌APP,“好”'
+    """
+    edits: list[Edit] = []
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    out: list[str] = []
+    for number, line in enumerate(lines):
+        fixed = line
+        if config.fix_unicode and _FTFY_TRIGGER.search(line):
+            fixed, steps = _fix_line(line, config)
+            if fixed != line:
+                edits.append(Edit("unicode_fixed", STAGE, number, (), line, 0,
+                                  {"line": number, "after": fixed,
+                                   "ftfy_steps": [list(s) for s in steps]}))
+        # ftfy may turn a line separator into newlines: tidy each piece.
+        for piece in fixed.split("\n"):
+            tidy = _tidy_spaces(piece)
+            if tidy != piece and tidy.strip():
+                edits.append(Edit("whitespace_normalised", STAGE, number, (), piece, 0,
+                                  {"line": number, "after": tidy}))
+            out.append(tidy)
+    return "\n".join(out).strip("\n"), edits

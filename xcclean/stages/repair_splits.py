@@ -1,0 +1,84 @@
+"""Stage 5: rejoin paragraphs that OCR cut in two (or more) at a blank line.
+
+A body block that does not end a sentence is joined, with no separator, to
+the next body block -- skipping up to ``Config.max_captions_between``
+captions, which then follow the rejoined paragraph. Evidence decides, not
+length: terminal punctuation (or a trailing dash, or a colon) vetoes; a comma
+or 、 at the cut, a quote left open, a dictionary word spanning the cut, or a
+tail starting with a particle is strong evidence; an unfinished body block
+followed by body text that does not open a paragraph (本报讯, ——, 一是…) is
+enough on its own. Headlines, bylines, captions, lists and jump notes are
+never glued to body text; a block that ``classify`` found to be a
+continuation joins its predecessor whatever its kind. A cut that looks
+unfinished but has nothing to join is logged as ``suspect_split``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ..config import Config
+from ..cuts import cut_evidence
+from ..lexicon import Lexicon
+from ..model import Block, Document, Edit, Kind
+
+STAGE = "repair_splits"
+
+
+def _next_part(blocks: list[Block], index: int, config: Config) -> tuple[int, int] | None:
+    """(index of the candidate tail, number of captions skipped before it)."""
+    j, skipped = index + 1, 0
+    while j < len(blocks):
+        if blocks[j].kind is Kind.CAPTION and not blocks[j].continuation:
+            if skipped == config.max_captions_between:
+                return None
+            j += 1
+            skipped += 1
+            continue
+        return j, skipped
+    return None
+
+
+def repair_splits(doc: Document, config: Config, lexicon: Lexicon) -> tuple[Document, list[Edit]]:
+    """Join cut paragraphs; return the new document and one edit per join."""
+    blocks = list(doc)
+    edits: list[Edit] = []
+    i = 0
+    while i < len(blocks):
+        head = blocks[i]
+        found = _next_part(blocks, i, config)
+        if head.kind not in (Kind.BODY, Kind.DECK) or head.trimmed or "\n" in head.text or found is None:
+            i += 1
+            continue
+        j, skipped = found
+        tail = blocks[j]
+        evidence = cut_evidence(head.text, tail.text, config, lexicon)
+        if evidence.veto is not None:
+            i += 1
+            continue
+        if tail.continuation and tail.kind is head.kind:
+            rule = "continuation"
+        elif head.kind is Kind.BODY and tail.kind is Kind.BODY and "\n" not in tail.text:
+            if evidence.strong:
+                rule = "strong evidence"
+            elif not evidence.tail_opens:
+                rule = "unfinished body paragraph followed by body text"
+            else:
+                rule = ""
+        else:
+            rule = ""
+        if not rule:
+            if head.kind is Kind.BODY:
+                edits.append(Edit("suspect_split", STAGE, i, head.ids + tail.ids, "", len(head.text), {
+                    "next_text": tail.text, "next_kind": tail.kind.value,
+                    "reasons": evidence.reasons() or ["head does not end a sentence"]}))
+            i += 1
+            continue
+        joined = replace(head, text=head.text + tail.text, ids=head.ids + tail.ids)
+        edits.append(Edit("split_joined", STAGE, i, joined.ids, tail.text, len(head.text), {
+            "rule": rule, "reasons": evidence.reasons(), "word": evidence.word,
+            "head_end": head.text[-8:], "tail_start": tail.text[:8],
+            "captions_moved": skipped, "tail_gap": tail.gap, "tail_kind": tail.kind.value}))
+        # head, captions…, tail  ->  head+tail, captions…
+        blocks[i : j + 1] = [joined, *blocks[i + 1 : j]]
+    return tuple(blocks), edits
