@@ -31,6 +31,8 @@ class Config:
         “” 《》 、。 ㎡ survive).
         ``fold_width``: turn fullwidth ASCII forms (``，：（ＡＰＰ``) into ASCII, the
         convention the Xuchang Daily OCR uses for 99 % of its punctuation.
+        ``min_chinese_share``: a page whose letters are less Chinese than this
+        is only normalised; the other stages are rules for Chinese text.
 
     Segment / classify
         ``caption_min_gap``: blank lines before a block that set it off as a
@@ -41,6 +43,9 @@ class Config:
         ``headline_max_chars``: an unterminated block up to this length is a
         headline or deck unless the split evidence says it is a cut paragraph;
         the seeds' cut fragments that are this short all carry strong evidence.
+        ``subheading_max_chars``: the same limit for a line with a comma inside
+        (抓大事、谋大事,当好发展“智囊团” is 17 characters); a longer unfinished
+        line with a comma is prose.
         ``byline_max_chars``: bylines (本报记者 …) are short lines.
 
     Deduplicate
@@ -98,10 +103,12 @@ class Config:
 
     fix_unicode: bool = True
     fold_width: bool = True
+    min_chinese_share: float = 0.2
 
     caption_min_gap: int = 2
     caption_max_chars: int = 40
     headline_max_chars: int = 40
+    subheading_max_chars: int = 24
     byline_max_chars: int = 40
 
     shingle_size: int = 4
@@ -139,7 +146,7 @@ class Config:
     def __post_init__(self) -> None:
         for name in ("near_copy_min_similarity", "fragment_min_similarity",
                      "candidate_min_containment", "max_misread_share",
-                     "stray_min_han_share"):
+                     "stray_min_han_share", "min_chinese_share"):
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
                 raise ValueError(f"Config.{name} must be between 0 and 1, got {value!r}")

@@ -70,6 +70,8 @@ def cut_evidence(head: str, tail: str, config: Config, lexicon: Lexicon) -> CutE
         return CutEvidence(veto="head ends a sentence")
     if head.endswith(("——", "—", "--")):
         return CutEvidence(veto="head ends in a dash (a list follows)")
+    if head[-1].isascii() and head[-1].isalnum() and tail[0].isascii() and tail[0].isalnum():
+        return CutEvidence(veto="Latin or digits on both sides (not a Chinese cut)")
     tail_opens = bool(_OPENER.match(tail))
     head_cut: list[str] = []
     joint: list[str] = []

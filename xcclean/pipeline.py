@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from .chars import chinese_share
 from .config import Config
 from .lexicon import Lexicon
 from .model import Document, Edit, render
@@ -74,13 +75,23 @@ class Cleaner:
         normalised, edits = normalise(text, config)
         if not normalised.strip():
             return Cleaned("", tuple(edits), ())
-        doc = classify(segment(normalised), config, lexicon)
+        doc = segment(normalised)
+        if chinese_share(normalised) < config.min_chinese_share:
+            edits.append(Edit("not_chinese", "pipeline", -1, (), "", 0, {
+                "chinese_share": round(chinese_share(normalised), 3),
+                "rule": "only normalised: the other stages are rules for Chinese text"}))
+            return self._finish(doc, edits)
+        doc = classify(doc, config, lexicon)
         doc, found = deduplicate(doc, config)
         edits += found
         doc, found = repair_splits(doc, config, lexicon)
         edits += found
         doc, found = remove_stray_tokens(doc, config, lexicon)
         edits += found
+        return self._finish(doc, edits)
+
+    @staticmethod
+    def _finish(doc: Document, edits: list[Edit]) -> Cleaned:
         gaps = [block.gap for block in doc]
         if any(g != 1 for g in gaps[1:]):
             edits.append(Edit("layout", "render", -1, (), "", 0, {"gaps": gaps}))

@@ -9,9 +9,10 @@ Rules, in order (first match wins):
 * ``本报记者 …``, ``本报评论员``, ``通讯员 …``, ``… 文/图`` or a short source in
   brackets such as ``(魏宣)`` → ``byline``. ``本报讯(记者 …)…`` opens a *body*.
 * set off by ``caption_min_gap`` blank lines and short → ``caption``.
-* no sentence-final punctuation and short (or with no comma or full stop
-  inside) → ``headline``, or ``deck`` when it starts with a dash under a
-  headline or deck.
+* starts with a dash under a headline or deck, unfinished → ``deck``.
+* no sentence-final punctuation and short (``headline_max_chars``; only
+  ``subheading_max_chars`` if it has a comma inside), or long with no comma
+  or full stop at all → ``headline``.
 * anything else → ``body``.
 
 Then a second look at short unterminated blocks: one followed by body text
@@ -35,7 +36,7 @@ _LIST_LINE = re.compile(r"^\s*([-*•·]\s|\d+[.、)）]\s*|[(（]\d+[)）]|[①
 _JUMP = re.compile(r"^[(（]\s*(上接|下转|接|转)第?[一二三四五六七八九十\d]{1,3}版\s*[)）]$")
 _PHOTO_CREDIT = re.compile(r"(摄|摄影|供图)\s*[)）]?$")
 _BYLINE = re.compile(
-    r"^(本报(特约|见习)?记者|本报(特约)?评论员|本报通讯员|记者|通讯员|实习生|特约记者)[\s\u4e00-\u9fff]"
+    r"^(本报(特约|见习)?记者|本报(特约)?评论员|本报通讯员|记者|通讯员|实习生|特约记者)([\s\u4e00-\u9fff]|$)"
     r"|(文/图|图/文|文·图)$"
 )
 _SOURCE_CREDIT = re.compile(r"^[(（][^()（）,，。]{1,12}[)）]$")
@@ -60,11 +61,14 @@ def _base_kind(block: Block, previous: Kind | None, first: bool, config: Config)
         return Kind.BYLINE
     if not first and block.gap >= config.caption_min_gap and len(text) <= config.caption_max_chars:
         return Kind.CAPTION
+    if (text.startswith("—") and previous in (Kind.HEADLINE, Kind.DECK) and not ends_sentence(text, config)
+            and len(text) <= 2 * config.headline_max_chars):
+        return Kind.DECK
+    has_stop = bool(_INNER_STOP.search(text))
     if not ends_sentence(text, config) and (
-        len(text) <= config.headline_max_chars or not _INNER_STOP.search(text)
+        len(text) <= (config.subheading_max_chars if has_stop else config.headline_max_chars)
+        or not has_stop
     ):
-        if text.startswith("—") and previous in (Kind.HEADLINE, Kind.DECK):
-            return Kind.DECK
         return Kind.HEADLINE
     return Kind.BODY
 
@@ -89,6 +93,16 @@ def classify(doc: Document, config: Config, lexicon: Lexicon) -> Document:
         kind = _base_kind(block, previous, i == 0, config)
         blocks.append(replace(block, kind=kind))
         previous = kind
+    # Heads of cut paragraphs, last first so that chains of short pieces resolve.
+    for i in range(len(blocks) - 1, -1, -1):
+        block = blocks[i]
+        if block.kind is not Kind.HEADLINE or "\n" in block.text:
+            continue
+        after = _neighbour(blocks, i, 1, config)
+        if (after is not None and blocks[after].kind is Kind.BODY
+                and cut_evidence(block.text, blocks[after].text, config, lexicon).strong):
+            blocks[i] = replace(block, kind=Kind.BODY)
+    # Tails that continue the body or deck before them word-wise.
     for i, block in enumerate(blocks):
         if block.kind not in (Kind.HEADLINE, Kind.DECK) or "\n" in block.text:
             continue
@@ -98,9 +112,4 @@ def classify(doc: Document, config: Config, lexicon: Lexicon) -> Document:
             evidence = cut_evidence(blocks[before].text, block.text, config, lexicon)
             if evidence.veto is None and evidence.joint:
                 blocks[i] = replace(block, kind=blocks[before].kind, continuation=True)
-                continue
-        after = _neighbour(blocks, i, 1, config)
-        if (after is not None and blocks[after].kind is Kind.BODY
-                and cut_evidence(block.text, blocks[after].text, config, lexicon).strong):
-            blocks[i] = replace(block, kind=Kind.BODY)
     return tuple(blocks)

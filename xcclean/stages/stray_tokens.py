@@ -25,14 +25,13 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from ..chars import HAN_RE
+from ..chars import HAN_RE, LATIN_TOKEN_RE, chinese_share
 from ..config import Config
 from ..lexicon import Lexicon
 from ..model import Block, Document, Edit, Kind
 
 STAGE = "stray_tokens"
 
-_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9.\-—_/:@'’+#&]*")
 _URLISH = re.compile(r"(://|@|^www\.|\.(com|cn|net|org|gov)\b)", re.IGNORECASE)
 _QUOTES = "“”‘’\"'《》〈〉「」『』()（）【】[]"
 _KINDS = (Kind.BODY, Kind.CAPTION, Kind.DECK, Kind.HEADLINE)
@@ -80,17 +79,6 @@ def _removal_span(text: str, start: int, end: int) -> tuple[int, int]:
     return s, e
 
 
-def chinese_share(text: str) -> float:
-    """Chinese characters among Chinese characters plus Latin tokens (a token counts once).
-
-    >>> chinese_share("XUCHANG DAILY"), chinese_share("本报讯 记者 principle 报道。")
-    (0.0, 0.875)
-    """
-    han = len(HAN_RE.findall(text))
-    latin = sum(1 for m in _TOKEN.finditer(text) if any(c.isascii() and c.isalpha() for c in m.group()))
-    return han / (han + latin) if han + latin else 0.0
-
-
 def _scan(block: Block, index: int, config: Config, lexicon: Lexicon) -> tuple[str, list[Edit]]:
     text = block.text
     if not any(c.isascii() and c.isalpha() for c in text):
@@ -100,7 +88,7 @@ def _scan(block: Block, index: int, config: Config, lexicon: Lexicon) -> tuple[s
         return text, []
     edits: list[Edit] = []
     removals: list[tuple[int, int, Edit]] = []
-    for match in _TOKEN.finditer(text):
+    for match in LATIN_TOKEN_RE.finditer(text):
         token = match.group().rstrip(".-—/:'’")
         start, end = match.start(), match.start() + len(token)
         if not any(c.isascii() and c.isalpha() for c in token):

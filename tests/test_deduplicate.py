@@ -1,0 +1,113 @@
+"""The deduplicate stage and the pairwise alignment behind it, on seed snippets."""
+
+from xcclean import Config, Kind
+from xcclean.align import relate
+from xcclean.lexicon import Lexicon
+from xcclean.model import render
+from xcclean.stages.classify import classify
+from xcclean.stages.deduplicate import deduplicate
+from xcclean.stages.segment import segment
+
+C = Config()
+
+# 000: the paragraph, a copy with stray text glued on, a truncated copy.
+LIU = ("刘中锋说,“党的二十大报告中,‘教育、科技、人才’被提到更加重要的位置,给我们教育工作指明了方向、打开了思路。"
+       "我们当用最刚性的要求、最用心的设计、最符合规律的实践提升教育的温度。”")
+XIN = ("新征程是充满光荣和梦想的远征。刘中锋表示,接下来,魏都区将紧紧围绕“办好人民满意的教育”目标,"
+       "始终坚持党对教育工作的全面领导,以“五育”并举为基本策略,在全区教育系统全面开展“五星”支部创建活动,鼓励引导全区中小学校创")
+# 004: a lede item echoed in the body with other words (editorial: stays).
+ECHO_A = "——通水7年来,该工程已累计为我市供水10.15亿立方米,其中生活供水4.86亿立方米,生态供水5.29亿立方米,受益人口达227万;"
+ECHO_B = "通水7年来,已累计为我市供水10.15亿立方米,其中生活供水4.86亿立方米,生态供水5.29亿立方米,受益人口达227万。"
+
+
+def run(blocks: list[str]) -> tuple[list[str], list]:
+    doc = classify(segment("\n\n".join(blocks)), C, Lexicon())
+    out, edits = deduplicate(doc, C)
+    return [b.text for b in out], edits
+
+
+def test_relations():
+    assert relate(LIU, LIU, C).kind == "exact"
+    assert relate(LIU, "取得了令人瞩目的成就。" + LIU, C).kind == "contaminated"
+    assert relate(XIN, XIN[15:], C).kind == "suffix"
+    assert relate(XIN, XIN[:60], C).kind == "prefix"
+    assert relate(XIN, XIN[20:80], C).kind == "inner"
+    misread = LIU.replace("指明", "指朋").replace("温度", "温度")
+    assert relate(LIU, misread, C).kind == "near_copy"
+    assert relate(ECHO_A, ECHO_B, C) is None
+
+
+def test_paraphrase_with_inserted_word_is_not_a_copy():
+    reworded = LIU.replace("给我们教育工作", "给我们全区的教育工作")
+    assert relate(LIU, reworded, C) is None
+
+
+def test_contaminated_copy_goes_and_glued_text_is_logged():
+    texts, edits = run([LIU, XIN, "取得了令人瞩目的成就。" + LIU])
+    assert texts == [LIU, XIN]
+    assert edits[0].kind == "contaminated_copy"
+    assert edits[0].evidence["glued_on"] == "取得了令人瞩目的成就。"
+    assert edits[0].evidence["matched"] == 0
+
+
+def test_most_complete_copy_kept_whatever_the_order():
+    texts, edits = run([XIN[15:], "本报记者 许廷合", XIN])
+    assert texts == ["本报记者 许廷合", XIN]
+    assert edits[0].kind == "fragment_suffix"
+    assert edits[0].text == XIN[15:]
+
+
+def test_triplicate_keeps_one():
+    para = "何区长强调,要增强企业安全生产意识,将安全生产放在首位,严格履行企业安全生产主体责任。"
+    texts, edits = run([para, para, para, "(魏宣)"])
+    assert texts == [para, "(魏宣)"]
+    assert sorted(e.kind for e in edits) == ["exact_duplicate", "exact_duplicate"]
+
+
+def test_copy_in_the_wrong_article_goes():
+    # 002: a paragraph of the 开发区 article also landed in the 养老护理 article.
+    copy = ("围绕产业链部署创新链,围绕创新链布局产业链。为了进一步推进产业基础高级化和产业链现代化,打造优良产业生态,"
+            "全区全面推进产业链“链长制”。开发区以开展“2021创新年”行动为载体,推动优势产业全产业链整体跃升。")
+    page = [
+        "全国养老护理职业技能大赛许昌市选拔赛举行",
+        "本报讯(记者 武芳)10月12日,我市举行全国养老护理职业技能大赛许昌市选拔赛暨许昌市养老护理职业技能大赛颁奖典礼。",
+        "汤超指出,当前,我国正面临老龄化日益加速的严峻形势,迫切需要建设一支高水平的养老服务人才队伍。",
+        copy,
+        "(上接第一版)",
+        "唯有创新,才有强力引擎。紧扣“四产业一融合”定位,开发区培育战略性新兴产业集群,构建优势产业集群体系。",
+        copy,
+        "企业新,产业发展格局才能新。智能制造覆盖产业链,电力创新综合制造平台项目帮助产业链斩获专利30余项。",
+    ]
+    texts, edits = run(page)
+    assert texts.index(copy) == 5
+    assert edits[0].kind == "exact_duplicate"
+    assert edits[0].block == 3
+    assert "affinity" in edits[0].evidence["rule"]
+
+
+def test_splice_keeps_the_unique_head():
+    # 001: a paragraph whose tail was spliced from another paragraph.
+    tail = "主动服务辖区重点项目推进和企业运营,全力推动营商环境大优化,以实干、实绩、实效交出贯彻落实党的二十大精神的优异答卷。"
+    source = "开发区主要负责人表示,在“拼经济、抓发展”的道路上,开发区将坚持以“店小二”的姿态,主动融入、" + tail
+    spliced = "张勇身患慢性肾病,每天腹膜透析,他默默地承受着疾病的困扰,用血性担当诠释杨根思不怕牺牲、迎难而上、" + tail
+    texts, edits = run(["优化营商环境", source, "杨根思精神", spliced])
+    assert texts[1] == source
+    assert texts[3] == "张勇身患慢性肾病,每天腹膜透析,他默默地承受着疾病的困扰,用血性担当诠释杨根思不怕牺牲、迎难而上"
+    assert [e.kind for e in edits] == ["splice_trimmed"]
+
+
+def test_non_body_blocks_never_removed():
+    blocks = ["本报记者 许廷合", "不仅吃上优质水,而且实现了兴水梦", "本报记者 许廷合",
+              "不仅吃上优质水,而且实现了兴水梦。"]
+    doc = classify(segment("\n\n".join(blocks)), C, Lexicon())
+    assert doc[1].kind is Kind.HEADLINE
+    out, edits = deduplicate(doc, C)
+    assert render(out) == render(doc)
+    assert edits == []
+
+
+def test_short_repeated_name_is_not_a_fragment():
+    # 002: a split tail repeating a name from the article's lede.
+    lede = "记者获悉,我市的孙海洋等11人及许昌市胖东来商贸集团抗洪救灾团体、许昌市魏都区文峰社区免费爱心粥屋上榜。"
+    texts, edits = run([lede, "体、许昌市魏都区文峰社区免费爱心粥屋。"])
+    assert edits == []

@@ -1,0 +1,82 @@
+"""Rejoining paragraphs cut by a blank line, on seed snippets."""
+
+import pytest
+
+from xcclean import Config
+from xcclean.lexicon import Lexicon
+from xcclean.stages.classify import classify
+from xcclean.stages.repair_splits import repair_splits
+from xcclean.stages.segment import segment
+
+
+@pytest.fixture(scope="module")
+def lex() -> Lexicon:
+    return Lexicon()
+
+
+def repair(blocks: list[str], lex: Lexicon, gaps: list[int] | None = None) -> tuple[list[str], list]:
+    text = ""
+    for i, block in enumerate(blocks):
+        text += ("\n" * ((gaps[i] if gaps else 1) + 1) if i else "") + block
+    out, edits = repair_splits(classify(segment(text), Config(), Lexicon()), Config(), lex)
+    return [b.text for b in out], edits
+
+
+@pytest.mark.parametrize("head, tail, reason", [
+    ("总建筑面积约8.2万平方米,重点建", "设创新型企业独栋、单层钢构厂房等。", "dictionary word 建设 spans the cut"),
+    ("对每一个项目定时间、定目标,", "倒排工期、挂图作战,分包领导全程负责。", "head ends in a comma"),
+    ("王自合充分肯定了我市县级“两", "中心”建设取得的成绩,就加快推进工作提出具体要求。", "head leaves a quote or bracket open"),
+    ("不断增强综合优", "势。二要在转型升级上再发力,做强产业支撑。", "dictionary word 优势 spans the cut"),
+])
+def test_join_with_strong_evidence(head, tail, reason, lex):
+    texts, edits = repair([head, tail], lex)
+    assert texts == [head + tail]
+    assert reason in edits[0].evidence["reasons"]
+
+
+def test_unfinished_body_joins_body(lex):
+    head = "他说,近年来,许昌实施了中心城区河湖水系连通工程,护城河旧貌换新颜,我们的城市更绿了、水"
+    tail = "更清了,许昌更加宜居宜业,群众的幸福感也在不断提升。"
+    texts, edits = repair([head, tail], lex)
+    assert texts == [head + tail]
+
+
+def test_terminal_punctuation_vetoes(lex):
+    texts, edits = repair(["确保使用安全。", "何区长强调,要增强企业安全生产意识。"], lex)
+    assert len(texts) == 2 and edits == []
+
+
+def test_never_glue_headline_or_byline(lex):
+    texts, _ = repair(["全区上下要人人扛稳责任、压", "何长成调研企业安全生产工作",
+                       "10月22日,魏都区委区长何长成到天伦燃气公司调研企业安全生产工作。"], lex)
+    assert len(texts) == 3
+    texts, _ = repair(["全市营商环境持续优化,项目建设", "本报记者 许廷合"], lex)
+    assert len(texts) == 2
+
+
+def test_caption_between_halves_follows_the_paragraph(lex):
+    head = "据了解,开发区围绕装备制造、节能环保、新材料三大主导产业,大力开展针对性招商"
+    caption = "河南领存智能制造有限公司成品检验员正在对产品(硬盘)进行严格检验。"
+    tail = "活动,围绕主导产业上下游延链补链,带动主导产业集群的培育。"
+    texts, edits = repair([head, caption, tail], lex, gaps=[0, 3, 1])
+    assert texts == [head + tail, caption]
+    assert edits[0].evidence["captions_moved"] == 1
+
+
+def test_chain_of_four(lex):
+    parts = ["他注重网络建设,把关工委组织延伸到村、社区、学", "校、企业等基层单位,并把关心下一代工作纳入全市精",
+             "神文明建设的总体布局。四是抓帮扶,持之以", "恒。他积极主动协调有关部门为家庭困难青少年办实事。"]
+    texts, edits = repair(parts, lex)
+    assert texts == ["".join(parts)]
+    assert len(edits) == 3
+
+
+def test_dash_and_list_items_not_joined(lex):
+    texts, _ = repair(["南水北调工程与我市息息相关——", "——通水7年来,该工程已累计为我市供水10.15亿立方米;",
+                       "——我市共接收安置移民4208户16454人;"], lex)
+    assert len(texts) == 3
+
+
+def test_latin_on_both_sides_is_not_a_chinese_cut(lex):
+    texts, _ = repair(["这是一段关于 machine", "learning 的说明。"], lex)
+    assert len(texts) == 2

@@ -1,0 +1,65 @@
+import pytest
+
+from xcclean import Config
+from xcclean.lexicon import Lexicon
+from xcclean.model import Block
+from xcclean.stages.stray_tokens import remove_stray_tokens
+
+
+@pytest.fixture(scope="module")
+def lex() -> Lexicon:
+    return Lexicon()
+
+
+def scrub(text: str, lex: Lexicon, config: Config | None = None) -> tuple[str, list]:
+    doc, edits = remove_stray_tokens((Block(text, (0,)),), config or Config(), lex)
+    return doc[0].text, edits
+
+
+def test_principle_removed_with_its_space(lex):
+    text = "省文明办按照从严把关、确保质量的 principle,经过严格规范的选树程序,最终决定通报表扬。"
+    out, edits = scrub(text, lex)
+    assert out == "省文明办按照从严把关、确保质量的,经过严格规范的选树程序,最终决定通报表扬。"
+    assert edits[0].kind == "stray_token"
+    assert edits[0].text == " principle"
+    assert edits[0].evidence["zipf"] > 4
+
+
+@pytest.mark.parametrize("text", [
+    "“没想到,办理完业务后这么快就在家收到了EMS送来的证件。”姜女士说。",
+    "打通了“许昌市政务服务平台”和“许昌”App与EMS的系统对接,实现一条龙服务。",
+    "家住东城区恒达·NAPA溪地小区的周玉茗就忍不住向亲戚朋友推介。",
+    "其水质指标符合《地表水环境质量标准》II类标准,很多指标符合I类标准。",
+    "许昌日报社出版 第9382期 □国内统一刊号:CN41—0013",
+    "实名注册“i许昌”App, 点击“零违法”, 即可一键报名!",
+    "全市PM2.5平均浓度下降,5G基站建设加快,C919大飞机完成试飞,GDP同比增长。",
+    "详情请登录 www.xuchang.gov.cn 或发邮件至 news@xcrb.cn 查询。",
+])
+def test_legitimate_latin_stays(text, lex):
+    out, edits = scrub(text, lex)
+    assert out == text
+    assert not [e for e in edits if e.kind == "stray_token"]
+
+
+def test_english_line_stands_on_its_own(lex):
+    assert scrub("XUCHANG DAILY", lex)[0] == "XUCHANG DAILY"
+    assert scrub("the principle of least action", lex)[0] == "the principle of least action"
+
+
+def test_unknown_lowercase_token_is_suspect_not_removed(lex):
+    text = "会议要求各单位认真落实 xqzt 相关工作部署,确保取得实效。"
+    out, edits = scrub(text, lex)
+    assert out == text
+    assert [e.kind for e in edits] == ["suspect_token"]
+
+
+def test_quoted_word_is_a_mention(lex):
+    text = "英文单词“principle”意为原则,老师在课堂上反复讲解。"
+    out, edits = scrub(text, lex)
+    assert out == text
+
+
+def test_allow_and_deny_lists(lex):
+    text = "确保质量的 principle,经过严格规范的选树程序。"
+    assert scrub(text, lex, Config(allow_tokens=frozenset({"Principle"})))[0] == text
+    assert scrub("认真落实 xqzt 相关工作部署。", lex, Config(deny_tokens=frozenset({"xqzt"})))[0] == "认真落实相关工作部署。"
