@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING, Any
 
 from .config import Config
 from .model import Block, Edit, Kind
+from .restore import restore
 
 if TYPE_CHECKING:
     from .pipeline import Cleaned, Cleaner
-    from .restore import restore
 
 try:
     __version__ = version("xcclean")
@@ -67,8 +67,4 @@ def __getattr__(name: str) -> Any:
         from . import pipeline
 
         return getattr(pipeline, name)
-    if name == "restore":
-        from .restore import restore
-
-        return restore
     raise AttributeError(f"module 'xcclean' has no attribute {name!r}")

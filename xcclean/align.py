@@ -146,11 +146,15 @@ _Splice = tuple[tuple[int, int], tuple[int, int], float]
 
 
 def _splice(x: str, y: str, covered: list[bool], config: Config) -> _Splice | None:
-    """A long head or tail of ``x`` that repeats a span of ``y``, the rest of ``x`` unique."""
+    """A long tail of ``x`` that repeats the tail of ``y`` (or head repeating head).
+
+    The rest of ``x`` must be unique. A span repeated from the *middle* of
+    ``y`` is not a splice: a list of names or a formula quoted again is.
+    """
     for start, end in _runs(covered):
-        at_edge = start <= 1 or end >= len(x) - 1
+        at_start, at_end = start <= 1, end >= len(x) - 1
         rest = x[:start] + x[end:]
-        if not at_edge or end - start < config.splice_min_chars:
+        if at_start == at_end or end - start < config.splice_min_chars:
             continue
         if len(rest) <= config.contamination_max_chars:
             continue
@@ -158,6 +162,8 @@ def _splice(x: str, y: str, covered: list[bool], config: Config) -> _Splice | No
         if found is None:
             continue
         span = (found.dest_start, found.dest_end)
+        if (at_end and span[1] < len(y) - 1) or (at_start and span[0] > 1):
+            continue
         similarity = _verbatim(x[start:end], y[span[0] : span[1]], config)
         if similarity is not None and similarity >= config.fragment_min_similarity:
             return (start, end), span, similarity
