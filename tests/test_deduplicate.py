@@ -109,5 +109,5 @@ def test_non_body_blocks_never_removed():
 def test_short_repeated_name_is_not_a_fragment():
     # 002: a split tail repeating a name from the article's lede.
     lede = "记者获悉,我市的孙海洋等11人及许昌市胖东来商贸集团抗洪救灾团体、许昌市魏都区文峰社区免费爱心粥屋上榜。"
-    texts, edits = run([lede, "体、许昌市魏都区文峰社区免费爱心粥屋。"])
+    _texts, edits = run([lede, "体、许昌市魏都区文峰社区免费爱心粥屋。"])
     assert edits == []

@@ -37,7 +37,7 @@ def test_join_with_strong_evidence(head, tail, reason, lex):
 def test_unfinished_body_joins_body(lex):
     head = "他说,近年来,许昌实施了中心城区河湖水系连通工程,护城河旧貌换新颜,我们的城市更绿了、水"
     tail = "更清了,许昌更加宜居宜业,群众的幸福感也在不断提升。"
-    texts, edits = repair([head, tail], lex)
+    texts, _edits = repair([head, tail], lex)
     assert texts == [head + tail]
 
 

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import pytest
 
+from tests.conftest import seed_text
 from xcclean import Cleaner, restore
 from xcclean.stages.normalise import normalise
-
-from tests.conftest import seed_text
 
 EXPECT = {
     "000": {

@@ -55,7 +55,7 @@ def test_unknown_lowercase_token_is_suspect_not_removed(lex):
 
 def test_quoted_word_is_a_mention(lex):
     text = "英文单词“principle”意为原则,老师在课堂上反复讲解。"
-    out, edits = scrub(text, lex)
+    out, _edits = scrub(text, lex)
     assert out == text
 
 
