@@ -20,9 +20,10 @@ _OPENER = re.compile(
     r"^(本报讯|本报[(（]|本报记者|新华社|——|[(（](上接|下转|接|转)|[一二三四五六七八九十]+是|"
     r"[(（][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、|\d+[.、](?!\d))"
 )
-# A paragraph never starts with a clause of one to three characters that
-# ends a sentence or list item (势。 恒。 精神; 体、): that is the end of one.
-_CLAUSE_END = re.compile(r"^[^,，。;；、!?！？:：“”\s]{1,3}[。;；、!?！？]")
+# A paragraph never starts with a sentence or clause of one to three
+# characters (势。 恒。 精神;): that is the end of one. (肃立、整理着装…
+# shows a paragraph may well open with a short item and 、.)
+_CLAUSE_END = re.compile(r"^[^,，。;；、!?！？:：“”\s]{1,3}[。;；!?！？]")
 
 
 @dataclass(frozen=True)

@@ -129,6 +129,7 @@ def deduplicate(doc: Document, config: Config) -> tuple[Document, list[Edit]]:
             edges.append(_Edge(b, a, rel, rel.other_span, rel.dup_span, "first copy kept"))
 
     removed = _resolve(edges)
+    removed.update(_split_remainders(doc, removed))
     kept = {i for i in range(len(doc)) if i not in removed}
 
     edits: list[Edit] = []
@@ -201,6 +202,40 @@ def _resolve(edges: list[_Edge]) -> dict[int, _Edge]:
                 kept.add(node)
             undecided.discard(node)
     return removed
+
+
+def _split_remainders(doc: Document, removed: dict[int, _Edge]) -> dict[int, _Edge]:
+    """Pieces of a removed copy that OCR split off (too short to judge alone).
+
+    A copy cut in two: ``…为优化营商环境打下`` / ``了坚实基础。``. The long piece
+    goes as a fragment of the complete paragraph; the short piece next to it
+    goes too if it *exactly* continues that piece inside the same paragraph.
+    """
+    extra: dict[int, _Edge] = {}
+    keepers = {edge.keep for edge in removed.values()}
+    for index, edge in sorted(removed.items()):
+        keeper = compare_key(doc[edge.keep].text)
+        for step in (1, -1):
+            j, (start, end) = index, edge.keep_span
+            while True:
+                j += step
+                while 0 <= j < len(doc) and doc[j].kind is Kind.CAPTION:
+                    j += step
+                if not 0 <= j < len(doc) or doc[j].kind is not Kind.BODY \
+                        or j in removed or j in extra or j in keepers:
+                    break
+                piece = compare_key(doc[j].text)
+                if step == 1 and end < len(keeper) and keeper.startswith(piece, end):
+                    start, end = end, end + len(piece)
+                elif step == -1 and start > 0 and keeper[:start].endswith(piece):
+                    start, end = start - len(piece), start
+                else:
+                    break
+                kind = "prefix" if start == 0 else "suffix" if end >= len(keeper) else "inner"
+                relation = Relation(kind, 0, 1.0, (0, len(piece)), (start, end))
+                extra[j] = _Edge(j, edge.keep, relation, (0, len(piece)), (start, end),
+                                 f"continues the removed copy p{doc[index].ids[0]} inside this paragraph")
+    return extra
 
 
 def _choose_splice(doc: Document, a: int, b: int, rel: Relation, partners: dict[int, set[int]]

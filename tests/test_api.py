@@ -1,0 +1,103 @@
+"""The public API: bad input, cheap import, non-Chinese text, big pages."""
+
+from __future__ import annotations
+
+import random
+import subprocess
+import sys
+import time
+
+import pytest
+
+import xcclean
+from tests.snippets import PARAGRAPHS
+from xcclean import Cleaner, Config, Kind
+
+
+@pytest.mark.parametrize("bad", [None, b"\xe8\xae\xb8\xe6\x98\x8c", 42, ["许昌"]])
+def test_non_str_is_a_clear_type_error(bad):
+    with pytest.raises(TypeError, match="xcclean cleans text"):
+        xcclean.clean(bad)
+    with pytest.raises(TypeError, match="decode"):
+        xcclean.clean_and_explain(bad)
+
+
+@pytest.mark.parametrize("blank", ["", " ", "\n\n\t\u3000\n", "\r\n\r\n"])
+def test_blank_is_empty(blank):
+    assert xcclean.clean(blank) == ""
+    assert xcclean.clean_and_explain(blank).restore() == ""
+
+
+def test_non_chinese_text_passes_through():
+    text = "The principle of least action.\n\nIt is a principle\n\nof physics.\n\nThe principle of least action."
+    result = xcclean.clean_and_explain(text)
+    assert result.text == text
+    assert [e.kind for e in result.edits] == ["not_chinese"]
+
+
+def test_import_is_cheap_and_lazy():
+    code = ("import sys, time; t = time.perf_counter(); import xcclean; dt = time.perf_counter() - t; "
+            "heavy = [m for m in ('numpy', 'ftfy', 'jieba', 'rapidfuzz', 'datasketch', 'wordfreq') if m in sys.modules]; "
+            "print(dt, heavy)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split(" ", 1)
+    assert float(out[0]) < 0.5
+    assert out[1].strip() == "[]"
+
+
+def test_cleaner_reuse_and_config_override():
+    cleaner = Cleaner(Config(stray_min_zipf=9.0))
+    text = "确保质量的 principle,经过严格规范的选树程序。"
+    assert cleaner.clean(text) == text
+    assert xcclean.clean(text) == "确保质量的,经过严格规范的选树程序。"
+    assert cleaner.clean(text) == text
+
+
+def test_config_validates():
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        Config(near_copy_min_similarity=1.5)
+    with pytest.raises(ValueError, match="multiple"):
+        Config(num_perm=100, lsh_bands=32)
+
+
+def test_blocks_and_edits_are_explained():
+    page = "何长成调研企业安全生产工作\n\n" + PARAGRAPHS[0] + "\n\n" + PARAGRAPHS[0]
+    result = xcclean.clean_and_explain(page)
+    assert [b.kind for b in result.blocks] == [Kind.HEADLINE, Kind.BODY]
+    (edit,) = result.changes()
+    assert edit.kind == "exact_duplicate"
+    assert edit.to_dict()["evidence"]["matched"] == 1
+    assert edit.text == PARAGRAPHS[0]
+
+
+def _big_page(target_bytes: int) -> str:
+    rng = random.Random(7)
+    alphabet = "".join(sorted(set("".join(PARAGRAPHS)) - set(",。、;:“”‘’()《》0123456789.—")))
+    paras: list[str] = []
+    size = 0
+    while size < target_bytes:
+        words = ["".join(rng.choice(alphabet) for _ in range(rng.randint(4, 18))) for _ in range(rng.randint(3, 9))]
+        para = ",".join(words) + "。"
+        roll = rng.random()
+        if roll < 0.02 and paras:
+            para = rng.choice(paras)  # a repeat
+        elif roll < 0.04:
+            paras.append(para[: len(para) // 2])  # a cut paragraph
+            para = para[len(para) // 2 :]
+        paras.append(para)
+        size += len(para.encode()) + 2
+    return "\n\n".join(paras)
+
+
+def test_ten_megabyte_page_is_linear():
+    cleaner = Cleaner()
+    small, big = _big_page(1_000_000), _big_page(10_000_000)
+    cleaner.clean(small[:2000])
+    start = time.perf_counter()
+    cleaner.clean(small)
+    t_small = time.perf_counter() - start
+    start = time.perf_counter()
+    out = cleaner.clean(big)
+    t_big = time.perf_counter() - start
+    assert out
+    assert t_big < 120
+    assert t_big < 20 * t_small  # 10x the text, not 100x the time

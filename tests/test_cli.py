@@ -1,0 +1,81 @@
+"""The command line, run as a user would (subprocess)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import xcclean
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "page.txt"
+
+
+def run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run([sys.executable, "-m", "xcclean", *args], input=stdin, capture_output=True, timeout=120)
+
+
+def test_clean_prints_the_cleaned_page():
+    proc = run("clean", str(EXAMPLE))
+    assert proc.returncode == 0
+    assert proc.stdout.decode() == xcclean.clean(EXAMPLE.read_text(encoding="utf-8")) + "\n"
+    assert proc.stderr == b""
+
+
+def test_explain_writes_json_lines():
+    proc = run("clean", str(EXAMPLE), "--explain")
+    edits = [json.loads(line) for line in proc.stderr.decode().splitlines()]
+    kinds = {e["kind"] for e in edits}
+    assert {"exact_duplicate", "split_joined", "stray_token", "unicode_fixed"} <= kinds
+
+
+def test_stdin_and_output_file(tmp_path):
+    out = tmp_path / "out.txt"
+    proc = run("clean", "-", "-o", str(out), stdin=EXAMPLE.read_bytes())
+    assert proc.returncode == 0
+    assert out.read_text(encoding="utf-8") == (ROOT / "examples" / "page.cleaned.txt").read_text(encoding="utf-8")
+
+
+def test_never_overwrites_the_input(tmp_path):
+    page = tmp_path / "page.txt"
+    page.write_bytes(EXAMPLE.read_bytes())
+    proc = run("clean", str(page), "-o", str(page))
+    assert proc.returncode == 1
+    assert b"refusing to overwrite" in proc.stderr
+    assert page.read_bytes() == EXAMPLE.read_bytes()
+
+
+def test_gbk_page_is_decoded(tmp_path):
+    page = tmp_path / "gbk.txt"
+    text = "许昌日报\n\n要加快推进重点项目建\n\n设,确保早日投产。"
+    page.write_bytes(text.encode("gbk"))
+    proc = run("clean", str(page))
+    assert proc.returncode == 0
+    assert proc.stdout.decode() == "许昌日报\n\n要加快推进重点项目建设,确保早日投产。\n"
+
+
+def test_bad_inputs_give_one_line_and_no_traceback(tmp_path):
+    binary = tmp_path / "image.png"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    for args in (["clean", str(binary)], ["clean", str(tmp_path / "missing.txt")], ["clean", str(tmp_path)]):
+        proc = run(*args)
+        assert proc.returncode == 1, args
+        err = proc.stderr.decode()
+        assert err.startswith("xcclean: ") and err.count("\n") == 1, err
+        assert "Traceback" not in err
+
+
+def test_empty_file(tmp_path):
+    page = tmp_path / "empty.txt"
+    page.write_bytes(b"")
+    proc = run("clean", str(page))
+    assert proc.returncode == 0
+    assert proc.stdout == b"\n"
+
+
+def test_usage_errors():
+    proc = run()
+    assert proc.returncode == 2
+    assert b"usage" in proc.stderr

@@ -1,0 +1,95 @@
+"""Invariants, checked by hypothesis on pages built from seed paragraphs."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tests.snippets import HEADLINES, PARAGRAPHS
+from xcclean import Config, clean, clean_and_explain
+from xcclean.stages.normalise import normalise
+
+ALPHABET = (
+    "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定"
+    "行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其"
+    "，。、；：？！“”‘’（）《》—…,.;:?!()- \n\n\n　ＡＢＣabcXYZprinciple0123456789äé"
+)
+
+
+@st.composite
+def clean_pages(draw: st.DrawFn) -> list[str]:
+    paras = draw(st.lists(st.sampled_from(PARAGRAPHS), min_size=1, max_size=7, unique=True))
+    blocks: list[str] = []
+    for para in paras:
+        if draw(st.booleans()):
+            blocks.append(draw(st.sampled_from(HEADLINES)))
+        blocks.append(para)
+    return blocks
+
+
+@st.composite
+def damaged_pages(draw: st.DrawFn) -> tuple[list[str], list[str]]:
+    """(truth paragraphs, damaged blocks): copies, fragments and splits injected."""
+    truth = draw(clean_pages())
+    blocks = list(truth)
+    paras = [b for b in truth if b in PARAGRAPHS]
+    for op in draw(st.lists(st.sampled_from(["copy", "prefix", "suffix", "split"]), max_size=4)):
+        para = draw(st.sampled_from(paras))
+        if para not in blocks:
+            continue
+        at = blocks.index(para)
+        cut = draw(st.integers(min_value=2, max_value=len(para) - 2))
+        where = draw(st.integers(min_value=at + 1, max_value=len(blocks)))
+        if op == "copy":
+            blocks.insert(where, para)
+        elif op == "prefix" and cut >= 25:
+            blocks.insert(where, para[:cut])
+        elif op == "suffix" and len(para) - cut >= 25:
+            blocks.insert(where, para[cut:])
+        elif op == "split":
+            blocks[at : at + 1] = [para[:cut], para[cut:]]
+    return truth, blocks
+
+
+@given(clean_pages())
+def test_clean_text_passes_through_unchanged(blocks):
+    page = "\n\n".join(blocks)
+    result = clean_and_explain(page)
+    assert result.text == page
+    assert not result.changes()
+
+
+@given(damaged_pages())
+def test_no_character_of_a_unique_paragraph_is_lost(case):
+    truth, blocks = case
+    out = clean("\n\n".join(blocks))
+    flat = out.replace("\n", "")
+    for para in truth:
+        assert para in flat, para
+
+
+@given(damaged_pages())
+def test_copies_and_fragments_do_not_survive(case):
+    truth, blocks = case
+    out = clean("\n\n".join(blocks)).split("\n\n")
+    for para in truth:
+        if para in PARAGRAPHS and para in out:
+            assert out.count(para) == 1
+
+
+@given(damaged_pages())
+def test_idempotent(case):
+    _, blocks = case
+    once = clean("\n\n".join(blocks))
+    assert clean(once) == once
+
+
+@given(st.one_of(damaged_pages().map(lambda c: "\n\n".join(c[1])), st.text(alphabet=ALPHABET, max_size=400)))
+def test_restore_rebuilds_the_normalised_input(text):
+    result = clean_and_explain(text)
+    assert result.restore() == normalise(text, Config())[0]
+
+
+@given(st.text(max_size=300))
+def test_any_text_is_handled(text):
+    assert isinstance(clean(text), str)
