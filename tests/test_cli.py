@@ -49,11 +49,11 @@ def test_never_overwrites_the_input(tmp_path):
 
 def test_gbk_page_is_decoded(tmp_path):
     page = tmp_path / "gbk.txt"
-    text = "许昌日报\n\n要加快推进重点项目建\n\n设,确保早日投产。"
+    text = "许昌日报\n\n本市将加快推进重点项目,确保项目早日建\n\n成投产,为高质量发展提供支撑。"
     page.write_bytes(text.encode("gbk"))
     proc = run("clean", str(page))
     assert proc.returncode == 0
-    assert proc.stdout.decode() == "许昌日报\n\n要加快推进重点项目建设,确保早日投产。\n"
+    assert proc.stdout.decode() == "许昌日报\n\n本市将加快推进重点项目,确保项目早日建成投产,为高质量发展提供支撑。\n"
 
 
 def test_bad_inputs_give_one_line_and_no_traceback(tmp_path):

@@ -26,7 +26,8 @@ def repair(blocks: list[str], lex: Lexicon, gaps: list[int] | None = None) -> tu
     ("总建筑面积约8.2万平方米,重点建", "设创新型企业独栋、单层钢构厂房等。", "dictionary word 建设 spans the cut"),
     ("对每一个项目定时间、定目标,", "倒排工期、挂图作战,分包领导全程负责。", "head ends in a comma"),
     ("王自合充分肯定了我市县级“两", "中心”建设取得的成绩,就加快推进工作提出具体要求。", "head leaves a quote or bracket open"),
-    ("不断增强综合优", "势。二要在转型升级上再发力,做强产业支撑。", "dictionary word 优势 spans the cut"),
+    ("放大自身优势,不断增强综合优", "势。二要在转型升级上再发力,做强产业支撑。", "tail starts with the end of a clause"),
+    ("他积极主动协调有关部门为家庭困难青少年办实事、做好事、解难题,持之以", "恒心做好关心下一代工作。", "dictionary word 持之以恒 spans the cut"),
 ])
 def test_join_with_strong_evidence(head, tail, reason, lex):
     texts, edits = repair([head, tail], lex)

@@ -51,6 +51,12 @@ def test_short_cut_head_is_body_not_headline():
     assert [k for k, _ in kinds(page)] == ["body", "body"]
 
 
+def test_headline_is_not_glued_by_a_chance_word():
+    # 行当 spans 向前行|当好, but a headline is not the head of a cut paragraph.
+    page = "撸起袖子加油干 风雨无阻向前行\n\n当好“参谋”和“助手”,做好“中枢”和“管家”。"
+    assert [k for k, _ in kinds(page)] == ["headline", "body"]
+
+
 def test_subheading_with_comma_stays_headline():
     page = "抓大事、谋大事,当好发展“智囊团”\n\n市委办公室是各级党委的“参谋部”,是领导决策的“智囊团”。"
     assert [k for k, _ in kinds(page)] == ["headline", "body"]

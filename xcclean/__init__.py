@@ -1,8 +1,8 @@
 """xcclean: clean OCR'd Chinese newspaper pages, explaining every edit.
 
 >>> import xcclean
->>> xcclean.clean("要加快推进重点项目建\\n\\n设,确保早日投产。")
-'要加快推进重点项目建设,确保早日投产。'
+>>> xcclean.clean("本市将加快推进重点项目,确保项目早日建\\n\\n成投产,为高质量发展提供支撑。")
+'本市将加快推进重点项目,确保项目早日建成投产,为高质量发展提供支撑。'
 
 Importing xcclean is cheap: numpy, rapidfuzz, ftfy and the dictionaries are
 loaded on first use.

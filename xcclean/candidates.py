@@ -73,13 +73,15 @@ def _clique_pairs(group_keys: np.ndarray, members: np.ndarray, max_group: int,
 
 
 def _unique_sets(flat: FlatShingles, sample: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Distinct (owner, hash) pairs, optionally sampled, and each text's set size."""
+    """Distinct (owner, hash) pairs sorted by hash, optionally sampled, and each text's set size."""
     hashes = flat.hashes
     owners = flat.owners
     if sample > 1:
         keep = (hashes % np.uint64(sample)) == 0
         hashes, owners = hashes[keep], owners[keep]
-    order = np.lexsort((hashes, owners))
+    # Owners are ascending in the flat layout, so a stable sort by hash keeps
+    # each hash's owners ascending too and equal pairs adjacent.
+    order = np.argsort(hashes, kind="stable")
     hashes, owners = hashes[order], owners[order]
     first = np.ones(len(hashes), dtype=bool)
     first[1:] = (hashes[1:] != hashes[:-1]) | (owners[1:] != owners[:-1])
@@ -91,8 +93,7 @@ def _unique_sets(flat: FlatShingles, sample: int) -> tuple[np.ndarray, np.ndarra
 def overlap_pairs(flat: FlatShingles, config: Config, sample: int = 1) -> Candidates:
     """Pairs sharing shingles, with directional containment (see module docstring)."""
     hashes, owners, sizes = _unique_sets(flat, sample)
-    order = np.argsort(hashes, kind="stable")
-    codes = _clique_pairs(hashes[order], owners[order], config.max_shingle_df)
+    codes = _clique_pairs(hashes, owners, config.max_shingle_df)
     n = len(flat.sizes)
     if len(codes) == 0:
         empty = np.zeros(0, dtype=np.int64)

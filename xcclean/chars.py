@@ -23,6 +23,7 @@ CLOSING_FOR = {"“": "”", "‘": "’", "「": "」", "『": "』", "(": ")",
 
 
 # A run of Latin letters and digits, with the joiners codes and URLs use.
+LATIN_LETTER_RE = re.compile("[A-Za-z]")
 LATIN_TOKEN_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9.\-—_/:@'’+#&]*")
 
 
@@ -32,8 +33,8 @@ def chinese_share(text: str) -> float:
     >>> chinese_share("XUCHANG DAILY"), chinese_share("本报讯 记者 principle 报道。")
     (0.0, 0.875)
     """
-    han = len(HAN_RE.findall(text))
-    latin = sum(1 for m in LATIN_TOKEN_RE.finditer(text) if any(c.isascii() and c.isalpha() for c in m.group()))
+    han = len(text) - len(HAN_RE.sub("", text))
+    latin = sum(1 for m in LATIN_TOKEN_RE.finditer(text) if LATIN_LETTER_RE.search(m.group()))
     return han / (han + latin) if han + latin else 0.0
 
 
@@ -42,22 +43,17 @@ def compare_key(text: str) -> str:
     return _COMPARE_DROP_RE.sub("", text)
 
 
-def unbalanced_closing(text: str) -> bool:
-    """True when ``text`` closes a quote or bracket it never opened."""
-    return unbalanced_opening(text[::-1].translate(_MIRROR))
-
-
-_MIRROR = str.maketrans({**CLOSING_FOR, **{v: k for k, v in CLOSING_FOR.items()}})
-
-
 def unbalanced_opening(text: str) -> bool:
-    """True when ``text`` leaves a quote or bracket open at its end."""
-    depth: dict[str, int] = {}
-    for ch in text:
-        if ch in CLOSING_FOR:
-            depth[ch] = depth.get(ch, 0) + 1
-        else:
-            for opener, closer in CLOSING_FOR.items():
-                if ch == closer and depth.get(opener, 0) > 0:
-                    depth[opener] -= 1
-    return any(v > 0 for v in depth.values())
+    """True when ``text`` opens more quotes or brackets of a kind than it closes.
+
+    >>> unbalanced_opening("我市县级“两"), unbalanced_opening("“两中心”建设")
+    (True, False)
+    """
+    return any(text.count(opener) > text.count(closer) for opener, closer in CLOSING_FOR.items()
+               if opener in text)
+
+
+def unbalanced_closing(text: str) -> bool:
+    """True when ``text`` closes more quotes or brackets of a kind than it opens."""
+    return any(text.count(closer) > text.count(opener) for opener, closer in CLOSING_FOR.items()
+               if closer in text)

@@ -23,6 +23,7 @@ _OPENER = re.compile(
 # A paragraph never starts with a sentence or clause of one to three
 # characters (势。 恒。 精神;): that is the end of one. (肃立、整理着装…
 # shows a paragraph may well open with a short item and 、.)
+_PARTICLE_CHARS = frozenset("".join(NON_INITIAL_WORDS))
 _CLAUSE_END = re.compile(r"^[^,，。;；、!?！？:：“”\s]{1,3}[。;；!?！？]")
 
 
@@ -89,9 +90,11 @@ def cut_evidence(head: str, tail: str, config: Config, lexicon: Lexicon) -> CutE
             joint.append("tail starts with the end of a clause")
         if tail[0] in NON_INITIAL:
             joint.append("tail starts with punctuation that continues a sentence")
-        elif lexicon.first_word(tail) in NON_INITIAL_WORDS:
+        elif tail[0] in _PARTICLE_CHARS and lexicon.first_word(tail) in NON_INITIAL_WORDS:
             joint.append("tail starts with a particle")
-        word = lexicon.word_across(head, tail)
-        if word:
-            joint.append(f"dictionary word {word} spans the cut")
+        # The dictionary is the slowest test: consult it only when nothing cheaper spoke.
+        if not joint and not head_cut:
+            word = lexicon.word_across(head, tail)
+            if word:
+                joint.append(f"dictionary word {word} spans the cut")
     return CutEvidence(None, tuple(head_cut), tuple(joint), word, tail_opens)

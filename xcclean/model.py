@@ -45,6 +45,10 @@ class Block:
     def with_text(self, text: str) -> Block:
         return replace(self, text=text)
 
+    def with_kind(self, kind: Kind, continuation: bool = False) -> Block:
+        # Direct construction: dataclasses.replace is slow on the hot path.
+        return Block(self.text, self.ids, self.gap, kind, continuation, self.trimmed)
+
 
 Document = tuple[Block, ...]
 

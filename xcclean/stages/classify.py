@@ -16,8 +16,9 @@ Rules, in order (first match wins):
 * anything else → ``body``.
 
 Then a second look at short unterminated blocks: one followed by body text
-with strong cut evidence (it ends in a comma, leaves a quote open, a
-dictionary word spans the cut) is the head of a cut paragraph → ``body``; one
+that it visibly leaves unfinished (it ends in a comma or leaves a quote
+open), or that continues it word-wise while the block reads like prose (a
+comma inside, or too long for a headline), is the head of a cut paragraph → ``body``; one
 whose predecessor is body or deck and that continues it word-wise (了兴水梦
 after ……而且实现) is that block's continuation.
 """
@@ -25,7 +26,6 @@ after ……而且实现) is that block's continuation.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 from ..config import Config
 from ..cuts import cut_evidence, ends_sentence
@@ -41,6 +41,7 @@ _BYLINE = re.compile(
 )
 _SOURCE_CREDIT = re.compile(r"^[(（][^()（）,，。]{1,12}[)）]$")
 _INNER_STOP = re.compile(r"[,，。;；!?！？]")
+_PROSE_STOP = re.compile(r"[,，;；]")
 
 
 def _base_kind(block: Block, previous: Kind | None, first: bool, config: Config) -> Kind:
@@ -91,7 +92,7 @@ def classify(doc: Document, config: Config, lexicon: Lexicon) -> Document:
     previous: Kind | None = None
     for i, block in enumerate(doc):
         kind = _base_kind(block, previous, i == 0, config)
-        blocks.append(replace(block, kind=kind))
+        blocks.append(block.with_kind(kind))
         previous = kind
     # Heads of cut paragraphs, last first so that chains of short pieces resolve.
     for i in range(len(blocks) - 1, -1, -1):
@@ -99,9 +100,15 @@ def classify(doc: Document, config: Config, lexicon: Lexicon) -> Document:
         if block.kind is not Kind.HEADLINE or "\n" in block.text:
             continue
         after = _neighbour(blocks, i, 1, config)
-        if (after is not None and blocks[after].kind is Kind.BODY
-                and cut_evidence(block.text, blocks[after].text, config, lexicon).strong):
-            blocks[i] = replace(block, kind=Kind.BODY)
+        if after is None or blocks[after].kind is not Kind.BODY:
+            continue
+        evidence = cut_evidence(block.text, blocks[after].text, config, lexicon)
+        # A word across the cut proves little after a real headline (撸起袖子加油干
+        # 风雨无阻向前行 + 当好… makes 行当): it counts only for a line that reads
+        # like prose, with a comma inside, or is too long for a headline.
+        prose = bool(_PROSE_STOP.search(block.text)) or len(block.text) > config.headline_max_chars
+        if evidence.head_cut or (evidence.joint and prose):
+            blocks[i] = block.with_kind(Kind.BODY)
     # Tails that continue the body or deck before them word-wise.
     for i, block in enumerate(blocks):
         if block.kind not in (Kind.HEADLINE, Kind.DECK) or "\n" in block.text:
@@ -111,5 +118,5 @@ def classify(doc: Document, config: Config, lexicon: Lexicon) -> Document:
                 and "\n" not in blocks[before].text:
             evidence = cut_evidence(blocks[before].text, block.text, config, lexicon)
             if evidence.veto is None and evidence.joint:
-                blocks[i] = replace(block, kind=blocks[before].kind, continuation=True)
+                blocks[i] = block.with_kind(blocks[before].kind, continuation=True)
     return tuple(blocks)

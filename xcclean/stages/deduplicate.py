@@ -19,16 +19,18 @@ notes legitimately repeat (a deck echoed in the body, the same byline twice).
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, replace
 
 from ..align import Relation, relate
 from ..candidates import find_candidates
-from ..chars import HAN_RE, compare_key
+from ..chars import HAN, compare_key
 from ..config import Config
 from ..model import Document, Edit, Kind
 
 STAGE = "deduplicate"
+_NOT_HAN = re.compile(f"[^{HAN}]+")
 
 _REASON = {
     "exact": "exact_duplicate",
@@ -53,7 +55,7 @@ class _Edge:
 
 
 def _bigrams(text: str) -> set[str]:
-    han = "".join(HAN_RE.findall(text))
+    han = _NOT_HAN.sub("", text)
     return {han[i : i + 2] for i in range(len(han) - 1)}
 
 

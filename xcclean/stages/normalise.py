@@ -31,6 +31,7 @@ _ODD_SPACE = re.compile("[\t\xa0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 _ZERO_WIDTH = re.compile("[\u200b-\u200d\u2060\ufeff]")
 _SPACE_RUN = re.compile(" {2,}")
 _LIST_LINE = re.compile(r"^ *[-*•·] ")
+_UNTIDY = re.compile("[\t\xa0\u1680\u2000-\u200d\u202f\u205f\u2060\u3000\ufeff]|  | $|^ ")
 
 
 @lru_cache(maxsize=4)
@@ -80,6 +81,9 @@ def normalise(text: str, config: Config) -> tuple[str, list[Edit]]:
                 edits.append(Edit("unicode_fixed", STAGE, number, (), line, 0,
                                   {"line": number, "after": fixed,
                                    "ftfy_steps": [list(s) for s in steps]}))
+        if fixed is line and not _UNTIDY.search(line):
+            out.append(line)
+            continue
         # ftfy may turn a line separator into newlines: tidy each piece.
         for piece in fixed.split("\n"):
             tidy = _tidy_spaces(piece)

@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from ..chars import HAN_RE, LATIN_TOKEN_RE, chinese_share
+from ..chars import HAN_RE, LATIN_LETTER_RE, LATIN_TOKEN_RE, chinese_share
 from ..config import Config
 from ..lexicon import Lexicon
 from ..model import Block, Document, Edit, Kind
@@ -81,7 +81,7 @@ def _removal_span(text: str, start: int, end: int) -> tuple[int, int]:
 
 def _scan(block: Block, index: int, config: Config, lexicon: Lexicon) -> tuple[str, list[Edit]]:
     text = block.text
-    if not any(c.isascii() and c.isalpha() for c in text):
+    if not LATIN_LETTER_RE.search(text):
         return text, []
     share = chinese_share(text)
     if share < config.stray_min_han_share:
@@ -91,7 +91,7 @@ def _scan(block: Block, index: int, config: Config, lexicon: Lexicon) -> tuple[s
     for match in LATIN_TOKEN_RE.finditer(text):
         token = match.group().rstrip(".-—/:'’")
         start, end = match.start(), match.start() + len(token)
-        if not any(c.isascii() and c.isalpha() for c in token):
+        if not LATIN_LETTER_RE.search(token):
             continue
         verdict, rule, zipf = _decide(text, start, end, token, config, lexicon)
         evidence = {"token": token, "rule": rule, "zipf": zipf, "chinese_share": round(share, 3)}
