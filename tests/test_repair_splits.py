@@ -56,7 +56,7 @@ def test_never_glue_headline_or_byline(lex):
 
 
 def test_caption_between_halves_follows_the_paragraph(lex):
-    head = "据了解,开发区围绕装备制造、节能环保、新材料三大主导产业,大力开展针对性招商"
+    head = "据了解,紧密结合产业发展实际,开发区围绕装备制造、节能环保、新材料三大主导产业,大力开展针对性招商"
     caption = "河南领存智能制造有限公司成品检验员正在对产品(硬盘)进行严格检验。"
     tail = "活动,围绕主导产业上下游延链补链,带动主导产业集群的培育。"
     texts, edits = repair([head, caption, tail], lex, gaps=[0, 3, 1])

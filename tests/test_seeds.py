@@ -23,7 +23,9 @@ EXPECT = {
             ("fragment_suffix", "刘中锋表示,接下来,魏都区将紧紧围绕"),
             ("exact_duplicate", "刘中锋说,“党的二十大报告中"),
             ("fragment_suffix", "推进,早日建成达产,他们深感重任在肩"),
-            ("exact_duplicate", "贺浩亮介绍,许昌政通可优数字产业园是由"),
+            # the copy's split halves (…重点建 / 设创新…) are joined first, so the
+            # first copy of the head goes as a prefix of the rejoined paragraph
+            ("fragment_prefix", "贺浩亮介绍,许昌政通可优数字产业园是由"),
             ("exact_duplicate", "不仅如此,魏都区还注重从细微处入手"),
         ],
         "joined": ["社会主义现代化国家的内在要求", "我们的城市更绿了、水更清了", "总建筑面积约8.2万平方米,重点建设创新型企业",
@@ -72,7 +74,8 @@ EXPECT = {
         "contains": ["社长:方焯 总编辑:邓雷", "CN41—0013", "“i许昌”App"],
     },
     "004": {
-        "removed": [("fragment_suffix", "刘保新指出,要深入学习领会习近平总书记"), ("exact_duplicate", "泛、渠道畅通的优势")],
+        # the copy 刘保新指出…联系广 / 泛、渠道… is rejoined, then goes as a suffix of the original
+        "removed": [("fragment_suffix", "刘保新指出,要深入学习领会习近平总书记")],
         "joined": ["不断提升核心竞争力", "不断增强综合优势。二要", "聚焦企业化运营去行政化", "重要讲话精神;传达了",
                    "联系广泛、渠道畅通", "县级“两中心”建设", "——不仅吃上优质水,而且实现了兴水梦", "长期大量开采地下水",
                    "始终坚持“先节水后调水"],
@@ -122,7 +125,9 @@ def test_cut_paragraphs_rejoined(page):
 
 def test_no_unannotated_joins(page):
     name, _, result = page
-    joins = [e for e in result.edits if e.kind == "split_joined"]
+    final_ids = {ids for block in result.blocks for ids in block.ids}
+    # joins inside a copy that was then removed do not reach the page
+    joins = [e for e in result.edits if e.kind == "split_joined" and set(e.ids) <= final_ids]
     assert len(joins) == len(EXPECT[name]["joined"])
 
 

@@ -146,15 +146,15 @@ _Splice = tuple[tuple[int, int], tuple[int, int], float]
 
 
 def _splice(x: str, y: str, covered: list[bool], config: Config) -> _Splice | None:
-    """A long tail of ``x`` that repeats the tail of ``y`` (or head repeating head).
+    """A long tail of ``x`` that repeats the tail of ``y``, the head of ``x`` unique.
 
-    The rest of ``x`` must be unique. A span repeated from the *middle* of
-    ``y`` is not a splice: a list of names or a formula quoted again is.
+    Only tails: two paragraphs opening with the same long phrase (习近平总书记在
+    中央政治局专题民主生活会上…) are common editorial formulae. A span repeated
+    from the *middle* of ``y`` is not a splice either: a list of names is.
     """
     for start, end in _runs(covered):
-        at_start, at_end = start <= 1, end >= len(x) - 1
-        rest = x[:start] + x[end:]
-        if at_start == at_end or end - start < config.splice_min_chars:
+        rest = x[:start]
+        if end < len(x) - 1 or start <= 1 or end - start < config.splice_min_chars:
             continue
         if len(rest) <= config.contamination_max_chars:
             continue
@@ -162,7 +162,7 @@ def _splice(x: str, y: str, covered: list[bool], config: Config) -> _Splice | No
         if found is None:
             continue
         span = (found.dest_start, found.dest_end)
-        if (at_end and span[1] < len(y) - 1) or (at_start and span[0] > 1):
+        if span[1] < len(y) - 1:
             continue
         similarity = _verbatim(x[start:end], y[span[0] : span[1]], config)
         if similarity is not None and similarity >= config.fragment_min_similarity:
@@ -209,16 +209,18 @@ def relate(a: str, b: str, config: Config) -> Relation | None:
         extra = len(texts[long_]) - len(texts[short])
         w_long = wb if short == 0 else wa
         # Glued-on junk or a truncated original? The OCR copy is the later one:
-        # a longer *later* copy around a complete paragraph is contaminated.
-        if (w_long.junk and long_ == 1 and extra <= config.contamination_max_chars
+        # a longer *later* copy around a whole, complete paragraph is contaminated.
+        if (w_long.junk and not w_short.junk and long_ == 1 and extra <= config.contamination_max_chars
                 and is_complete(texts[short], config)):
             return Relation("contaminated", long_, w_long.similarity,
                             (w_long.junk_front, len(texts[long_]) - w_long.junk_back),
                             w_long.span, w_long.junk)
         kind = _position(w_short.span, len(texts[long_]))
-        if kind == "copy":
+        if kind == "copy" and not wa.junk and not wb.junk:
             return Relation("near_copy", None, min(wa.similarity, wb.similarity),
                             (0, len(a)), (0, len(b)))
+        if kind == "copy" or w_short.junk:
+            return None  # both carry text of their own: a shared formula, not a copy
         return Relation(kind, short, w_short.similarity,
                         (w_short.junk_front, len(texts[short]) - w_short.junk_back),
                         w_short.span, w_short.junk)
@@ -226,6 +228,8 @@ def relate(a: str, b: str, config: Config) -> Relation | None:
         if w is None:
             continue
         kind = _position(w.span, len(y))
+        if w.junk and kind != "copy":
+            continue  # a fragment with text of its own glued on: a shared phrase
         if kind == "copy":
             if w.junk and index == 0:  # the earlier one has the extra text: keep it
                 return Relation("prefix" if w.junk_back else "suffix", 1, w.similarity,

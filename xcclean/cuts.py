@@ -17,7 +17,7 @@ from .lexicon import Lexicon
 
 # A block that starts like this opens a paragraph of its own.
 _OPENER = re.compile(
-    r"^(本报讯|本报[(（]|本报记者|新华社|——|[(（](上接|下转|接|转)|[一二三四五六七八九十]+是|"
+    r"^(本报讯|本报[(（]|本报记者|本报[^,，。\s]{2,12}?讯|新华社|——|[(（](上接|下转|接|转)|[一二三四五六七八九十]+是|"
     r"[(（][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、|\d+[.、](?!\d))"
 )
 # A paragraph never starts with a sentence or clause of one to three
@@ -50,10 +50,27 @@ class CutEvidence:
         return list(self.head_cut + self.joint)
 
 
+_TRAILING_NOTE = re.compile(r"(?:[(（][^()（）]{1,30}[)）]|—{1,3}\s*[^\s—]{1,4})$")
+
+
 def ends_sentence(text: str, config: Config) -> bool:
-    """Whether ``text`` ends in terminal punctuation (closing quotes allowed after it)."""
+    """Whether ``text`` ends in terminal punctuation (closing quotes allowed after it).
+
+    A trailing note in brackets or a dashed attribution after the full stop
+    does not reopen the sentence: ``…行为。(许廷合 摄)``, ``…园》。——编者``.
+
+    >>> c = Config()
+    >>> ends_sentence("…劝阻不文明行为。(许廷合 摄)", c), ends_sentence("…持之以", c)
+    (True, False)
+    """
     stripped = text.rstrip().rstrip(config.closing_marks)
-    return bool(stripped) and stripped[-1] in config.terminal_punctuation
+    if stripped and stripped[-1] in config.terminal_punctuation:
+        return True
+    note = _TRAILING_NOTE.search(text.rstrip())
+    if note and note.start() > 0:
+        before = text[: note.start()].rstrip().rstrip(config.closing_marks)
+        return bool(before) and before[-1] in config.terminal_punctuation
+    return False
 
 
 def cut_evidence(head: str, tail: str, config: Config, lexicon: Lexicon) -> CutEvidence:

@@ -1,5 +1,9 @@
 """The pipeline: normalise → segment → classify → deduplicate → repair splits
-→ remove stray tokens → render, with every edit logged."""
+→ remove stray tokens → render, with every edit logged.
+
+Split repair also runs once before deduplication, for strong-evidence cuts
+only, so that a copy split in two is compared whole (see repair_splits).
+"""
 
 from __future__ import annotations
 
@@ -82,6 +86,8 @@ class Cleaner:
                 "rule": "only normalised: the other stages are rules for Chinese text"}))
             return self._finish(doc, edits)
         doc = classify(doc, config, lexicon)
+        doc, found = repair_splits(doc, config, lexicon, strong_only=True)
+        edits += found
         doc, found = deduplicate(doc, config)
         edits += found
         doc, found = repair_splits(doc, config, lexicon)

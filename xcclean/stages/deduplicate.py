@@ -139,10 +139,12 @@ def deduplicate(doc: Document, config: Config) -> tuple[Document, list[Edit]]:
     for a, b, rel in splices:
         if a not in kept or b not in kept:
             continue
-        trim = _choose_splice(doc, a, b, rel, partners)
+        trim = _choose_splice(doc, a, b, rel, partners, config)
         if trim is None:
             continue
         target, span, other, other_span, rule = trim
+        if new_blocks[target] is not doc[target]:
+            continue  # already trimmed against another paragraph: spans no longer hold
         block = new_blocks[target]
         start, end = _text_span(block.text, span)
         if end >= len(block.text.rstrip()):
@@ -240,22 +242,34 @@ def _split_remainders(doc: Document, removed: dict[int, _Edge]) -> dict[int, _Ed
     return extra
 
 
-def _choose_splice(doc: Document, a: int, b: int, rel: Relation, partners: dict[int, set[int]]
-                   ) -> tuple[int, tuple[int, int], int, tuple[int, int], str] | None:
-    """Which paragraph loses the repeated span: the one the span fits least."""
-    if rel.dup is not None:
-        target, other = (a, b) if rel.dup == 0 else (b, a)
-        return target, rel.dup_span, other, rel.other_span, "only this paragraph's edge repeats"
+def _choose_splice(doc: Document, a: int, b: int, rel: Relation, partners: dict[int, set[int]],
+                   config: Config) -> tuple[int, tuple[int, int], int, tuple[int, int], str] | None:
+    """Which paragraph loses the repeated tail: the one whose article it does not fit.
+
+    Two paragraphs ending in the same long span may both be right (a legal
+    formula: 已由…通过,现予公布,自2018年7月1日起施行。). OCR splices text across
+    columns, so only paragraphs of different articles (a headline or jump
+    note between them) qualify, and the span is trimmed only where it is
+    foreign: it must share ``splice_fit_ratio`` times more
+    vocabulary with the other paragraph and its neighbours than with the
+    trimmed paragraph's own head and neighbours.
+    """
+    if not any(doc[j].kind in (Kind.HEADLINE, Kind.JUMP) for j in range(min(a, b) + 1, max(a, b))):
+        return None  # same article: parallel sentences end alike on purpose
     key_a, key_b = compare_key(doc[a].text), compare_key(doc[b].text)
     span_a, span_b = rel.dup_span, rel.other_span
-    shared = key_a[span_a[0] : span_a[1]]
-    rest_a = key_a[: span_a[0]] + key_a[span_a[1] :]
-    rest_b = key_b[: span_b[0]] + key_b[span_b[1] :]
-    fit_a = _affinity(shared, _bigrams(rest_a) | _context(doc, a, partners[a]))
-    fit_b = _affinity(shared, _bigrams(rest_b) | _context(doc, b, partners[b]))
-    rule = f"span fits its own article {max(fit_a, fit_b):.2f} vs {min(fit_a, fit_b):.2f}"
-    if fit_a > fit_b:
-        return b, span_b, a, span_a, rule
-    if fit_b > fit_a:
-        return a, span_a, b, span_b, rule
-    return b, span_b, a, span_a, "later paragraph trimmed"
+    if rel.dup == 1:
+        span_a, span_b = rel.other_span, rel.dup_span
+
+    def fit(index: int, key: str, span: tuple[int, int]) -> float:
+        rest = key[: span[0]] + key[span[1] :]
+        return _affinity(key[span[0] : span[1]], _bigrams(rest) | _context(doc, index, partners[index]))
+
+    fit_a, fit_b = fit(a, key_a, span_a), fit(b, key_b, span_b)
+    options = [(a, span_a, fit_a, b, span_b, fit_b), (b, span_b, fit_b, a, span_a, fit_a)]
+    if rel.dup is not None:
+        options = [options[rel.dup]]
+    for target, span, own, other, other_span, elsewhere in options:
+        if elsewhere > 0 and elsewhere >= config.splice_fit_ratio * own:
+            return target, span, other, other_span, f"span fits the other article {elsewhere:.2f} vs {own:.2f}"
+    return None

@@ -6,11 +6,16 @@ captions, which then follow the rejoined paragraph. Evidence decides, not
 length: terminal punctuation (or a trailing dash, or a colon) vetoes; a comma
 or 、 at the cut, a quote left open, a dictionary word spanning the cut, or a
 tail starting with a particle is strong evidence; an unfinished body block
-followed by body text that does not open a paragraph (本报讯, ——, 一是…) is
-enough on its own. Headlines, bylines, captions, lists and jump notes are
+longer than any headline, followed by body text that does not open a
+paragraph (本报讯, ——, 一是…), is enough on its own. Headlines, bylines, captions, lists and jump notes are
 never glued to body text; a block that ``classify`` found to be a
 continuation joins its predecessor whatever its kind. A cut that looks
 unfinished but has nothing to join is logged as ``suspect_split``.
+
+The pipeline runs this stage twice: strong-evidence joins before
+deduplication (a copy split in two must be whole to be compared with the
+paragraph it copies), all joins after it (removing a copy can bring the two
+halves of a paragraph together).
 """
 
 from __future__ import annotations
@@ -39,8 +44,14 @@ def _next_part(blocks: list[Block], index: int, config: Config) -> tuple[int, in
     return None
 
 
-def repair_splits(doc: Document, config: Config, lexicon: Lexicon) -> tuple[Document, list[Edit]]:
-    """Join cut paragraphs; return the new document and one edit per join."""
+def repair_splits(doc: Document, config: Config, lexicon: Lexicon, *, strong_only: bool = False
+                  ) -> tuple[Document, list[Edit]]:
+    """Join cut paragraphs; return the new document and one edit per join.
+
+    With ``strong_only`` only cuts with strong evidence are joined and nothing
+    is logged as suspect: the pipeline runs this before deduplication, so that
+    a copy OCR split in two is compared whole.
+    """
     blocks = list(doc)
     edits: list[Edit] = []
     i = 0
@@ -61,14 +72,14 @@ def repair_splits(doc: Document, config: Config, lexicon: Lexicon) -> tuple[Docu
         elif head.kind is Kind.BODY and tail.kind is Kind.BODY and "\n" not in tail.text:
             if evidence.strong:
                 rule = "strong evidence"
-            elif not evidence.tail_opens:
+            elif not strong_only and not evidence.tail_opens and len(head.text) > config.headline_max_chars:
                 rule = "unfinished body paragraph followed by body text"
             else:
                 rule = ""
         else:
             rule = ""
         if not rule:
-            if head.kind is Kind.BODY:
+            if head.kind is Kind.BODY and not strong_only:
                 edits.append(Edit("suspect_split", STAGE, i, head.ids + tail.ids, "", len(head.text), {
                     "next_text": tail.text, "next_kind": tail.kind.value,
                     "reasons": evidence.reasons() or ["head does not end a sentence"]}))
