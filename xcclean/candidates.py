@@ -54,10 +54,14 @@ def _clique_pairs(group_keys: np.ndarray, members: np.ndarray, max_group: int,
     bounds = np.flatnonzero(np.diff(group_keys)) + 1
     starts = np.concatenate(([0], bounds))
     sizes = np.diff(np.concatenate((starts, [len(group_keys)])))
+    shared = sizes >= 2
+    starts, sizes = starts[shared], sizes[shared]
+    if len(sizes) == 0:
+        return np.zeros(0, dtype=np.int64)
     n = int(members.max()) + 1
     codes: list[np.ndarray] = []
     for size in np.unique(sizes):
-        if size < 2 or (size > max_group and not star):
+        if size > max_group and not star:
             continue
         rows = starts[sizes == size][:, None] + np.arange(size)
         block = members[rows]  # (groups, size)

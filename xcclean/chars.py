@@ -7,6 +7,7 @@ import re
 # CJK Unified Ideographs, extension A, compatibility ideographs, 〇.
 HAN = r"\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 HAN_RE = re.compile(f"[{HAN}]")
+_HAN_RUN_RE = re.compile(f"[{HAN}]+")
 
 # Punctuation and symbols ignored when two paragraphs are compared for
 # duplication: OCR copies differ in them, and they carry no content.
@@ -33,7 +34,7 @@ def chinese_share(text: str) -> float:
     >>> chinese_share("XUCHANG DAILY"), chinese_share("本报讯 记者 principle 报道。")
     (0.0, 0.875)
     """
-    han = len(text) - len(HAN_RE.sub("", text))
+    han = sum(map(len, _HAN_RUN_RE.findall(text)))
     latin = sum(1 for m in LATIN_TOKEN_RE.finditer(text) if LATIN_LETTER_RE.search(m.group()))
     return han / (han + latin) if han + latin else 0.0
 

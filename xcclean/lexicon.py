@@ -19,6 +19,13 @@ class Lexicon:
     def __init__(self) -> None:
         self._jieba: Any = None
         self._lock = threading.Lock()
+        # Split repair weighs most cuts of a page twice (before and after
+        # deduplication); the cache lives for one page (see new_page).
+        self._across: dict[tuple[str, str], str | None] = {}
+
+    def new_page(self) -> None:
+        """Forget the previous page's look-ups."""
+        self._across = {}
 
     def _tokenizer(self) -> Any:
         if self._jieba is None:
@@ -45,11 +52,17 @@ class Lexicon:
         """
         left = head[-window:]
         right = tail[:window]
+        key = (left, right)
+        if key in self._across:
+            return self._across[key]
+        found = None
         cut = len(left)
         for word, start, end in self._tokenizer().tokenize(left + right, HMM=False):
             if start < cut < end:
-                return str(word)
-        return None
+                found = str(word)
+                break
+        self._across[key] = found
+        return found
 
     def first_word(self, text: str) -> str:
         """The first dictionary word of ``text`` (for particles such as 了)."""

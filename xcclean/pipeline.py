@@ -76,6 +76,7 @@ class Cleaner:
         """The cleaned page with its edit log."""
         text = check_text(text)
         config, lexicon = self.config, self.lexicon
+        lexicon.new_page()
         normalised, edits = normalise(text, config)
         if not normalised.strip():
             return Cleaned("", tuple(edits), ())
