@@ -53,7 +53,7 @@ def damaged_pages(draw: st.DrawFn) -> tuple[list[str], list[str]]:
             blocks.insert(where, para[:cut])
         elif op == "suffix" and len(para) - cut >= 25:
             blocks.insert(where, para[cut:])
-        elif op == "split":
+        elif op == "split" and para in pieces:
             blocks[at : at + 1] = [para[:cut], para[cut:]]
             pieces[pieces.index(para) : pieces.index(para) + 1] = [para[:cut], para[cut:]]
     return pieces, blocks

@@ -1,0 +1,70 @@
+"""Vectorised shingles and MinHash agree with the reference implementations."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from datasketch import MinHash, MinHashLSH
+
+from tests.conftest import seed_text
+from tests.snippets import PARAGRAPHS
+from xcclean import Cleaner, Config
+from xcclean.candidates import find_candidates, lsh_pairs
+from xcclean.minhash import band_keys, permutations, signatures, to_lean_minhash
+from xcclean.shingles import shingle_hash, shingle_hashes
+
+TEXTS = [*PARAGRAPHS[:6], "许昌", "", "XUCHANG DAILY"]
+
+
+def test_vectorised_shingles_equal_the_python_reference():
+    flat = shingle_hashes(TEXTS, 4)
+    for i, text in enumerate(TEXTS):
+        got = flat.hashes[flat.starts[i] : flat.starts[i] + flat.sizes[i]].tolist()
+        assert got == shingle_hash(text, 4)
+
+
+@pytest.mark.parametrize("num_perm", [16, 128])
+def test_signatures_equal_datasketch(num_perm):
+    sigs = signatures(shingle_hashes(TEXTS, 4), num_perm)
+    for i, text in enumerate(TEXTS):
+        reference = MinHash(num_perm=num_perm, seed=1, hashfunc=int)
+        reference.update_batch([h & 0xFFFFFFFF for h in shingle_hash(text, 4)])
+        assert np.array_equal(reference.hashvalues, sigs[i])
+        assert np.array_equal(reference.permutations[0], permutations(num_perm)[0])
+
+
+def test_lean_minhash_interop_with_datasketch_lsh():
+    near = PARAGRAPHS[0].replace("会议", "会义", 1)
+    sigs = signatures(shingle_hashes([PARAGRAPHS[0], near, PARAGRAPHS[1]], 4), 128)
+    lsh = MinHashLSH(threshold=0.5, num_perm=128)
+    lsh.insert("original", to_lean_minhash(sigs[0]))
+    assert lsh.query(to_lean_minhash(sigs[1])) == ["original"]
+    assert lsh.query(to_lean_minhash(sigs[2])) == []
+
+
+def test_band_keys_and_lsh_pairs():
+    near = PARAGRAPHS[0].replace("会议", "会义", 1)
+    texts = [PARAGRAPHS[0], PARAGRAPHS[1], near]
+    keys = band_keys(signatures(shingle_hashes(texts, 4), 128), 32)
+    assert keys.shape == (3, 32)
+    assert (keys[0] == keys[2]).any() and not (keys[0] == keys[1]).any()
+    assert lsh_pairs(shingle_hashes(texts, 4), Config()).tolist() == [0 * 3 + 2]
+
+
+def test_sampled_candidates_keep_containment():
+    source = PARAGRAPHS[3]
+    texts = [source, source[len(source) // 3 :], PARAGRAPHS[4]]
+    exact = find_candidates(texts, Config())
+    sampled = find_candidates(texts, Config(exact_overlap_max_shingles=0, anchor_sample=4))
+    assert (0, 1) in set(zip(exact.left.tolist(), exact.right.tolist(), strict=True))
+    assert (0, 1) in set(zip(sampled.left.tolist(), sampled.right.tolist(), strict=True))
+    assert exact.right_in_left[0] == 1.0
+
+
+@pytest.mark.parametrize("prefix", ["000", "001", "002", "003", "004"])
+def test_large_input_path_cleans_seeds_identically(prefix):
+    text = seed_text(prefix)
+    default = Cleaner().explain(text)
+    scaled = Cleaner(Config(exact_overlap_max_shingles=0)).explain(text)
+    assert scaled.text == default.text
+    assert [e.kind for e in scaled.changes()] == [e.kind for e in default.changes()]
