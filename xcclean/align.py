@@ -22,6 +22,7 @@ test and is left alone, however similar the two are overall.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -177,6 +178,23 @@ def _position(span: tuple[int, int], length: int) -> str:
     return "prefix" if starts else "suffix" if ends else "inner"
 
 
+# Reported speech: a quotation may start after 他强调, as after a full stop.
+_QUOTATIVE = re.compile(r"(说|指出|强调|表示|认为|称|提出|要求)[,，:：]?[“‘]?$")
+
+
+def _whole_sentences(part: str, whole: str, span: tuple[int, int], config: Config) -> bool:
+    """Whether ``part`` is whole sentences of ``whole``, not a cut piece of it.
+
+    A truncated OCR fragment is cut somewhere inside a sentence (推进,早日建成达产…
+    starts mid-sentence; 刘中锋表示…中小学校创 ends mid-word). A repeat that
+    starts where a sentence or a quotation starts and ends a sentence is how
+    a lede or a summary quotes the body: editorial, it stays.
+    """
+    before = whole[: span[0]].rstrip(config.closing_marks)
+    starts_clean = not before or before[-1] in config.terminal_punctuation or bool(_QUOTATIVE.search(before))
+    return starts_clean and is_complete(part, config)
+
+
 def is_complete(text: str, config: Config) -> bool:
     """Whether a paragraph ends like a finished sentence."""
     stripped = text.rstrip(config.closing_marks)
@@ -199,6 +217,8 @@ def relate(a: str, b: str, config: Config) -> Relation | None:
     True
     """
     if a == b:
+        if len(a) < config.min_copy_chars:
+            return None
         return Relation("exact", None, 1.0, (0, len(a)), (0, len(b)))
     n = config.shingle_size
     cov_a, cov_b = coverage(a, b, n), coverage(b, a, n)
@@ -211,7 +231,7 @@ def relate(a: str, b: str, config: Config) -> Relation | None:
         # Glued-on junk or a truncated original? The OCR copy is the later one:
         # a longer *later* copy around a whole, complete paragraph is contaminated.
         if (w_long.junk and not w_short.junk and long_ == 1 and extra <= config.contamination_max_chars
-                and is_complete(texts[short], config)):
+                and len(texts[short]) >= config.min_fragment_chars and is_complete(texts[short], config)):
             return Relation("contaminated", long_, w_long.similarity,
                             (w_long.junk_front, len(texts[long_]) - w_long.junk_back),
                             w_long.span, w_long.junk)
@@ -221,6 +241,8 @@ def relate(a: str, b: str, config: Config) -> Relation | None:
                             (0, len(a)), (0, len(b)))
         if kind == "copy" or w_short.junk:
             return None  # both carry text of their own: a shared formula, not a copy
+        if _whole_sentences(texts[short], texts[long_], w_short.span, config):
+            return None
         return Relation(kind, short, w_short.similarity,
                         (w_short.junk_front, len(texts[short]) - w_short.junk_back),
                         w_short.span, w_short.junk)
@@ -230,7 +252,11 @@ def relate(a: str, b: str, config: Config) -> Relation | None:
         kind = _position(w.span, len(y))
         if w.junk and kind != "copy":
             continue  # a fragment with text of its own glued on: a shared phrase
+        if kind != "copy" and _whole_sentences(x, y, w.span, config):
+            continue
         if kind == "copy":
+            if w.junk and len(y) < config.min_fragment_chars:
+                continue  # 杨洁篪等参加会见。 vs 国务委员杨洁篪等参加会见。: too short to tell
             if w.junk and index == 0:  # the earlier one has the extra text: keep it
                 return Relation("prefix" if w.junk_back else "suffix", 1, w.similarity,
                                 (0, len(y)), (w.junk_front, len(x) - w.junk_back))

@@ -68,8 +68,9 @@ class Config:
         ``fragment_min_similarity``: similarity of a fragment to the span of
         the longer paragraph it aligns with.
         ``max_internal_gap``: longest run of characters inserted or deleted
-        in an alignment. OCR misreads substitute characters; a whole
-        inserted word (该工程) marks an editorial rewording, which stays.
+        in an alignment. OCR misreads substitute characters; an inserted word
+        (该工程), even an inserted comma or 了, is how an editor rewords a
+        repeated sentence, and it stays (seen in the clean corpus).
         ``max_misread_run``: longest run of substituted characters (OCR
         misreads one glyph at a time; 烟叶税法 vs 船舶吨税法 is different wording).
         ``max_misread_share``: share of substituted characters allowed.
@@ -77,6 +78,8 @@ class Config:
         fragments: names and formulae of up to ~20 characters legitimately
         recur (体、许昌市魏都区文峰社区免费爱心粥屋。 repeats a name from the
         lede of its article).
+        ``min_copy_chars``: shorter paragraphs are never removed as copies:
+        labels such as 图片: or (完) legitimately repeat.
         ``contamination_max_chars``: a later copy with at most this many extra
         characters glued on front or back, around the whole of a complete
         paragraph, is a contaminated copy and goes. A fragment must match with
@@ -94,6 +97,9 @@ class Config:
 
     Repair splits
         ``max_captions_between``: captions skipped between two halves.
+        ``max_rounds``: deduplicate-then-repair rounds; a repaired paragraph
+        can show another to be a fragment of it, so the pipeline repeats
+        until nothing changes (two rounds suffice on every page seen so far).
         ``terminal_punctuation`` / ``closing_marks``: see module constants.
 
     Stray tokens
@@ -125,16 +131,18 @@ class Config:
     lsh_bands: int = 32
     near_copy_min_similarity: float = 0.9
     fragment_min_similarity: float = 0.9
-    max_internal_gap: int = 1
+    max_internal_gap: int = 0
     max_misread_run: int = 1
     max_misread_share: float = 0.1
     min_fragment_chars: int = 20
+    min_copy_chars: int = 10
     contamination_max_chars: int = 12
     splice_min_chars: int = 20
     splice_fit_ratio: float = 2.0
     affinity_margin: float = 0.05
 
     max_captions_between: int = 2
+    max_rounds: int = 3
     terminal_punctuation: str = TERMINAL_PUNCTUATION
     closing_marks: str = CLOSING_MARKS
 

@@ -11,12 +11,39 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from .chars import chinese_share
+from .chars import chinese_share, compare_key
 from .config import Config
 from .lexicon import Lexicon
 from .model import Document, Edit, render
 from .restore import restore
 from .stages import classify, deduplicate, normalise, remove_stray_tokens, repair_splits, segment
+
+
+def _cuts_repeated_elsewhere(doc: Document, joins: list[Edit]) -> set[int]:
+    """Joined blocks (indices in ``doc``) whose text across the cut occurs in another block.
+
+    Only such a block can have become the source of a fragment or copy that
+    its halves were too short to show.
+    """
+    import numpy as np
+
+    from .shingles import shingle_hash, shingle_hashes
+
+    where = {ident: i for i, block in enumerate(doc) for ident in block.ids}
+    windows: dict[int, set[int]] = {}  # hash of the text across a cut -> blocks joined there
+    for edit in joins:
+        window = compare_key(str(edit.evidence["head_end"]))[-4:] + compare_key(edit.text)[:4]
+        if len(window) == 8 and edit.ids[0] in where:
+            windows.setdefault(shingle_hash(window, 8)[0], set()).add(where[edit.ids[0]])
+    if not windows:
+        return set()
+    flat = shingle_hashes([compare_key(block.text) for block in doc], 8)
+    hits = np.isin(flat.hashes, np.fromiter(windows, dtype=np.uint64, count=len(windows)))
+    out: set[int] = set()
+    for value, owner in zip(flat.hashes[hits].tolist(), flat.owners[hits].tolist(), strict=True):
+        out |= {home for home in windows[value] if home != owner}
+    return out
+
 
 _NOT_STR = (
     "xcclean cleans text (str), not {kind}. "
@@ -89,10 +116,22 @@ class Cleaner:
         doc = classify(doc, config, lexicon)
         doc, found = repair_splits(doc, config, lexicon, strong_only=True)
         edits += found
-        doc, found = deduplicate(doc, config)
-        edits += found
-        doc, found = repair_splits(doc, config, lexicon)
-        edits += found
+        # Deduplicate and repair until nothing changes: a repaired paragraph can
+        # reveal that another paragraph is a fragment of it. Later rounds align
+        # only pairs that involve a joined block whose cut another paragraph
+        # repeats (text across the cut found elsewhere).
+        focus: set[int] | None = None
+        suspects: list[Edit] = []
+        for _ in range(config.max_rounds):
+            doc, removed = deduplicate(doc, config, focus)
+            doc, joined = repair_splits(doc, config, lexicon)
+            joins = [e for e in joined if e.kind == "split_joined"]
+            suspects = [e for e in joined if e.kind != "split_joined"]  # the last round's notes only
+            edits += removed + joins
+            focus = _cuts_repeated_elsewhere(doc, joins)
+            if not focus:
+                break
+        edits += suspects
         doc, found = remove_stray_tokens(doc, config, lexicon)
         edits += found
         return self._finish(doc, edits)

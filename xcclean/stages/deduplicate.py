@@ -27,6 +27,7 @@ from ..align import Relation, relate
 from ..candidates import find_candidates
 from ..chars import HAN, compare_key
 from ..config import Config
+from ..cuts import ends_sentence
 from ..model import Document, Edit, Kind
 
 STAGE = "deduplicate"
@@ -86,29 +87,40 @@ def _text_span(text: str, key_span: tuple[int, int]) -> tuple[int, int]:
     return positions[key_span[0]], positions[key_span[1] - 1] + 1
 
 
-def deduplicate(doc: Document, config: Config) -> tuple[Document, list[Edit]]:
-    """Remove repeated body paragraphs; see the module docstring for the rules."""
+def deduplicate(doc: Document, config: Config, focus: set[int] | None = None) -> tuple[Document, list[Edit]]:
+    """Remove repeated body paragraphs; see the module docstring for the rules.
+
+    ``focus``: only pairs with at least one of these block indices are
+    aligned (the pipeline's later rounds look only at freshly joined blocks).
+    """
     body = [i for i, block in enumerate(doc) if block.kind is Kind.BODY]
-    if len(body) < 2:
+    if len(body) < 2 or (focus is not None and not focus):
         return doc, []
     keys = [compare_key(doc[i].text) for i in body]
     cands = find_candidates(keys, config)
     relations: list[tuple[int, int, Relation]] = []
     for left, right in zip(cands.left.tolist(), cands.right.tolist(), strict=True):
+        if focus is not None and body[left] not in focus and body[right] not in focus:
+            continue
         rel = relate(keys[left], keys[right], config)
         if rel is not None:
             relations.append((body[left], body[right], rel))
     if not relations:
         return doc, []
+    relations = _twins_are_not_contaminated(relations)
 
     partners: dict[int, set[int]] = defaultdict(set)
     for a, b, _ in relations:
         partners[a].add(b)
         partners[b].add(a)
 
+    # Neighbours that repeat something themselves say nothing about where a
+    # copy belongs: affinity is measured against the other paragraphs only.
+    repeated = set(partners)
+
     def affinity_pair(a: int, b: int, text_a: str, text_b: str) -> tuple[float, float]:
-        return (_affinity(text_a, _context(doc, a, partners[a])),
-                _affinity(text_b, _context(doc, b, partners[b])))
+        return (_affinity(text_a, _context(doc, a, repeated)),
+                _affinity(text_b, _context(doc, b, repeated)))
 
     edges: list[_Edge] = []
     splices: list[tuple[int, int, Relation]] = []
@@ -130,7 +142,8 @@ def deduplicate(doc: Document, config: Config) -> tuple[Document, list[Edit]]:
         else:
             edges.append(_Edge(b, a, rel, rel.other_span, rel.dup_span, "first copy kept"))
 
-    removed = _resolve(edges)
+    removed = _resolve(edges, {i: len(keys[k]) for k, i in enumerate(body)})
+    _prefer_split_halves(doc, removed, config)
     removed.update(_split_remainders(doc, removed))
     kept = {i for i in range(len(doc)) if i not in removed}
 
@@ -139,7 +152,7 @@ def deduplicate(doc: Document, config: Config) -> tuple[Document, list[Edit]]:
     for a, b, rel in splices:
         if a not in kept or b not in kept:
             continue
-        trim = _choose_splice(doc, a, b, rel, partners, config)
+        trim = _choose_splice(doc, a, b, rel, repeated, config)
         if trim is None:
             continue
         target, span, other, other_span, rule = trim
@@ -180,7 +193,25 @@ def deduplicate(doc: Document, config: Config) -> tuple[Document, list[Edit]]:
     return tuple(b for i, b in enumerate(new_blocks) if i not in removed), edits
 
 
-def _resolve(edges: list[_Edge]) -> dict[int, _Edge]:
+def _twins_are_not_contaminated(relations: list[tuple[int, int, Relation]]) -> list[tuple[int, int, Relation]]:
+    """A paragraph with an exact or near twin elsewhere is a real paragraph.
+
+    Its "glued-on" text is its own (日前 + a fragment of it that starts at the
+    comma): the shorter paragraph is a fragment of it, not the other way round.
+    """
+    twins = {i for a, b, rel in relations if rel.kind in ("exact", "near_copy") for i in (a, b)}
+    out = []
+    for a, b, rel in relations:
+        if rel.kind == "contaminated" and rel.dup is not None and (a, b)[rel.dup] in twins:
+            front = rel.dup_span[0]
+            back = rel.junk - front
+            kind = "inner" if front and back else "suffix" if front else "prefix"
+            rel = Relation(kind, 1 - rel.dup, rel.similarity, rel.other_span, rel.dup_span)
+        out.append((a, b, rel))
+    return out
+
+
+def _resolve(edges: list[_Edge], sizes: dict[int, int]) -> dict[int, _Edge]:
     """Removed paragraph -> the edge to a *kept* paragraph that justifies it."""
     out: dict[int, list[_Edge]] = defaultdict(list)
     nodes: set[int] = set()
@@ -192,10 +223,10 @@ def _resolve(edges: list[_Edge]) -> dict[int, _Edge]:
     undecided = set(nodes)
     while undecided:
         ready = [n for n in undecided if all(e.keep not in undecided for e in out[n])]
-        if not ready:  # a cycle of verdicts: keep its earliest member and go on
-            ready = [min(undecided)]
-            kept.add(ready[0])
-            undecided.discard(ready[0])
+        if not ready:  # a cycle of verdicts: keep its most complete member and go on
+            first = min(undecided, key=lambda n: (-sizes[n], n))
+            kept.add(first)
+            undecided.discard(first)
             continue
         for node in ready:
             to_kept = [e for e in out[node] if e.keep in kept]
@@ -206,6 +237,38 @@ def _resolve(edges: list[_Edge]) -> dict[int, _Edge]:
                 kept.add(node)
             undecided.discard(node)
     return removed
+
+
+def _prefer_split_halves(doc: Document, removed: dict[int, _Edge], config: Config) -> None:
+    """A half of a split paragraph beats a floating fragment of the whole paragraph.
+
+    ``…20多名施工人员和十多辆`` / ``机械正进行…开挖。`` is one paragraph cut in two;
+    ``长臂挥舞…十多辆机械正进行…开挖。`` elsewhere is a fragment of it. The tail
+    half looks like a suffix of that fragment, but the fragment is made of the
+    head half's end plus the tail half: it is the fragment that goes.
+    """
+    keepers: dict[int, int] = defaultdict(int)
+    for edge in removed.values():
+        keepers[edge.keep] += 1
+    for tail, edge in list(removed.items()):
+        keeper, start = edge.keep, edge.keep_span[0]
+        if edge.relation.kind != "suffix" or keepers[keeper] != 1 or start == 0:
+            continue
+        head = tail - 1
+        while head >= 0 and doc[head].kind is Kind.CAPTION:
+            head -= 1
+        if head < 0 or head in removed or doc[head].kind is not Kind.BODY or ends_sentence(doc[head].text, config):
+            continue
+        key_head, key_keeper = compare_key(doc[head].text), compare_key(doc[keeper].text)
+        if not key_head.endswith(key_keeper[:start]):
+            continue
+        offset = len(key_head) - start
+        span = (offset, offset + len(key_keeper))
+        relation = Relation("suffix" if offset else "exact", 0, edge.relation.similarity,
+                            (0, len(key_keeper)), span)
+        del removed[tail]
+        removed[keeper] = _Edge(keeper, head, relation, (0, len(key_keeper)), span,
+                                f"fragment of the split paragraph p{doc[head].ids[0]} + p{doc[tail].ids[0]}")
 
 
 def _split_remainders(doc: Document, removed: dict[int, _Edge]) -> dict[int, _Edge]:
@@ -242,7 +305,7 @@ def _split_remainders(doc: Document, removed: dict[int, _Edge]) -> dict[int, _Ed
     return extra
 
 
-def _choose_splice(doc: Document, a: int, b: int, rel: Relation, partners: dict[int, set[int]],
+def _choose_splice(doc: Document, a: int, b: int, rel: Relation, repeated: set[int],
                    config: Config) -> tuple[int, tuple[int, int], int, tuple[int, int], str] | None:
     """Which paragraph loses the repeated tail: the one whose article it does not fit.
 
@@ -263,7 +326,7 @@ def _choose_splice(doc: Document, a: int, b: int, rel: Relation, partners: dict[
 
     def fit(index: int, key: str, span: tuple[int, int]) -> float:
         rest = key[: span[0]] + key[span[1] :]
-        return _affinity(key[span[0] : span[1]], _bigrams(rest) | _context(doc, index, partners[index]))
+        return _affinity(key[span[0] : span[1]], _bigrams(rest) | _context(doc, index, repeated))
 
     fit_a, fit_b = fit(a, key_a, span_a), fit(b, key_b, span_b)
     options = [(a, span_a, fit_a, b, span_b, fit_b), (b, span_b, fit_b, a, span_a, fit_a)]

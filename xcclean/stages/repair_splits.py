@@ -72,7 +72,8 @@ def repair_splits(doc: Document, config: Config, lexicon: Lexicon, *, strong_onl
         elif head.kind is Kind.BODY and tail.kind is Kind.BODY and "\n" not in tail.text:
             if evidence.strong:
                 rule = "strong evidence"
-            elif not strong_only and not evidence.tail_opens and len(head.text) > config.headline_max_chars:
+            elif (not strong_only and not evidence.tail_opens and len(head.text) > config.headline_max_chars
+                  and not head.text.endswith("》")):  # a block ending in a 《title》 is a headline
                 rule = "unfinished body paragraph followed by body text"
             else:
                 rule = ""

@@ -11,10 +11,12 @@ that applies, and the rule is logged:
 5. one or two letters glued to Chinese (i许昌, x光) → kept.
 6. part of a phrase of Latin words, or quoted/bracketed (“principle”) →
    kept, logged as ``suspect_token``: a mention, not debris.
-7. lowercase, at least ``stray_min_letters`` letters, and a real English
+7. glued to the text on both sides (外国人不光知道panda, 唐僧阿sir) → kept,
+   logged as ``suspect_token``: written into the sentence, a mention.
+8. lowercase, at least ``stray_min_letters`` letters, and a real English
    word (wordfreq Zipf ≥ ``stray_min_zipf``) → removed with the spaces
    around it: ``的 principle,`` → ``的,``.
-8. anything else → kept, logged as ``suspect_token``.
+9. anything else → kept, logged as ``suspect_token``.
 
 Lines less than ``stray_min_han_share`` Chinese are left alone (the masthead
 XUCHANG DAILY, an English abstract).
@@ -59,6 +61,10 @@ def _decide(text: str, start: int, end: int, token: str, config: Config, lexicon
         return "suspect", "part of a Latin phrase", None
     if (left and left[-1] in _QUOTES) and (right and right[0] in _QUOTES):
         return "suspect", "quoted or bracketed", None
+    if before != " " and after != " ":
+        # OCR debris stands apart (的 principle,); a word written into the
+        # sentence (外国人不光知道panda, 唐僧阿sir) is a mention.
+        return "suspect", "written into the sentence, not set apart by a space", None
     zipf = lexicon.zipf(token) if len(token) >= config.stray_min_letters else 0.0
     if token.isalpha() and len(token) >= config.stray_min_letters and zipf >= config.stray_min_zipf:
         return "remove", "English word inside Chinese prose", zipf
