@@ -19,7 +19,6 @@ NON_INITIAL = set(",，、;；:：)）]】》”’。.!！?？")
 # Sentence particles that cannot start a paragraph as a word of their own.
 NON_INITIAL_WORDS = frozenset({"了", "着", "们", "吗", "呢", "吧", "么", "的", "地", "得", "过", "之"})
 
-OPENING_MARKS = "“‘「『(（【《"
 CLOSING_FOR = {"“": "”", "‘": "’", "「": "」", "『": "』", "(": ")", "（": "）", "【": "】", "《": "》"}
 
 

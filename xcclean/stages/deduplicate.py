@@ -8,13 +8,18 @@ notes legitimately repeat (a deck echoed in the body, the same byline twice).
    and how one repeats the other (exact, near copy, prefix/suffix/inner
    fragment, contaminated copy, splice) -- or that it is an editorial echo.
 3. Which copy goes: a fragment goes in favour of the paragraph it was cut
-   from, a contaminated copy in favour of the clean one. Of two equal copies
-   the one whose neighbours share less vocabulary with it (a copy dropped
-   into an unrelated article) goes; if neither stands out, the later one.
+   from, a contaminated copy in favour of the clean one (unless it has an
+   exact twin: then it is real and the other is its fragment). Of two equal
+   copies the one whose neighbours share less vocabulary with it (a copy
+   dropped into an unrelated article) goes; if neither stands out, the later.
 4. Verdicts are applied without transitive chaining: a paragraph is removed
-   only for a verified relation to a paragraph that is *kept*.
-5. A splice (a paragraph whose head or tail repeats a long span of another)
-   loses only the repeated span, from the paragraph the span fits least.
+   only for a verified relation to a paragraph that is *kept*. Two repairs
+   follow: a half of a split paragraph is kept over a floating fragment of
+   the whole paragraph, and the short other half of a removed split copy
+   goes with it when it continues that copy exactly.
+5. A splice (a paragraph whose tail repeats the tail of a paragraph in
+   another article) loses only the repeated span, and only where the span
+   is foreign to its article.
 """
 
 from __future__ import annotations
@@ -109,14 +114,9 @@ def deduplicate(doc: Document, config: Config, focus: set[int] | None = None) ->
         return doc, []
     relations = _twins_are_not_contaminated(relations)
 
-    partners: dict[int, set[int]] = defaultdict(set)
-    for a, b, _ in relations:
-        partners[a].add(b)
-        partners[b].add(a)
-
     # Neighbours that repeat something themselves say nothing about where a
     # copy belongs: affinity is measured against the other paragraphs only.
-    repeated = set(partners)
+    repeated = {i for a, b, _ in relations for i in (a, b)}
 
     def affinity_pair(a: int, b: int, text_a: str, text_b: str) -> tuple[float, float]:
         return (_affinity(text_a, _context(doc, a, repeated)),
