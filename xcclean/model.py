@@ -40,14 +40,13 @@ class Block:
     gap: int = 1
     kind: Kind = Kind.BODY
     continuation: bool = False  # classified as the continuation of the block before
-    trimmed: bool = False  # its repeated tail was cut off: never joined to what follows
 
     def with_text(self, text: str) -> Block:
         return replace(self, text=text)
 
     def with_kind(self, kind: Kind, continuation: bool = False) -> Block:
         # Direct construction: dataclasses.replace is slow on the hot path.
-        return Block(self.text, self.ids, self.gap, kind, continuation, self.trimmed)
+        return Block(self.text, self.ids, self.gap, kind, continuation)
 
 
 Document = tuple[Block, ...]

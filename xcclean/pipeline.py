@@ -19,6 +19,12 @@ from .restore import restore
 from .stages import classify, deduplicate, normalise, remove_stray_tokens, repair_splits, segment
 
 
+def _blocks_holding(doc: Document, edits: list[Edit], kind: str) -> set[int]:
+    """Indices in ``doc`` of the blocks that contain the paragraphs ``edits`` of ``kind`` touched."""
+    where = {ident: i for i, block in enumerate(doc) for ident in block.ids}
+    return {where[e.ids[0]] for e in edits if e.kind == kind and e.ids and e.ids[0] in where}
+
+
 def _cuts_repeated_elsewhere(doc: Document, joins: list[Edit]) -> set[int]:
     """Joined blocks (indices in ``doc``) whose text across the cut occurs in another block.
 
@@ -128,7 +134,8 @@ class Cleaner:
             joins = [e for e in joined if e.kind == "split_joined"]
             suspects = [e for e in joined if e.kind != "split_joined"]  # the last round's notes only
             edits += removed + joins
-            focus = _cuts_repeated_elsewhere(doc, joins)
+            # A trimmed or joined block may now show another paragraph to be its fragment.
+            focus = _cuts_repeated_elsewhere(doc, joins) | _blocks_holding(doc, removed, "splice_trimmed")
             if not focus:
                 break
         edits += suspects

@@ -118,9 +118,14 @@ def deduplicate(doc: Document, config: Config, focus: set[int] | None = None) ->
     # copy belongs: affinity is measured against the other paragraphs only.
     repeated = {i for a, b, _ in relations for i in (a, b)}
 
-    def affinity_pair(a: int, b: int, text_a: str, text_b: str) -> tuple[float, float]:
-        return (_affinity(text_a, _context(doc, a, repeated)),
-                _affinity(text_b, _context(doc, b, repeated)))
+    affinity: dict[int, float] = {}
+
+    def rank(i: int) -> tuple[int, int]:
+        """Which copy to keep: the higher affinity bucket, then the earlier. A total
+        order, so three copies can never vote in a circle."""
+        if i not in affinity:
+            affinity[i] = _affinity(doc[i].text, _context(doc, i, repeated))
+        return -int(affinity[i] / config.affinity_margin), i
 
     edges: list[_Edge] = []
     splices: list[tuple[int, int, Relation]] = []
@@ -132,15 +137,13 @@ def deduplicate(doc: Document, config: Config, focus: set[int] | None = None) ->
             dup, keep = (a, b) if rel.dup == 0 else (b, a)
             edges.append(_Edge(dup, keep, rel, rel.dup_span, rel.other_span, "completeness"))
             continue
-        aff_a, aff_b = affinity_pair(a, b, doc[a].text, doc[b].text)
-        if aff_a - aff_b >= config.affinity_margin:
-            rule = f"article affinity {aff_a:.2f} vs {aff_b:.2f}"
-            edges.append(_Edge(b, a, rel, rel.other_span, rel.dup_span, rule))
-        elif aff_b - aff_a >= config.affinity_margin:
-            rule = f"article affinity {aff_b:.2f} vs {aff_a:.2f}"
-            edges.append(_Edge(a, b, rel, rel.dup_span, rel.other_span, rule))
+        keep, dup = sorted((a, b), key=rank)
+        spans = (rel.dup_span, rel.other_span) if dup == a else (rel.other_span, rel.dup_span)
+        if rank(keep)[0] != rank(dup)[0]:
+            rule = f"article affinity {affinity[keep]:.2f} vs {affinity[dup]:.2f}"
         else:
-            edges.append(_Edge(b, a, rel, rel.other_span, rel.dup_span, "first copy kept"))
+            rule = "first copy kept"
+        edges.append(_Edge(dup, keep, rel, spans[0], spans[1], rule))
 
     removed = _resolve(edges, {i: len(keys[k]) for k, i in enumerate(body)})
     _prefer_split_halves(doc, removed, config)
@@ -171,8 +174,7 @@ def deduplicate(doc: Document, config: Config, focus: set[int] | None = None) ->
             "matched": doc[other].ids[0], "matched_text": doc[other].text,
             "similarity": round(rel.similarity, 4), "span_in_matched": list(other_span),
             "rule": rule}))
-        new_blocks[target] = replace(block, text=block.text[:start] + block.text[end:],
-                                     trimmed=end >= len(block.text))
+        new_blocks[target] = replace(block, text=block.text[:start] + block.text[end:])
 
     for index in sorted(removed, reverse=True):
         edge = removed[index]
@@ -214,9 +216,12 @@ def _twins_are_not_contaminated(relations: list[tuple[int, int, Relation]]) -> l
 def _resolve(edges: list[_Edge], sizes: dict[int, int]) -> dict[int, _Edge]:
     """Removed paragraph -> the edge to a *kept* paragraph that justifies it."""
     out: dict[int, list[_Edge]] = defaultdict(list)
+    copies_of: dict[int, list[_Edge]] = defaultdict(list)  # copy edges where the node is the keeper
     nodes: set[int] = set()
     for edge in edges:
         out[edge.dup].append(edge)
+        if edge.relation.kind in ("exact", "near_copy"):
+            copies_of[edge.keep].append(edge)
         nodes |= {edge.dup, edge.keep}
     kept: set[int] = set()
     removed: dict[int, _Edge] = {}
@@ -229,7 +234,10 @@ def _resolve(edges: list[_Edge], sizes: dict[int, int]) -> dict[int, _Edge]:
             undecided.discard(first)
             continue
         for node in ready:
-            to_kept = [e for e in out[node] if e.keep in kept]
+            # A copy of a kept paragraph goes whichever way the pair was oriented.
+            to_kept = [e for e in out[node] if e.keep in kept] + [
+                _Edge(node, e.dup, e.relation, e.keep_span, e.dup_span, e.rule)
+                for e in copies_of[node] if e.dup in kept]
             if to_kept:
                 removed[node] = min(to_kept, key=lambda e: (_STRENGTH[e.relation.kind],
                                                             -e.relation.similarity, e.keep))

@@ -58,7 +58,7 @@ def repair_splits(doc: Document, config: Config, lexicon: Lexicon, *, strong_onl
     while i < len(blocks):
         head = blocks[i]
         found = _next_part(blocks, i, config)
-        if head.kind not in (Kind.BODY, Kind.DECK) or head.trimmed or "\n" in head.text or found is None:
+        if head.kind not in (Kind.BODY, Kind.DECK) or "\n" in head.text or found is None:
             i += 1
             continue
         j, skipped = found
