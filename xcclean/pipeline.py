@@ -16,7 +16,7 @@ from .config import Config
 from .lexicon import Lexicon
 from .model import Document, Edit, render
 from .restore import restore
-from .stages import classify, deduplicate, normalise, remove_stray_tokens, repair_splits, segment
+from .stages import classify, deduplicate, normalise, reconsider, remove_stray_tokens, repair_splits, segment
 
 
 def _blocks_holding(doc: Document, edits: list[Edit], kind: str) -> set[int]:
@@ -130,6 +130,8 @@ class Cleaner:
         suspects: list[Edit] = []
         for _ in range(config.max_rounds):
             doc, removed = deduplicate(doc, config, focus)
+            if removed:
+                doc = reconsider(doc, config, lexicon)
             doc, joined = repair_splits(doc, config, lexicon)
             joins = [e for e in joined if e.kind == "split_joined"]
             suspects = [e for e in joined if e.kind != "split_joined"]  # the last round's notes only

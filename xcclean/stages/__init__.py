@@ -3,11 +3,19 @@
 normalise → segment → classify → deduplicate → repair_splits → stray_tokens
 """
 
-from .classify import classify
+from .classify import classify, reconsider
 from .deduplicate import deduplicate
 from .normalise import normalise
 from .repair_splits import repair_splits
 from .segment import segment
 from .stray_tokens import remove_stray_tokens
 
-__all__ = ["classify", "deduplicate", "normalise", "remove_stray_tokens", "repair_splits", "segment"]
+__all__ = [
+           "classify",
+           "deduplicate",
+           "normalise",
+           "reconsider",
+           "remove_stray_tokens",
+           "repair_splits",
+           "segment",
+]

@@ -94,6 +94,17 @@ def classify(doc: Document, config: Config, lexicon: Lexicon) -> Document:
         kind = _base_kind(block, previous, i == 0, config)
         blocks.append(block.with_kind(kind))
         previous = kind
+    return reconsider(tuple(blocks), config, lexicon)
+
+
+def reconsider(doc: Document, config: Config, lexicon: Lexicon) -> Document:
+    """The second look at short unterminated blocks, given their current neighbours.
+
+    The pipeline runs it again after removing copies: a line that stood
+    before a copy may now stand before its own continuation. It only ever
+    turns a headline into body or marks a continuation, so it can be rerun.
+    """
+    blocks = list(doc)
     # Heads of cut paragraphs, last first so that chains of short pieces resolve.
     for i in range(len(blocks) - 1, -1, -1):
         block = blocks[i]
@@ -114,6 +125,8 @@ def classify(doc: Document, config: Config, lexicon: Lexicon) -> Document:
         if block.kind not in (Kind.HEADLINE, Kind.DECK) or "\n" in block.text:
             continue
         before = _neighbour(blocks, i, -1, config)
+        if block.continuation:
+            continue
         if before is not None and blocks[before].kind in (Kind.BODY, Kind.DECK) \
                 and "\n" not in blocks[before].text:
             evidence = cut_evidence(blocks[before].text, block.text, config, lexicon)
