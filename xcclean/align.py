@@ -14,10 +14,11 @@ what the sharing is, with rapidfuzz alignments as evidence:
 ``splice``       one paragraph's head or tail repeats a long span of the other
                  while the rest of it is unique: only the span is redundant.
 
-OCR copies are verbatim: the aligned parts may differ by substitutions
-(misreads) and single dropped or doubled characters, never by an inserted
-word. A paraphrased echo -- same facts, a word added or reordered -- fails that
-test and is left alone, however similar the two are overall.
+OCR copies are verbatim: by default the aligned parts may differ only by
+single-character substitutions (misreads; ``Config.max_misread_run``,
+``max_misread_share``), never by an inserted or dropped character
+(``max_internal_gap`` is 0). A paraphrased echo -- same facts, a word or a
+comma added -- fails that test and is left alone, however similar overall.
 """
 
 from __future__ import annotations
@@ -237,8 +238,10 @@ def relate(a: str, b: str, config: Config) -> Relation | None:
                             w_long.span, w_long.junk)
         kind = _position(w_short.span, len(texts[long_]))
         if kind == "copy" and not wa.junk and not wb.junk:
-            return Relation("near_copy", None, min(wa.similarity, wb.similarity),
-                            (0, len(a)), (0, len(b)))
+            similarity = min(wa.similarity, wb.similarity)
+            if similarity < config.near_copy_min_similarity:
+                return None
+            return Relation("near_copy", None, similarity, (0, len(a)), (0, len(b)))
         if kind == "copy" or w_short.junk:
             return None  # both carry text of their own: a shared formula, not a copy
         if _whole_sentences(texts[short], texts[long_], w_short.span, config):

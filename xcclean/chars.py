@@ -9,8 +9,8 @@ HAN = r"\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 HAN_RE = re.compile(f"[{HAN}]")
 _HAN_RUN_RE = re.compile(f"[{HAN}]+")
 
-# Punctuation and symbols ignored when two paragraphs are compared for
-# duplication: OCR copies differ in them, and they carry no content.
+# Whitespace is ignored when two paragraphs are compared for duplication (OCR
+# spacing varies); punctuation is kept: an added comma is an editorial change.
 _COMPARE_DROP_RE = re.compile(r"\s+")
 
 # Characters that make a paragraph continue rather than begin: a block that

@@ -39,7 +39,8 @@ class Config:
         photo caption (seed pages: captions follow 2-3 blank lines, ordinary
         paragraphs 1).
         ``caption_max_chars``: a set-off block longer than this is a caption
-        only if it also carries a photo credit (摄, 文/图).
+        only if it carries a photo credit (…摄, 摄影, 供图), which makes any
+        block a caption wherever it stands.
         ``headline_max_chars``: an unterminated block up to this length is a
         headline or deck unless the split evidence says it is a cut paragraph;
         the seeds' cut fragments that are this short all carry strong evidence.

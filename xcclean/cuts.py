@@ -27,6 +27,9 @@ _PARTICLE_CHARS = frozenset("".join(NON_INITIAL_WORDS))
 _CLAUSE_END = re.compile(r"^[^,，。;；、!?！？:：“”\s]{1,3}[。;；!?！？]")
 
 
+TAIL_OPENS = "tail opens a paragraph of its own"
+
+
 @dataclass(frozen=True)
 class CutEvidence:
     """``veto`` names why no join is possible; otherwise the reasons for one.
@@ -40,7 +43,6 @@ class CutEvidence:
     head_cut: tuple[str, ...] = ()
     joint: tuple[str, ...] = ()
     word: str | None = None
-    tail_opens: bool = False
 
     @property
     def strong(self) -> bool:
@@ -91,7 +93,9 @@ def cut_evidence(head: str, tail: str, config: Config, lexicon: Lexicon) -> CutE
         return CutEvidence(veto="head ends in a dash (a list follows)")
     if head[-1].isascii() and head[-1].isalnum() and tail[0].isascii() and tail[0].isalnum():
         return CutEvidence(veto="Latin or digits on both sides (not a Chinese cut)")
-    tail_opens = bool(_OPENER.match(tail))
+    if _OPENER.match(tail):
+        # 本报讯…, ——…, 一是…: a paragraph of its own, whatever the head lacks.
+        return CutEvidence(veto=TAIL_OPENS)
     head_cut: list[str] = []
     joint: list[str] = []
     if head[-1] in ",，、":
@@ -100,18 +104,17 @@ def cut_evidence(head: str, tail: str, config: Config, lexicon: Lexicon) -> CutE
     if open_quote:
         head_cut.append("head leaves a quote or bracket open")
     word = None
-    if not tail_opens:
-        if open_quote and unbalanced_closing(tail):
-            joint.append("tail closes the quote the head left open")
-        if _CLAUSE_END.match(tail):
-            joint.append("tail starts with the end of a clause")
-        if tail[0] in NON_INITIAL:
-            joint.append("tail starts with punctuation that continues a sentence")
-        elif tail[0] in _PARTICLE_CHARS and lexicon.first_word(tail) in NON_INITIAL_WORDS:
-            joint.append("tail starts with a particle")
-        # The dictionary is the slowest test: consult it only when nothing cheaper spoke.
-        if not joint and not head_cut:
-            word = lexicon.word_across(head, tail)
-            if word:
-                joint.append(f"dictionary word {word} spans the cut")
-    return CutEvidence(None, tuple(head_cut), tuple(joint), word, tail_opens)
+    if open_quote and unbalanced_closing(tail):
+        joint.append("tail closes the quote the head left open")
+    if _CLAUSE_END.match(tail):
+        joint.append("tail starts with the end of a clause")
+    if tail[0] in NON_INITIAL:
+        joint.append("tail starts with punctuation that continues a sentence")
+    elif tail[0] in _PARTICLE_CHARS and lexicon.first_word(tail) in NON_INITIAL_WORDS:
+        joint.append("tail starts with a particle")
+    # The dictionary is the slowest test: consult it only when nothing cheaper spoke.
+    if not joint and not head_cut:
+        word = lexicon.word_across(head, tail)
+        if word:
+            joint.append(f"dictionary word {word} spans the cut")
+    return CutEvidence(None, tuple(head_cut), tuple(joint), word)

@@ -58,7 +58,9 @@ class Edit:
 
     ``kind`` is a stable reason code (see ``docs/edit-log.md``); ``block`` is
     the index of the block in the document *as it was when the edit was
-    applied*, so applying edits in order (or undoing them in reverse) is exact.
+    applied*, so applying edits in order (or undoing them in reverse) is exact
+    (for the ``normalise`` stage, which runs before there are blocks, it is
+    the input line number; for page-wide notes, -1).
     ``ids`` name the input paragraphs touched, for people. ``text`` is the exact
     text removed (or, for a join, the tail that was appended), ``offset`` the
     character offset inside the block where it was removed or joined.

@@ -58,6 +58,7 @@ class _Edge:
     dup_span: tuple[int, int]
     keep_span: tuple[int, int]
     rule: str
+    keep_also: int | None = None  # the keeper continues in this block (a split paragraph's tail)
 
 
 def _bigrams(text: str) -> set[str]:
@@ -96,7 +97,8 @@ def deduplicate(doc: Document, config: Config, focus: set[int] | None = None) ->
     """Remove repeated body paragraphs; see the module docstring for the rules.
 
     ``focus``: only pairs with at least one of these block indices are
-    aligned (the pipeline's later rounds look only at freshly joined blocks).
+    aligned (the pipeline's later rounds look only at blocks the previous
+    round joined or trimmed).
     """
     body = [i for i, block in enumerate(doc) if block.kind is Kind.BODY]
     if len(body) < 2 or (focus is not None and not focus):
@@ -180,8 +182,9 @@ def deduplicate(doc: Document, config: Config, focus: set[int] | None = None) ->
         edge = removed[index]
         block = doc[index]
         keeper = doc[edge.keep]
+        matched_text = keeper.text + (doc[edge.keep_also].text if edge.keep_also is not None else "")
         evidence = {
-            "matched": keeper.ids[0], "matched_text": keeper.text,
+            "matched": keeper.ids[0], "matched_text": matched_text,
             "similarity": round(edge.relation.similarity, 4),
             "span_in_matched": list(edge.keep_span), "rule": edge.rule,
             "gap": block.gap,
@@ -236,7 +239,7 @@ def _resolve(edges: list[_Edge], sizes: dict[int, int]) -> dict[int, _Edge]:
         for node in ready:
             # A copy of a kept paragraph goes whichever way the pair was oriented.
             to_kept = [e for e in out[node] if e.keep in kept] + [
-                _Edge(node, e.dup, e.relation, e.keep_span, e.dup_span, e.rule)
+                _Edge(node, e.dup, e.relation, e.keep_span, e.dup_span, "copy of a paragraph kept in a cycle")
                 for e in copies_of[node] if e.dup in kept]
             if to_kept:
                 removed[node] = min(to_kept, key=lambda e: (_STRENGTH[e.relation.kind],
@@ -276,7 +279,8 @@ def _prefer_split_halves(doc: Document, removed: dict[int, _Edge], config: Confi
                             (0, len(key_keeper)), span)
         del removed[tail]
         removed[keeper] = _Edge(keeper, head, relation, (0, len(key_keeper)), span,
-                                f"fragment of the split paragraph p{doc[head].ids[0]} + p{doc[tail].ids[0]}")
+                                f"copy of the split paragraph p{doc[head].ids[0]} + p{doc[tail].ids[0]}",
+                                keep_also=tail)
 
 
 def _split_remainders(doc: Document, removed: dict[int, _Edge]) -> dict[int, _Edge]:

@@ -23,9 +23,11 @@ STAGE = "normalise"
 # Characters ftfy can act on: C0/C1 controls and Latin-1..IPA (every mojibake of
 # UTF-8 Chinese contains one), combining marks (NFC), line/paragraph
 # separators, ligatures, half/fullwidth forms, lone surrogates, HTML entities.
+# (Not the middle dot of 恒达·NAPA, nor no-break or ideographic spaces, which
+# the whitespace rules handle: alone they are never mojibake.)
 _FTFY_TRIGGER = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\u02ff\u0300-\u036f\u2028\u2029"
-    "\u3000\ufb00-\ufb4f\uff00-\uffef\ud800-\udfff&]"
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\xa1-\xb6\xb8-\u02ff\u0300-\u036f\u2028\u2029"
+    "\ufb00-\ufb4f\uff00-\uffef\ud800-\udfff&]"
 )
 _ODD_SPACE = re.compile("[\t\xa0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 _ZERO_WIDTH = re.compile("[\u200b-\u200d\u2060\ufeff]")

@@ -9,8 +9,10 @@ tail starting with a particle is strong evidence; an unfinished body block
 longer than any headline, followed by body text that does not open a
 paragraph (本报讯, ——, 一是…), is enough on its own. Headlines, bylines, captions, lists and jump notes are
 never glued to body text; a block that ``classify`` found to be a
-continuation joins its predecessor whatever its kind. A cut that looks
-unfinished but has nothing to join is logged as ``suspect_split``.
+continuation joins its predecessor whatever its kind. A body block that does
+not end a sentence but is not joined to the block after it (a headline
+follows, or a paragraph opener) is logged as ``suspect_split``; nothing is
+logged for the last block of a page.
 
 The pipeline runs this stage twice: strong-evidence joins before
 deduplication (a copy split in two must be whole to be compared with the
@@ -23,7 +25,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..config import Config
-from ..cuts import cut_evidence
+from ..cuts import TAIL_OPENS, cut_evidence
 from ..lexicon import Lexicon
 from ..model import Block, Document, Edit, Kind
 
@@ -34,7 +36,7 @@ def _next_part(blocks: list[Block], index: int, config: Config) -> tuple[int, in
     """(index of the candidate tail, number of captions skipped before it)."""
     j, skipped = index + 1, 0
     while j < len(blocks):
-        if blocks[j].kind is Kind.CAPTION and not blocks[j].continuation:
+        if blocks[j].kind is Kind.CAPTION:
             if skipped == config.max_captions_between:
                 return None
             j += 1
@@ -64,15 +66,17 @@ def repair_splits(doc: Document, config: Config, lexicon: Lexicon, *, strong_onl
         j, skipped = found
         tail = blocks[j]
         evidence = cut_evidence(head.text, tail.text, config, lexicon)
-        if evidence.veto is not None:
+        if evidence.veto is not None and evidence.veto != TAIL_OPENS:
             i += 1
             continue
-        if tail.continuation and tail.kind is head.kind:
+        if evidence.veto is not None:
+            rule = ""
+        elif tail.continuation and tail.kind is head.kind:
             rule = "continuation"
         elif head.kind is Kind.BODY and tail.kind is Kind.BODY and "\n" not in tail.text:
             if evidence.strong:
                 rule = "strong evidence"
-            elif (not strong_only and not evidence.tail_opens and len(head.text) > config.headline_max_chars
+            elif (not strong_only and len(head.text) > config.headline_max_chars
                   and not head.text.endswith("》")):  # a block ending in a 《title》 is a headline
                 rule = "unfinished body paragraph followed by body text"
             else:
@@ -83,7 +87,8 @@ def repair_splits(doc: Document, config: Config, lexicon: Lexicon, *, strong_onl
             if head.kind is Kind.BODY and not strong_only:
                 edits.append(Edit("suspect_split", STAGE, i, head.ids + tail.ids, "", len(head.text), {
                     "next_text": tail.text, "next_kind": tail.kind.value,
-                    "reasons": evidence.reasons() or ["head does not end a sentence"]}))
+                    "reasons": [evidence.veto] if evidence.veto else
+                    evidence.reasons() or ["head does not end a sentence"]}))
             i += 1
             continue
         joined = replace(head, text=head.text + tail.text, ids=head.ids + tail.ids)
