@@ -21,6 +21,7 @@ are skipped, so the number of pairs grows linearly with the input.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -40,6 +41,15 @@ class Candidates:
 
     def __len__(self) -> int:
         return len(self.left)
+
+
+@lru_cache(maxsize=256)
+def _pair_positions(size: int, star: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of the pairs inside a group: all pairs, or each member with the first."""
+    if star:
+        return np.zeros(size - 1, dtype=np.int64), np.arange(1, size)
+    i, j = np.triu_indices(size, 1)
+    return i, j
 
 
 def _clique_pairs(group_keys: np.ndarray, members: np.ndarray, max_group: int,
@@ -65,10 +75,7 @@ def _clique_pairs(group_keys: np.ndarray, members: np.ndarray, max_group: int,
             continue
         rows = starts[sizes == size][:, None] + np.arange(size)
         block = members[rows]  # (groups, size)
-        if size > max_group:
-            i, j = np.zeros(size - 1, dtype=np.int64), np.arange(1, size)
-        else:
-            i, j = np.triu_indices(int(size), 1)
+        i, j = _pair_positions(int(size), star=size > max_group)
         lo = np.minimum(block[:, i], block[:, j]).ravel()
         hi = np.maximum(block[:, i], block[:, j]).ravel()
         keep = lo != hi

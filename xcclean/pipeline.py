@@ -19,10 +19,11 @@ from .restore import restore
 from .stages import classify, deduplicate, normalise, reconsider, remove_stray_tokens, repair_splits, segment
 
 
-def _blocks_holding(doc: Document, edits: list[Edit], kind: str) -> set[int]:
-    """Indices in ``doc`` of the blocks that contain the paragraphs ``edits`` of ``kind`` touched."""
+def _joined_and_trimmed(doc: Document, edits: list[Edit]) -> set[int]:
+    """Indices in ``doc`` of blocks made of several paragraphs that just lost a spliced tail."""
     where = {ident: i for i, block in enumerate(doc) for ident in block.ids}
-    return {where[e.ids[0]] for e in edits if e.kind == kind and e.ids and e.ids[0] in where}
+    return {where[e.ids[0]] for e in edits
+            if e.kind == "splice_trimmed" and len(e.ids) > 1 and e.ids[0] in where}
 
 
 def _cuts_repeated_elsewhere(doc: Document, joins: list[Edit]) -> set[int]:
@@ -136,8 +137,9 @@ class Cleaner:
             joins = [e for e in joined if e.kind == "split_joined"]
             suspects = [e for e in joined if e.kind != "split_joined"]  # the last round's notes only
             edits += removed + joins
-            # A trimmed or joined block may now show another paragraph to be its fragment.
-            focus = _cuts_repeated_elsewhere(doc, joins) | _blocks_holding(doc, removed, "splice_trimmed")
+            # A joined block, or a joined one that lost a spliced tail, may now show
+            # another paragraph to be its fragment.
+            focus = _cuts_repeated_elsewhere(doc, joins) | _joined_and_trimmed(doc, removed)
             if not focus:
                 break
         edits += suspects
