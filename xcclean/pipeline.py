@@ -11,11 +11,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+import numpy as np
+
 from .chars import chinese_share, compare_key
 from .config import Config
 from .lexicon import Lexicon
 from .model import Document, Edit, render
 from .restore import restore
+from .shingles import shingle_hash, shingle_hashes
 from .stages import classify, deduplicate, normalise, reconsider, remove_stray_tokens, repair_splits, segment
 
 
@@ -32,10 +35,6 @@ def _cuts_repeated_elsewhere(doc: Document, joins: list[Edit]) -> set[int]:
     Only such a block can have become the source of a fragment or copy that
     its halves were too short to show.
     """
-    import numpy as np
-
-    from .shingles import shingle_hash, shingle_hashes
-
     where = {ident: i for i, block in enumerate(doc) for ident in block.ids}
     windows: dict[int, set[int]] = {}  # hash of the text across a cut -> blocks joined there
     for edit in joins:
@@ -115,18 +114,31 @@ class Cleaner:
         if not normalised.strip():
             return Cleaned("", tuple(edits), ())
         doc = segment(normalised)
-        if chinese_share(normalised) < config.min_chinese_share:
+        share = chinese_share(normalised)
+        if share < config.min_chinese_share:
             edits.append(Edit("not_chinese", "pipeline", -1, (), "", 0, {
-                "chinese_share": round(chinese_share(normalised), 3),
+                "chinese_share": round(share, 3),
                 "rule": "only normalised: the other stages are rules for Chinese text"}))
             return self._finish(doc, edits)
         doc = classify(doc, config, lexicon)
         doc, found = repair_splits(doc, config, lexicon, strong_only=True)
         edits += found
-        # Deduplicate and repair until nothing changes: a repaired paragraph can
-        # reveal that another paragraph is a fragment of it. Later rounds align
-        # only pairs that involve a joined block whose cut another paragraph
-        # repeats (text across the cut found elsewhere).
+        doc, found = self._deduplicate_and_repair(doc)
+        edits += found
+        doc, found = remove_stray_tokens(doc, config, lexicon)
+        edits += found
+        return self._finish(doc, edits)
+
+    def _deduplicate_and_repair(self, doc: Document) -> tuple[Document, list[Edit]]:
+        """Deduplicate and repair splits until nothing changes.
+
+        A repaired paragraph can reveal another paragraph to be a fragment of
+        it. Rounds after the first align only pairs involving a joined block
+        whose text across the cut recurs elsewhere, or a joined block that
+        lost a spliced tail; at most ``Config.max_rounds`` rounds.
+        """
+        config, lexicon = self.config, self.lexicon
+        edits: list[Edit] = []
         focus: set[int] | None = None
         suspects: list[Edit] = []
         for _ in range(config.max_rounds):
@@ -137,15 +149,10 @@ class Cleaner:
             joins = [e for e in joined if e.kind == "split_joined"]
             suspects = [e for e in joined if e.kind != "split_joined"]  # the last round's notes only
             edits += removed + joins
-            # A joined block, or a joined one that lost a spliced tail, may now show
-            # another paragraph to be its fragment.
             focus = _cuts_repeated_elsewhere(doc, joins) | _joined_and_trimmed(doc, removed)
             if not focus:
                 break
-        edits += suspects
-        doc, found = remove_stray_tokens(doc, config, lexicon)
-        edits += found
-        return self._finish(doc, edits)
+        return doc, edits + suspects
 
     @staticmethod
     def _finish(doc: Document, edits: list[Edit]) -> Cleaned:
