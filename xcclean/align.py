@@ -155,10 +155,8 @@ def _splice(x: str, y: str, covered: list[bool], config: Config) -> _Splice | No
     from the *middle* of ``y`` is not a splice either: a list of names is.
     """
     for start, end in _runs(covered):
-        rest = x[:start]
-        if end < len(x) - 1 or start <= 1 or end - start < config.splice_min_chars:
-            continue
-        if len(rest) <= config.contamination_max_chars:
+        # The tail must reach the end; the unique head must be more than glued-on junk.
+        if end < len(x) - 1 or start <= config.contamination_max_chars or end - start < config.splice_min_chars:
             continue
         found = fuzz.partial_ratio_alignment(x[start:end], y, score_cutoff=config.fragment_min_similarity * 100)
         if found is None:
