@@ -219,6 +219,12 @@ def relate(a: str, b: str, config: Config) -> Relation | None:
         if len(a) < config.min_copy_chars:
             return None
         return Relation("exact", None, 1.0, (0, len(a)), (0, len(b)))
+    if abs(len(a) - len(b)) <= config.max_internal_gap and len(a) >= config.min_fragment_chars:
+        # Misreads keep the length: compare whole, so a misread first or last
+        # character is not mistaken for glued-on text.
+        similarity = _verbatim(a, b, config)
+        if similarity is not None and similarity >= config.near_copy_min_similarity:
+            return Relation("near_copy", None, similarity, (0, len(a)), (0, len(b)))
     n = config.shingle_size
     cov_a, cov_b = coverage(a, b, n), coverage(b, a, n)
     wa, wb = within(a, b, cov_a, config), within(b, a, cov_b, config)

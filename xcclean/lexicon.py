@@ -64,6 +64,11 @@ class Lexicon:
         self._across[key] = found
         return found
 
+    def in_words(self, text: str) -> set[int]:
+        """Positions of ``text`` that fall inside a dictionary word of two or more characters."""
+        return {i for word, start, end in self._tokenizer().tokenize(text, HMM=False) if end - start > 1
+                for i in range(start, end)}
+
     def first_word(self, text: str) -> str:
         """The first dictionary word of ``text`` (for particles such as 了)."""
         for word, _start, _end in self._tokenizer().tokenize(text[:6], HMM=False):

@@ -22,13 +22,6 @@ from .shingles import shingle_hash, shingle_hashes
 from .stages import classify, deduplicate, normalise, reconsider, remove_stray_tokens, repair_splits, segment
 
 
-def _joined_and_trimmed(doc: Document, edits: list[Edit]) -> set[int]:
-    """Indices in ``doc`` of blocks made of several paragraphs that just lost a spliced tail."""
-    where = {ident: i for i, block in enumerate(doc) for ident in block.ids}
-    return {where[e.ids[0]] for e in edits
-            if e.kind == "splice_trimmed" and len(e.ids) > 1 and e.ids[0] in where}
-
-
 def _cuts_repeated_elsewhere(doc: Document, joins: list[Edit]) -> set[int]:
     """Joined blocks (indices in ``doc``) whose text across the cut occurs in another block.
 
@@ -133,24 +126,30 @@ class Cleaner:
         """Deduplicate and repair splits until nothing changes.
 
         A repaired paragraph can reveal another paragraph to be a fragment of
-        it. Rounds after the first align only pairs involving a joined block
-        whose text across the cut recurs elsewhere, or a joined block that
-        lost a spliced tail; at most ``Config.max_rounds`` rounds.
+        it, and removing copies changes the context other verdicts weigh. A
+        round that removed something is followed by a full round; one that
+        only joined, by a round over pairs involving a joined block whose text
+        across the cut recurs elsewhere; at most ``Config.max_rounds`` rounds.
         """
         config, lexicon = self.config, self.lexicon
         edits: list[Edit] = []
         focus: set[int] | None = None
         suspects: list[Edit] = []
         for _ in range(config.max_rounds):
-            doc, removed = deduplicate(doc, config, focus)
+            doc, removed = deduplicate(doc, config, lexicon, focus)
             if removed:
                 doc = reconsider(doc, config, lexicon)
             doc, joined = repair_splits(doc, config, lexicon)
             joins = [e for e in joined if e.kind == "split_joined"]
             suspects = [e for e in joined if e.kind != "split_joined"]  # the last round's notes only
             edits += removed + joins
-            focus = _cuts_repeated_elsewhere(doc, joins) | _joined_and_trimmed(doc, removed)
-            if not focus:
+            if not removed and not joins:
+                break
+            # Removing copies changes which paragraphs count as context, and a
+            # joined paragraph can show another to be its fragment: look again,
+            # at every pair if anything was removed, else around the joins.
+            focus = None if removed else _cuts_repeated_elsewhere(doc, joins)
+            if focus is not None and not focus:
                 break
         return doc, edits + suspects
 

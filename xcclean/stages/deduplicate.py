@@ -28,11 +28,14 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, replace
 
+from rapidfuzz.distance import Levenshtein
+
 from ..align import Relation, relate
 from ..candidates import find_candidates
 from ..chars import HAN, compare_key
 from ..config import Config
 from ..cuts import ends_sentence
+from ..lexicon import Lexicon
 from ..model import Document, Edit, Kind
 
 STAGE = "deduplicate"
@@ -93,10 +96,13 @@ def _text_span(text: str, key_span: tuple[int, int]) -> tuple[int, int]:
     return positions[key_span[0]], positions[key_span[1] - 1] + 1
 
 
-def deduplicate(doc: Document, config: Config, focus: set[int] | None = None) -> tuple[Document, list[Edit]]:
+def deduplicate(doc: Document, config: Config, lexicon: Lexicon | None = None,
+                focus: set[int] | None = None) -> tuple[Document, list[Edit]]:
     """Remove repeated body paragraphs; see the module docstring for the rules.
 
-    ``focus``: only pairs with at least one of these block indices are
+    ``lexicon``: with it, of two near copies the one whose differing
+    characters sit inside dictionary words is kept (a misread breaks a word:
+    4日上午 vs 4日上。). ``focus``: only pairs with at least one of these block indices are
     aligned (the pipeline's later rounds look only at blocks the previous
     round joined or trimmed).
     """
@@ -140,8 +146,16 @@ def deduplicate(doc: Document, config: Config, focus: set[int] | None = None) ->
             edges.append(_Edge(dup, keep, rel, rel.dup_span, rel.other_span, "completeness"))
             continue
         keep, dup = sorted((a, b), key=rank)
+        rule = ""
+        if rel.kind == "near_copy" and lexicon is not None:
+            broken_a, broken_b = _broken_words(doc[a].text, doc[b].text, lexicon)
+            if broken_a != broken_b:
+                keep, dup = (a, b) if broken_a < broken_b else (b, a)
+                rule = f"fewer words broken by misreads ({min(broken_a, broken_b)} vs {max(broken_a, broken_b)})"
         spans = (rel.dup_span, rel.other_span) if dup == a else (rel.other_span, rel.dup_span)
-        if rank(keep)[0] != rank(dup)[0]:
+        if rule:
+            pass
+        elif rank(keep)[0] != rank(dup)[0]:
             rule = f"article affinity {affinity[keep]:.2f} vs {affinity[dup]:.2f}"
         else:
             rule = "first copy kept"
@@ -196,6 +210,17 @@ def deduplicate(doc: Document, config: Config, focus: set[int] | None = None) ->
         edits.append(Edit(_REASON[edge.relation.kind], STAGE, index, block.ids, block.text, 0, evidence))
     # Edits were recorded from the last block to the first, so each index holds when applied.
     return tuple(b for i, b in enumerate(new_blocks) if i not in removed), edits
+
+
+def _broken_words(a: str, b: str, lexicon: Lexicon) -> tuple[int, int]:
+    """For each text, how many of the characters where the two differ are outside dictionary words."""
+    diff_a, diff_b = [], []
+    for op in Levenshtein.editops(a, b):
+        if op.tag == "replace":
+            diff_a.append(op.src_pos)
+            diff_b.append(op.dest_pos)
+    words_a, words_b = lexicon.in_words(a), lexicon.in_words(b)
+    return sum(i not in words_a for i in diff_a), sum(i not in words_b for i in diff_b)
 
 
 def _twins_are_not_contaminated(relations: list[tuple[int, int, Relation]]) -> list[tuple[int, int, Relation]]:
