@@ -135,8 +135,9 @@ class Cleaner:
         edits: list[Edit] = []
         focus: set[int] | None = None
         suspects: list[Edit] = []
+        memo: dict[tuple[str, str], Any] = {}  # alignments of this page, reused by later rounds
         for _ in range(config.max_rounds):
-            doc, removed = deduplicate(doc, config, lexicon, focus)
+            doc, removed = deduplicate(doc, config, lexicon, focus, memo)
             if removed:
                 doc = reconsider(doc, config, lexicon)
             doc, joined = repair_splits(doc, config, lexicon)

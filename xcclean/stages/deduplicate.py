@@ -97,12 +97,14 @@ def _text_span(text: str, key_span: tuple[int, int]) -> tuple[int, int]:
 
 
 def deduplicate(doc: Document, config: Config, lexicon: Lexicon | None = None,
-                focus: set[int] | None = None) -> tuple[Document, list[Edit]]:
+                focus: set[int] | None = None,
+                memo: dict[tuple[str, str], Relation | None] | None = None) -> tuple[Document, list[Edit]]:
     """Remove repeated body paragraphs; see the module docstring for the rules.
 
     ``lexicon``: with it, of two near copies the one whose differing
     characters sit inside dictionary words is kept (a misread breaks a word:
-    4日上午 vs 4日上。). ``focus``: only pairs with at least one of these block indices are
+    4日上午 vs 4日上。). ``memo``: alignments already made on this page
+    (later rounds ask about the same pairs). ``focus``: only pairs with at least one of these block indices are
     aligned (the pipeline's later rounds look only at blocks the previous
     round joined or trimmed).
     """
@@ -115,7 +117,12 @@ def deduplicate(doc: Document, config: Config, lexicon: Lexicon | None = None,
     for left, right in zip(cands.left.tolist(), cands.right.tolist(), strict=True):
         if focus is not None and body[left] not in focus and body[right] not in focus:
             continue
-        rel = relate(keys[left], keys[right], config)
+        pair = (keys[left], keys[right])
+        if memo is None or pair not in memo:
+            rel = relate(*pair, config)
+            if memo is not None:
+                memo[pair] = rel
+        rel = memo[pair] if memo is not None else rel
         if rel is not None:
             relations.append((body[left], body[right], rel))
     if not relations:
