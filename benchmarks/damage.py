@@ -114,7 +114,7 @@ class Generator:
         byline = f"本报记者 {rng.choice(NAMES)}"
         seen: set[str] = set()  # the clean page repeats no paragraph
         for n, article in enumerate(rng.sample(self.articles, rng.randint(*self.articles_per_page))):
-            blocks.append(Block(article["title"][:40]))
+            blocks.append(Block(article["title"]))
             if rng.random() < 0.5:
                 blocks.append(Block(byline))  # the same byline may recur: legitimate
                 if n:
@@ -285,6 +285,9 @@ class Generator:
         for i, block in enumerate(raw):
             if block.fault is not None:
                 manifest[block.fault]["blocks"].append(i)
+        for entry in manifest:
+            if "truth" in entry:
+                entry["truth_text"] = truth[entry["truth"]].text
         for entry in manifest:
             if entry["type"] == "negative":
                 entry["texts"] = [truth[t].text for t in entry["blocks"]]

@@ -195,17 +195,16 @@ def score(page: Page, result: Result, tally: dict[str, list[int]]) -> None:
         for ident in entry["blocks"]:
             if entry["type"] != "negative":
                 fault_of[ident] = entry
-    truth_blocks = blocks_of(page.truth)
     for entry in page.manifest:
         kind = entry["type"]
         if kind == "negative":
             continue
         blocks = entry["blocks"]
-        truth_text = fold(truth_blocks[entry["truth"]]) if "truth" in entry else ""
+        truth_text = fold(entry.get("truth_text", ""))
         if kind in REMOVAL_TYPES:
             hit = all(i in result.removed or i not in final for i in blocks)
             if kind == "misplaced":
-                original = next((i for i, t in enumerate(blocks_of(page.raw)) if t == truth_blocks[entry["truth"]]
+                original = next((i for i, t in enumerate(blocks_of(page.raw)) if t == entry["truth_text"]
                                  and i not in blocks), None)
                 hit = hit and original is not None and original in final
         elif kind == "split":

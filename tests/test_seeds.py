@@ -23,9 +23,7 @@ EXPECT = {
             ("fragment_suffix", "刘中锋表示,接下来,魏都区将紧紧围绕"),
             ("exact_duplicate", "刘中锋说,“党的二十大报告中"),
             ("fragment_suffix", "推进,早日建成达产,他们深感重任在肩"),
-            # the copy's split halves (…重点建 / 设创新…) are joined first, so the
-            # first copy of the head goes as a prefix of the rejoined paragraph
-            ("fragment_prefix", "贺浩亮介绍,许昌政通可优数字产业园是由"),
+            ("exact_duplicate", "贺浩亮介绍,许昌政通可优数字产业园是由"),
             ("exact_duplicate", "不仅如此,魏都区还注重从细微处入手"),
         ],
         "joined": ["社会主义现代化国家的内在要求", "我们的城市更绿了、水更清了", "总建筑面积约8.2万平方米,重点建设创新型企业",

@@ -65,7 +65,9 @@ def ends_sentence(text: str, config: Config) -> bool:
     >>> ends_sentence("…劝阻不文明行为。(许廷合 摄)", c), ends_sentence("…持之以", c)
     (True, False)
     """
-    stripped = text.rstrip().rstrip(config.closing_marks)
+    stripped = text.rstrip()
+    while stripped and (stripped[-1] in config.closing_marks or stripped[-1].isspace()):
+        stripped = stripped[:-1]  # …满意吗? ” ends a sentence too
     if stripped and stripped[-1] in config.terminal_punctuation:
         return True
     note = _TRAILING_NOTE.search(text.rstrip())

@@ -10,9 +10,9 @@ Rules, in order (first match wins):
   brackets such as ``(魏宣)`` → ``byline``. ``本报讯(记者 …)…`` opens a *body*.
 * set off by ``caption_min_gap`` blank lines and short → ``caption``.
 * starts with a dash under a headline or deck, unfinished → ``deck``.
-* no sentence-final punctuation and short (``headline_max_chars``; only
-  ``subheading_max_chars`` if it has a comma inside), or long with no comma
-  or full stop at all → ``headline``.
+* no sentence-final punctuation, no full stop inside, and short
+  (``headline_max_chars``; only ``subheading_max_chars`` if it has a comma
+  inside), or long with no comma or full stop at all → ``headline``.
 * anything else → ``body``.
 
 Then a second look at short unterminated blocks: one followed by body text
@@ -41,7 +41,10 @@ _BYLINE = re.compile(
 )
 _SOURCE_CREDIT = re.compile(r"^[(（][^()（）,，。]{1,12}[)）]$")
 _INNER_STOP = re.compile(r"[,，。;；!?！？]")
-_PROSE_STOP = re.compile(r"[,，;；]")
+_PROSE_STOP = re.compile(r"[,，;；、:：。!?！？]")
+# A full stop inside a line: prose, never a headline (headlines may exclaim:
+# 【2016 我们来了！】世界各国多种形式喜迎2016年).
+_INNER_SENTENCE_END = re.compile(r"。[^。]")
 
 
 def _base_kind(block: Block, previous: Kind | None, first: bool, config: Config) -> Kind:
@@ -66,7 +69,7 @@ def _base_kind(block: Block, previous: Kind | None, first: bool, config: Config)
             and len(text) <= 2 * config.headline_max_chars):
         return Kind.DECK
     has_stop = bool(_INNER_STOP.search(text))
-    if not ends_sentence(text, config) and (
+    if not ends_sentence(text, config) and not _INNER_SENTENCE_END.search(text) and (
         len(text) <= (config.subheading_max_chars if has_stop else config.headline_max_chars)
         or not has_stop
     ):
@@ -116,7 +119,7 @@ def reconsider(doc: Document, config: Config, lexicon: Lexicon) -> Document:
         evidence = cut_evidence(block.text, blocks[after].text, config, lexicon)
         # A word across the cut proves little after a real headline (撸起袖子加油干
         # 风雨无阻向前行 + 当好… makes 行当): it counts only for a line that reads
-        # like prose, with a comma inside, or is too long for a headline.
+        # like prose, with punctuation inside, or is too long for a headline.
         prose = bool(_PROSE_STOP.search(block.text)) or len(block.text) > config.headline_max_chars
         if evidence.head_cut or (evidence.joint and prose):
             blocks[i] = block.with_kind(Kind.BODY)

@@ -6,9 +6,9 @@ captions, which then follow the rejoined paragraph. Evidence decides, not
 length: terminal punctuation (or a trailing dash, or a colon) vetoes; a comma
 or 、 at the cut, a quote left open, a dictionary word spanning the cut, or a
 tail starting with a particle is strong evidence; an unfinished body block
-longer than any headline, followed by body text that does not open a
-paragraph (本报讯, ——, 一是…), is enough on its own. Headlines, bylines, captions, lists and jump notes are
-never glued to body text; a block that ``classify`` found to be a
+longer than any headline, or with a full stop inside, followed by body text
+that does not open a paragraph (本报讯, ——, 一是…), is enough on its own.
+Headlines, bylines, captions, lists and jump notes are never glued to body text; a block that ``classify`` found to be a
 continuation joins its predecessor whatever its kind. A body block that does
 not end a sentence but is not joined to the block after it (a headline
 follows, or a paragraph opener) is logged as ``suspect_split``; nothing is
@@ -22,14 +22,19 @@ halves of a paragraph together).
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
+from ..candidates import find_candidates
+from ..chars import compare_key
 from ..config import Config
 from ..cuts import TAIL_OPENS, cut_evidence
 from ..lexicon import Lexicon
 from ..model import Block, Document, Edit, Kind
 
 STAGE = "repair_splits"
+# A block with a full stop inside is prose however short: it cannot be a headline.
+_FULL_STOP_INSIDE = re.compile(r"。[^。]")
 
 
 def _next_part(blocks: list[Block], index: int, config: Config) -> tuple[int, int] | None:
@@ -46,6 +51,20 @@ def _next_part(blocks: list[Block], index: int, config: Config) -> tuple[int, in
     return None
 
 
+def _contained(blocks: list[Block], config: Config) -> set[int]:
+    """Body blocks whose text occurs whole inside another body block (copies, fragments)."""
+    body = [i for i, b in enumerate(blocks) if b.kind is Kind.BODY]
+    keys = [compare_key(blocks[i].text) for i in body]
+    cands = find_candidates(keys, config)
+    out: set[int] = set()
+    for left, right in zip(cands.left.tolist(), cands.right.tolist(), strict=True):
+        if keys[left] in keys[right]:
+            out.add(body[left])
+        if keys[right] in keys[left]:
+            out.add(body[right])
+    return out
+
+
 def repair_splits(doc: Document, config: Config, lexicon: Lexicon, *, strong_only: bool = False
                   ) -> tuple[Document, list[Edit]]:
     """Join cut paragraphs; return the new document and one edit per join.
@@ -56,6 +75,10 @@ def repair_splits(doc: Document, config: Config, lexicon: Lexicon, *, strong_onl
     """
     blocks = list(doc)
     edits: list[Edit] = []
+    # Before deduplication, a block that another block contains (a copy or a
+    # fragment) is left for deduplication to judge: glued to its neighbour by a
+    # chance word (…违建,将9个各自封闭小 + 小区管理…: 小小) it could not be.
+    contained = _contained(blocks, config) if strong_only else set()
     i = 0
     while i < len(blocks):
         head = blocks[i]
@@ -65,6 +88,9 @@ def repair_splits(doc: Document, config: Config, lexicon: Lexicon, *, strong_onl
             continue
         j, skipped = found
         tail = blocks[j]
+        if i in contained or j in contained:
+            i += 1
+            continue
         evidence = cut_evidence(head.text, tail.text, config, lexicon)
         if evidence.veto is not None and evidence.veto != TAIL_OPENS:
             i += 1
@@ -76,8 +102,8 @@ def repair_splits(doc: Document, config: Config, lexicon: Lexicon, *, strong_onl
         elif head.kind is Kind.BODY and tail.kind is Kind.BODY and "\n" not in tail.text:
             if evidence.strong:
                 rule = "strong evidence"
-            elif (not strong_only and len(head.text) > config.headline_max_chars
-                  and not head.text.endswith("》")):  # a block ending in a 《title》 is a headline
+            elif (not strong_only and not head.text.endswith("》")  # a block ending in a 《title》 is a headline
+                  and (len(head.text) > config.headline_max_chars or _FULL_STOP_INSIDE.search(head.text))):
                 rule = "unfinished body paragraph followed by body text"
             else:
                 rule = ""
