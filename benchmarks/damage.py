@@ -113,6 +113,7 @@ class Generator:
         negatives: list[dict[str, Any]] = []
         byline = f"本报记者 {rng.choice(NAMES)}"
         seen: set[str] = set()  # the clean page repeats no paragraph
+        latin = rng.sample(LATIN_SENTENCES, len(LATIN_SENTENCES))  # each used once a page at most
         for n, article in enumerate(rng.sample(self.articles, rng.randint(*self.articles_per_page))):
             blocks.append(Block(article["title"]))
             if rng.random() < 0.5:
@@ -123,8 +124,8 @@ class Generator:
             paragraphs = [p for p in article["paragraphs"] if len(p) <= 300 and p not in seen][:6]
             seen.update(paragraphs)
             for k, para in enumerate(paragraphs):
-                if k == 1 and rng.random() < 0.3:
-                    para = para.rstrip("。") + "," + rng.choice(LATIN_SENTENCES)
+                if k == 1 and latin and rng.random() < 0.3:
+                    para = para.rstrip("。") + "," + latin.pop()
                     negatives.append({"type": "negative", "kind": "legitimate Latin", "blocks": [len(blocks)]})
                 elif _is_body(para):
                     body.append(len(blocks))
