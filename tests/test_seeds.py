@@ -72,8 +72,7 @@ EXPECT = {
         "contains": ["社长:方焯 总编辑:邓雷", "CN41—0013", "“i许昌”App"],
     },
     "004": {
-        # the copy 刘保新指出…联系广 / 泛、渠道… is rejoined, then goes as a suffix of the original
-        "removed": [("fragment_suffix", "刘保新指出,要深入学习领会习近平总书记")],
+        "removed": [("fragment_suffix", "刘保新指出,要深入学习领会习近平总书记"), ("exact_duplicate", "泛、渠道畅通的优势")],
         "joined": ["不断提升核心竞争力", "不断增强综合优势。二要", "聚焦企业化运营去行政化", "重要讲话精神;传达了",
                    "联系广泛、渠道畅通", "县级“两中心”建设", "——不仅吃上优质水,而且实现了兴水梦", "长期大量开采地下水",
                    "始终坚持“先节水后调水"],

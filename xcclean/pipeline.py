@@ -144,13 +144,11 @@ class Cleaner:
             joins = [e for e in joined if e.kind == "split_joined"]
             suspects = [e for e in joined if e.kind != "split_joined"]  # the last round's notes only
             edits += removed + joins
-            if not removed and not joins:
-                break
             # Removing copies changes which paragraphs count as context, and a
-            # joined paragraph can show another to be its fragment: look again,
-            # at every pair if anything was removed, else around the joins.
-            focus = None if removed else _cuts_repeated_elsewhere(doc, joins)
-            if focus is not None and not focus:
+            # joined paragraph can show another to be its fragment: look again at
+            # the pairs already aligned and at new candidates around such joins.
+            focus = _cuts_repeated_elsewhere(doc, joins)
+            if not removed and not focus:
                 break
         return doc, edits + suspects
 

@@ -103,20 +103,30 @@ def deduplicate(doc: Document, config: Config, lexicon: Lexicon | None = None,
 
     ``lexicon``: with it, of two near copies the one whose differing
     characters sit inside dictionary words is kept (a misread breaks a word:
-    4日上午 vs 4日上。). ``memo``: alignments already made on this page
-    (later rounds ask about the same pairs). ``focus``: only pairs with at least one of these block indices are
-    aligned (the pipeline's later rounds look only at blocks the previous
-    round joined or trimmed).
+    4日上午 vs 4日上。). ``memo``: alignments already made on this page.
+    ``focus`` (later rounds): only candidate pairs with at least one of these
+    block indices are aligned, and the ``memo`` pairs still on the page are
+    judged again, since their context may have changed.
     """
     body = [i for i, block in enumerate(doc) if block.kind is Kind.BODY]
-    if len(body) < 2 or (focus is not None and not focus):
+    if len(body) < 2 or (focus is not None and not focus and not memo):
         return doc, []
     keys = [compare_key(doc[i].text) for i in body]
-    cands = find_candidates(keys, config)
+    pairs: set[tuple[int, int]] = set()
+    if focus is None or focus:
+        cands = find_candidates(keys, config)
+        pairs = {(left, right) for left, right in zip(cands.left.tolist(), cands.right.tolist(), strict=True)
+                 if focus is None or body[left] in focus or body[right] in focus}
+    if focus is not None and memo:
+        # A later round: the pairs already aligned on this page are judged again
+        # (their context may have changed), with no new candidate search.
+        where: dict[str, list[int]] = defaultdict(list)
+        for k, key in enumerate(keys):
+            where[key].append(k)
+        pairs |= {(min(x, y), max(x, y)) for (a, b), rel in memo.items() if rel is not None
+                  for x in where.get(a, ()) for y in where.get(b, ()) if x != y}
     relations: list[tuple[int, int, Relation]] = []
-    for left, right in zip(cands.left.tolist(), cands.right.tolist(), strict=True):
-        if focus is not None and body[left] not in focus and body[right] not in focus:
-            continue
+    for left, right in sorted(pairs):
         pair = (keys[left], keys[right])
         if memo is None or pair not in memo:
             rel = relate(*pair, config)

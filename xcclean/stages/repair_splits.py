@@ -51,18 +51,33 @@ def _next_part(blocks: list[Block], index: int, config: Config) -> tuple[int, in
     return None
 
 
-def _contained(blocks: list[Block], config: Config) -> set[int]:
-    """Body blocks whose text occurs whole inside another body block (copies, fragments)."""
-    body = [i for i, b in enumerate(blocks) if b.kind is Kind.BODY]
-    keys = [compare_key(blocks[i].text) for i in body]
-    cands = find_candidates(keys, config)
-    out: set[int] = set()
-    for left, right in zip(cands.left.tolist(), cands.right.tolist(), strict=True):
-        if keys[left] in keys[right]:
-            out.add(body[left])
-        if keys[right] in keys[left]:
-            out.add(body[right])
-    return out
+class _Containment:
+    """Whether a body block's text occurs again inside the page's other body blocks.
+
+    On an ordinary page each question is one ``str.count`` over the page; on
+    a huge one (``_SCAN_LIMIT`` characters) the answers come from one
+    vectorised candidate search, so the cost stays linear.
+    """
+
+    _SCAN_LIMIT = 200_000
+
+    def __init__(self, blocks: list[Block], config: Config) -> None:
+        keys = [compare_key(b.text) for b in blocks if b.kind is Kind.BODY]
+        self._page = "\0".join(keys)
+        self._inside: set[str] | None = None
+        if len(self._page) > self._SCAN_LIMIT:
+            cands = find_candidates(keys, config)
+            self._inside = set()
+            for left, right in zip(cands.left.tolist(), cands.right.tolist(), strict=True):
+                for a, b in ((left, right), (right, left)):
+                    if keys[a] in keys[b]:
+                        self._inside.add(keys[a])
+
+    def elsewhere(self, block: Block) -> bool:
+        key = compare_key(block.text)
+        if self._inside is not None:
+            return key in self._inside
+        return bool(key) and self._page.count(key) > 1
 
 
 def repair_splits(doc: Document, config: Config, lexicon: Lexicon, *, strong_only: bool = False
@@ -78,7 +93,7 @@ def repair_splits(doc: Document, config: Config, lexicon: Lexicon, *, strong_onl
     # Before deduplication, a block that another block contains (a copy or a
     # fragment) is left for deduplication to judge: glued to its neighbour by a
     # chance word (…违建,将9个各自封闭小 + 小区管理…: 小小) it could not be.
-    contained = _contained(blocks, config) if strong_only else set()
+    containment = _Containment(blocks, config) if strong_only else None
     i = 0
     while i < len(blocks):
         head = blocks[i]
@@ -88,7 +103,7 @@ def repair_splits(doc: Document, config: Config, lexicon: Lexicon, *, strong_onl
             continue
         j, skipped = found
         tail = blocks[j]
-        if i in contained or j in contained:
+        if containment is not None and (containment.elsewhere(head) or containment.elsewhere(tail)):
             i += 1
             continue
         evidence = cut_evidence(head.text, tail.text, config, lexicon)
