@@ -69,8 +69,10 @@ def _bigrams(text: str) -> set[str]:
     return {han[i : i + 2] for i in range(len(han) - 1)}
 
 
-def _context(doc: Document, index: int, exclude: set[int], reach: int = 2) -> set[str]:
+def _context(doc: Document, index: int, exclude: set[int], reach: int = 2,
+             cache: dict[int, set[str]] | None = None) -> set[str]:
     """Vocabulary of up to ``reach`` body paragraphs each side in the same article."""
+    cache = {} if cache is None else cache
     words: set[str] = set()
     for step in (-1, 1):
         found, j = 0, index + step
@@ -79,7 +81,9 @@ def _context(doc: Document, index: int, exclude: set[int], reach: int = 2) -> se
             if kind in (Kind.HEADLINE, Kind.JUMP):
                 break
             if kind is Kind.BODY and j not in exclude:
-                words |= _bigrams(doc[j].text)
+                if j not in cache:
+                    cache[j] = _bigrams(doc[j].text)
+                words |= cache[j]
                 found += 1
             j += step
     return words
@@ -144,12 +148,13 @@ def deduplicate(doc: Document, config: Config, lexicon: Lexicon | None = None,
     repeated = {i for a, b, _ in relations for i in (a, b)}
 
     affinity: dict[int, float] = {}
+    grams: dict[int, set[str]] = {}  # neighbours' vocabulary, shared by every copy nearby
 
     def rank(i: int) -> tuple[int, int]:
         """Which copy to keep: the higher affinity bucket, then the earlier. A total
         order, so three copies can never vote in a circle."""
         if i not in affinity:
-            affinity[i] = _affinity(doc[i].text, _context(doc, i, repeated))
+            affinity[i] = _affinity(doc[i].text, _context(doc, i, repeated, cache=grams))
         return -int(affinity[i] / config.affinity_margin), i
 
     edges: list[_Edge] = []
