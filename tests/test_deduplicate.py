@@ -82,7 +82,7 @@ def test_copy_in_the_wrong_article_goes():
     assert texts.index(copy) == 5
     assert edits[0].kind == "exact_duplicate"
     assert edits[0].block == 3
-    assert "affinity" in edits[0].evidence["rule"]
+    assert "fits its article" in edits[0].evidence["rule"]
 
 
 def test_splice_keeps_the_unique_head():

@@ -92,11 +92,14 @@ class Config:
         this many times more vocabulary with the other paragraph's article
         than with its own (001's spliced tail: 0.17 vs 0.08); a formula that
         fits both stays in both.
-        ``affinity_margin``: of equal copies keep the one whose neighbours share
-        more vocabulary with it (the copy in its own article: 002's misplaced
-        copy scores 0.01 against 0.18). Affinities are compared in buckets of
-        this width, so the choice is a total order over any number of copies;
-        copies in the same bucket are equally at home and the first is kept.
+        ``affinity_ratio``: of equal copies keep the one that fits its article
+        best: the share of its character bigrams found in the rest of its
+        article (up to the nearest headline or jump note each side). Fits are
+        compared on a log scale in buckets of this ratio, a total order over
+        any number of copies; copies in the same bucket are equally at home
+        and the first is kept. (On 200 synthetic pages this beat ±2-neighbour
+        overlap in fixed buckets: misplaced copies found 0.958 vs 0.933, a
+        TF-IDF cosine 0.966 at twice the cost.)
 
     Repair splits
         ``max_captions_between``: captions skipped between two halves.
@@ -142,7 +145,7 @@ class Config:
     contamination_max_chars: int = 12
     splice_min_chars: int = 20
     splice_fit_ratio: float = 2.0
-    affinity_margin: float = 0.05
+    affinity_ratio: float = 1.5
 
     max_captions_between: int = 2
     max_rounds: int = 3

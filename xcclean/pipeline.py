@@ -136,8 +136,10 @@ class Cleaner:
         focus: set[int] | None = None
         suspects: list[Edit] = []
         memo: dict[tuple[str, str], Any] = {}  # alignments of this page, reused by later rounds
-        for _ in range(config.max_rounds):
+        for round_ in range(config.max_rounds):
             doc, removed = deduplicate(doc, config, lexicon, focus, memo)
+            if round_ and not removed:
+                break  # nothing moved: the last repair already joined all it could
             if removed:
                 doc = reconsider(doc, config, lexicon)
             doc, joined = repair_splits(doc, config, lexicon)

@@ -24,6 +24,7 @@ notes legitimately repeat (a deck echoed in the body, the same byline twice).
 
 from __future__ import annotations
 
+import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass, replace
@@ -69,10 +70,8 @@ def _bigrams(text: str) -> set[str]:
     return {han[i : i + 2] for i in range(len(han) - 1)}
 
 
-def _context(doc: Document, index: int, exclude: set[int], reach: int = 2,
-             cache: dict[int, set[str]] | None = None) -> set[str]:
+def _context(doc: Document, index: int, exclude: set[int], reach: int = 2) -> set[str]:
     """Vocabulary of up to ``reach`` body paragraphs each side in the same article."""
-    cache = {} if cache is None else cache
     words: set[str] = set()
     for step in (-1, 1):
         found, j = 0, index + step
@@ -81,12 +80,22 @@ def _context(doc: Document, index: int, exclude: set[int], reach: int = 2,
             if kind in (Kind.HEADLINE, Kind.JUMP):
                 break
             if kind is Kind.BODY and j not in exclude:
-                if j not in cache:
-                    cache[j] = _bigrams(doc[j].text)
-                words |= cache[j]
+                words |= _bigrams(doc[j].text)
                 found += 1
             j += step
     return words
+
+
+def _article(doc: Document, index: int, exclude: set[int]) -> list[int]:
+    """Body paragraphs of the article ``index`` stands in (headlines and jump notes bound it)."""
+    out = []
+    for step in (-1, 1):
+        j = index + step
+        while 0 <= j < len(doc) and doc[j].kind not in (Kind.HEADLINE, Kind.JUMP):
+            if doc[j].kind is Kind.BODY and j not in exclude:
+                out.append(j)
+            j += step
+    return out
 
 
 def _affinity(text: str, context: set[str]) -> float:
@@ -148,14 +157,25 @@ def deduplicate(doc: Document, config: Config, lexicon: Lexicon | None = None,
     repeated = {i for a, b, _ in relations for i in (a, b)}
 
     affinity: dict[int, float] = {}
-    grams: dict[int, set[str]] = {}  # neighbours' vocabulary, shared by every copy nearby
+
+    articles: dict[tuple[int, ...], set[str]] = {}  # vocabulary of each article, shared by its copies
+
+    def article_words(members: tuple[int, ...]) -> set[str]:
+        if members not in articles:
+            words: set[str] = set()
+            for j in members:
+                words |= _bigrams(doc[j].text)
+            articles[members] = words
+        return articles[members]
 
     def rank(i: int) -> tuple[int, int]:
-        """Which copy to keep: the higher affinity bucket, then the earlier. A total
-        order, so three copies can never vote in a circle."""
+        """Which copy to keep: the one that fits its article best (share of its
+        vocabulary found in the rest of its article, compared on a relative
+        scale), then the earlier. A total order: three copies never vote in a circle."""
         if i not in affinity:
-            affinity[i] = _affinity(doc[i].text, _context(doc, i, repeated, cache=grams))
-        return -int(affinity[i] / config.affinity_margin), i
+            affinity[i] = _affinity(doc[i].text, article_words(tuple(sorted(_article(doc, i, repeated)))))
+        fit = affinity[i]
+        return (-math.floor(math.log(fit) / math.log(config.affinity_ratio)) if fit > 0 else 10**6), i
 
     edges: list[_Edge] = []
     splices: list[tuple[int, int, Relation]] = []
@@ -178,7 +198,7 @@ def deduplicate(doc: Document, config: Config, lexicon: Lexicon | None = None,
         if rule:
             pass
         elif rank(keep)[0] != rank(dup)[0]:
-            rule = f"article affinity {affinity[keep]:.2f} vs {affinity[dup]:.2f}"
+            rule = f"fits its article {affinity[keep]:.2f} vs {affinity[dup]:.2f}"
         else:
             rule = "first copy kept"
         edges.append(_Edge(dup, keep, rel, spans[0], spans[1], rule))
