@@ -89,15 +89,25 @@ def _big_page(target_bytes: int) -> str:
 
 
 def test_ten_megabyte_page_is_linear():
-    cleaner = Cleaner()
+    # Both sizes through the same candidate path (sampled anchors + LSH; by
+    # default a 1 MB page would take the exact path and a 10 MB one this one).
+    cleaner = Cleaner(Config(exact_overlap_max_shingles=0))
     small, big = _big_page(1_000_000), _big_page(10_000_000)
     cleaner.clean(small[:2000])
-    start = time.perf_counter()
-    cleaner.clean(small)
-    t_small = time.perf_counter() - start
+    runs = []
+    for _ in range(3):  # the median, so one noisy small run does not decide
+        start = time.perf_counter()
+        cleaner.clean(small)
+        runs.append(time.perf_counter() - start)
+    t_small = sorted(runs)[1]
     start = time.perf_counter()
     out = cleaner.clean(big)
     t_big = time.perf_counter() - start
     assert out
-    assert t_big < 120
-    assert t_big < 20 * t_small  # 10x the text, not 100x the time
+    assert t_big < 20 * t_small  # 10x the text, not 100x the time (measured: ~15x)
+
+
+def test_ten_megabyte_page_takes_seconds():
+    start = time.perf_counter()
+    assert Cleaner().clean(_big_page(10_000_000))
+    assert time.perf_counter() - start < 60
