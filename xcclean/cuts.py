@@ -9,11 +9,13 @@ every join can say why it was made.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .chars import NON_INITIAL, NON_INITIAL_WORDS, unbalanced_closing, unbalanced_opening
 from .config import Config
 from .lexicon import Lexicon
+from .model import Block, Kind
 
 # A block that starts like this opens a paragraph of its own.
 _OPENER = re.compile(
@@ -53,6 +55,23 @@ class CutEvidence:
 
 
 _TRAILING_NOTE = re.compile(r"(?:[(（][^()（）]{1,30}[)）]|—{1,3}\s*[^\s—]{1,4})$")
+
+
+def past_captions(blocks: Sequence[Block], index: int, step: int, config: Config) -> tuple[int, int] | None:
+    """(the next block in direction ``step``, captions skipped to reach it).
+
+    Up to ``Config.max_captions_between`` captions may sit between the two
+    halves of a cut paragraph; None if there are more, or no block at all.
+    """
+    j, skipped = index + step, 0
+    while 0 <= j < len(blocks):
+        if blocks[j].kind is not Kind.CAPTION:
+            return j, skipped
+        if skipped == config.max_captions_between:
+            return None
+        j += step
+        skipped += 1
+    return None
 
 
 def ends_sentence(text: str, config: Config) -> bool:

@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 
 from ..config import Config
-from ..cuts import cut_evidence, ends_sentence
+from ..cuts import cut_evidence, ends_sentence, past_captions
 from ..lexicon import Lexicon
 from ..model import Block, Document, Kind
 
@@ -77,18 +77,6 @@ def _base_kind(block: Block, previous: Kind | None, first: bool, config: Config)
     return Kind.BODY
 
 
-def _neighbour(doc: list[Block], index: int, step: int, config: Config) -> int | None:
-    """The next block in direction ``step``, skipping captions that may sit between halves."""
-    j, skipped = index + step, 0
-    while 0 <= j < len(doc):
-        if doc[j].kind is Kind.CAPTION and skipped < config.max_captions_between:
-            j += step
-            skipped += 1
-            continue
-        return j
-    return None
-
-
 def classify(doc: Document, config: Config, lexicon: Lexicon) -> Document:
     """Set the kind of every block (see the module docstring)."""
     blocks: list[Block] = []
@@ -113,7 +101,8 @@ def reconsider(doc: Document, config: Config, lexicon: Lexicon) -> Document:
         block = blocks[i]
         if block.kind is not Kind.HEADLINE or "\n" in block.text:
             continue
-        after = _neighbour(blocks, i, 1, config)
+        found = past_captions(blocks, i, 1, config)
+        after = found[0] if found else None
         if after is None or blocks[after].kind is not Kind.BODY:
             continue
         evidence = cut_evidence(block.text, blocks[after].text, config, lexicon)
@@ -127,7 +116,8 @@ def reconsider(doc: Document, config: Config, lexicon: Lexicon) -> Document:
     for i, block in enumerate(blocks):
         if block.kind not in (Kind.HEADLINE, Kind.DECK) or "\n" in block.text:
             continue
-        before = _neighbour(blocks, i, -1, config)
+        found = past_captions(blocks, i, -1, config)
+        before = found[0] if found else None
         if block.continuation:
             continue
         if before is not None and blocks[before].kind in (Kind.BODY, Kind.DECK) \

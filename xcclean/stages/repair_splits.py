@@ -28,27 +28,13 @@ from dataclasses import replace
 from ..candidates import find_candidates
 from ..chars import compare_key
 from ..config import Config
-from ..cuts import TAIL_OPENS, cut_evidence
+from ..cuts import TAIL_OPENS, cut_evidence, past_captions
 from ..lexicon import Lexicon
 from ..model import Block, Document, Edit, Kind
 
 STAGE = "repair_splits"
 # A block with a full stop inside is prose however short: it cannot be a headline.
 _FULL_STOP_INSIDE = re.compile(r"。[^。]")
-
-
-def _next_part(blocks: list[Block], index: int, config: Config) -> tuple[int, int] | None:
-    """(index of the candidate tail, number of captions skipped before it)."""
-    j, skipped = index + 1, 0
-    while j < len(blocks):
-        if blocks[j].kind is Kind.CAPTION:
-            if skipped == config.max_captions_between:
-                return None
-            j += 1
-            skipped += 1
-            continue
-        return j, skipped
-    return None
 
 
 class _Containment:
@@ -97,7 +83,7 @@ def repair_splits(doc: Document, config: Config, lexicon: Lexicon, *, strong_onl
     i = 0
     while i < len(blocks):
         head = blocks[i]
-        found = _next_part(blocks, i, config)
+        found = past_captions(blocks, i, 1, config)
         if head.kind not in (Kind.BODY, Kind.DECK) or "\n" in head.text or found is None:
             i += 1
             continue
