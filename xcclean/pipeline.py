@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from .align import Relation
 from .chars import chinese_share, compare_key
 from .config import Config
 from .lexicon import Lexicon
@@ -126,16 +127,17 @@ class Cleaner:
         """Deduplicate and repair splits until nothing changes.
 
         A repaired paragraph can reveal another paragraph to be a fragment of
-        it, and removing copies changes the context other verdicts weigh. A
-        round that removed something is followed by a full round; one that
-        only joined, by a round over pairs involving a joined block whose text
-        across the cut recurs elsewhere; at most ``Config.max_rounds`` rounds.
+        it, and removing copies changes the context other verdicts weigh. Each
+        later round judges again the pairs already aligned on this page (kept
+        in ``memo``) and aligns new candidates only around joined blocks whose
+        text across the cut recurs elsewhere. It stops when a round removes
+        nothing, or after ``Config.max_rounds`` rounds.
         """
         config, lexicon = self.config, self.lexicon
         edits: list[Edit] = []
         focus: set[int] | None = None
         suspects: list[Edit] = []
-        memo: dict[tuple[str, str], Any] = {}  # alignments of this page, reused by later rounds
+        memo: dict[tuple[str, str], Relation | None] = {}  # alignments of this page, for later rounds
         for round_ in range(config.max_rounds):
             doc, removed = deduplicate(doc, config, lexicon, focus, memo)
             if round_ and not removed:

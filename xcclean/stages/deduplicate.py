@@ -70,32 +70,27 @@ def _bigrams(text: str) -> set[str]:
     return {han[i : i + 2] for i in range(len(han) - 1)}
 
 
-def _context(doc: Document, index: int, exclude: set[int], reach: int = 2) -> set[str]:
-    """Vocabulary of up to ``reach`` body paragraphs each side in the same article."""
-    words: set[str] = set()
-    for step in (-1, 1):
-        found, j = 0, index + step
-        while 0 <= j < len(doc) and found < reach:
-            kind = doc[j].kind
-            if kind in (Kind.HEADLINE, Kind.JUMP):
-                break
-            if kind is Kind.BODY and j not in exclude:
-                words |= _bigrams(doc[j].text)
-                found += 1
-            j += step
-    return words
-
-
-def _article(doc: Document, index: int, exclude: set[int]) -> list[int]:
-    """Body paragraphs of the article ``index`` stands in (headlines and jump notes bound it)."""
+def _article(doc: Document, index: int, exclude: set[int], reach: int | None = None) -> tuple[int, ...]:
+    """Body paragraphs of the article ``index`` stands in (headlines and jump notes
+    bound it), at most ``reach`` each side, leaving out ``exclude``."""
     out = []
     for step in (-1, 1):
-        j = index + step
-        while 0 <= j < len(doc) and doc[j].kind not in (Kind.HEADLINE, Kind.JUMP):
+        found, j = 0, index + step
+        while 0 <= j < len(doc) and doc[j].kind not in (Kind.HEADLINE, Kind.JUMP) \
+                and (reach is None or found < reach):
             if doc[j].kind is Kind.BODY and j not in exclude:
                 out.append(j)
+                found += 1
             j += step
-    return out
+    return tuple(sorted(out))
+
+
+def _words(doc: Document, members: tuple[int, ...]) -> set[str]:
+    """The vocabulary (Han bigrams) of some paragraphs."""
+    words: set[str] = set()
+    for j in members:
+        words |= _bigrams(doc[j].text)
+    return words
 
 
 def _affinity(text: str, context: set[str]) -> float:
@@ -122,6 +117,7 @@ def deduplicate(doc: Document, config: Config, lexicon: Lexicon | None = None,
     judged again, since their context may have changed.
     """
     body = [i for i, block in enumerate(doc) if block.kind is Kind.BODY]
+    memo = {} if memo is None else memo
     if len(body) < 2 or (focus is not None and not focus and not memo):
         return doc, []
     keys = [compare_key(doc[i].text) for i in body]
@@ -141,11 +137,9 @@ def deduplicate(doc: Document, config: Config, lexicon: Lexicon | None = None,
     relations: list[tuple[int, int, Relation]] = []
     for left, right in sorted(pairs):
         pair = (keys[left], keys[right])
-        if memo is None or pair not in memo:
-            rel = relate(*pair, config)
-            if memo is not None:
-                memo[pair] = rel
-        rel = memo[pair] if memo is not None else rel
+        if pair not in memo:
+            memo[pair] = relate(*pair, config)
+        rel = memo[pair]
         if rel is not None:
             relations.append((body[left], body[right], rel))
     if not relations:
@@ -160,20 +154,15 @@ def deduplicate(doc: Document, config: Config, lexicon: Lexicon | None = None,
 
     articles: dict[tuple[int, ...], set[str]] = {}  # vocabulary of each article, shared by its copies
 
-    def article_words(members: tuple[int, ...]) -> set[str]:
-        if members not in articles:
-            words: set[str] = set()
-            for j in members:
-                words |= _bigrams(doc[j].text)
-            articles[members] = words
-        return articles[members]
-
     def rank(i: int) -> tuple[int, int]:
         """Which copy to keep: the one that fits its article best (share of its
         vocabulary found in the rest of its article, compared on a relative
         scale), then the earlier. A total order: three copies never vote in a circle."""
         if i not in affinity:
-            affinity[i] = _affinity(doc[i].text, article_words(tuple(sorted(_article(doc, i, repeated)))))
+            members = _article(doc, i, repeated)
+            if members not in articles:
+                articles[members] = _words(doc, members)
+            affinity[i] = _affinity(doc[i].text, articles[members])
         fit = affinity[i]
         return (-math.floor(math.log(fit) / math.log(config.affinity_ratio)) if fit > 0 else 10**6), i
 
@@ -187,31 +176,26 @@ def deduplicate(doc: Document, config: Config, lexicon: Lexicon | None = None,
             dup, keep = (a, b) if rel.dup == 0 else (b, a)
             edges.append(_Edge(dup, keep, rel, rel.dup_span, rel.other_span, "completeness"))
             continue
-        keep, dup = sorted((a, b), key=rank)
-        rule = ""
-        if rel.kind == "near_copy" and lexicon is not None:
-            broken_a, broken_b = _broken_words(doc[a].text, doc[b].text, lexicon)
-            if broken_a != broken_b:
-                keep, dup = (a, b) if broken_a < broken_b else (b, a)
-                rule = f"fewer words broken by misreads ({min(broken_a, broken_b)} vs {max(broken_a, broken_b)})"
-        spans = (rel.dup_span, rel.other_span) if dup == a else (rel.other_span, rel.dup_span)
-        if rule:
-            pass
-        elif rank(keep)[0] != rank(dup)[0]:
-            rule = f"fits its article {affinity[keep]:.2f} vs {affinity[dup]:.2f}"
+        broken_a, broken_b = (_broken_words(doc[a].text, doc[b].text, lexicon)
+                              if rel.kind == "near_copy" and lexicon is not None else (0, 0))
+        if broken_a != broken_b:
+            keep, dup = (a, b) if broken_a < broken_b else (b, a)
+            rule = f"fewer words broken by misreads ({min(broken_a, broken_b)} vs {max(broken_a, broken_b)})"
         else:
-            rule = "first copy kept"
+            keep, dup = sorted((a, b), key=rank)
+            same_bucket = rank(keep)[0] == rank(dup)[0]
+            rule = "first copy kept" if same_bucket else f"fits its article {affinity[keep]:.2f} vs {affinity[dup]:.2f}"
+        spans = (rel.dup_span, rel.other_span) if dup == a else (rel.other_span, rel.dup_span)
         edges.append(_Edge(dup, keep, rel, spans[0], spans[1], rule))
 
     removed = _resolve(edges, {i: len(keys[k]) for k, i in enumerate(body)})
     _prefer_split_halves(doc, removed, config)
     removed.update(_split_remainders(doc, removed))
-    kept = {i for i in range(len(doc)) if i not in removed}
 
     edits: list[Edit] = []
     new_blocks = list(doc)
     for a, b, rel in splices:
-        if a not in kept or b not in kept:
+        if a in removed or b in removed:
             continue
         trim = _choose_splice(doc, a, b, rel, repeated, config)
         if trim is None:
@@ -405,7 +389,7 @@ def _choose_splice(doc: Document, a: int, b: int, rel: Relation, repeated: set[i
 
     def fit(index: int, key: str, span: tuple[int, int]) -> float:
         rest = key[: span[0]] + key[span[1] :]
-        return _affinity(key[span[0] : span[1]], _bigrams(rest) | _context(doc, index, repeated))
+        return _affinity(key[span[0] : span[1]], _bigrams(rest) | _words(doc, _article(doc, index, repeated, reach=2)))
 
     fit_a, fit_b = fit(a, key_a, span_a), fit(b, key_b, span_b)
     options = [(a, span_a, fit_a, b, span_b, fit_b), (b, span_b, fit_b, a, span_a, fit_a)]
