@@ -96,6 +96,18 @@ def test_splice_keeps_the_unique_head():
     assert [e.kind for e in edits] == ["splice_trimmed"]
 
 
+def test_a_repeated_tail_sentence_is_not_a_splice_source():
+    # Found by hypothesis: a later article repeats the last sentence of a
+    # paragraph (…10月24日,…土方开挖。). Kept as editorial, it must not make the
+    # earlier paragraph lose that sentence as a "spliced" tail.
+    whole = ("钩机长臂挥舞,车辆来来往往……10月24日,在许昌政通可优数字产业园项目建设现场,一派热火朝天的施工场景,"
+             "20多名施工人员和十多辆机械正进行该项目一期厂房的土方开挖。")
+    echo = whole[whole.index("…") + 1 :]
+    texts, edits = run([whole, "一周要闻", echo, "日前,魏都区召开安全稳定暨疫情防控工作会议,魏都区委书记李朝锋出席会议并讲话。"])
+    assert texts[0] == whole and texts[2] == echo
+    assert edits == []
+
+
 def test_non_body_blocks_never_removed():
     blocks = ["本报记者 许廷合", "不仅吃上优质水,而且实现了兴水梦", "本报记者 许廷合",
               "不仅吃上优质水,而且实现了兴水梦。"]

@@ -269,6 +269,8 @@ def relate(a: str, b: str, config: Config) -> Relation | None:
                                 (0, len(y)), (w.junk_front, len(x) - w.junk_back))
             kind = "contaminated" if w.junk else "near_copy"
         return Relation(kind, index, w.similarity, (w.junk_front, len(x) - w.junk_back), w.span, w.junk)
+    if wa or wb:
+        return None  # one lies within the other (kept as editorial): no head of its own, no splice
     fa, fb = _splice(a, b, cov_a, config), _splice(b, a, cov_b, config)
     if fa and fb:  # both end in the shared span: the caller decides whose it is
         return Relation("splice", None, min(fa[2], fb[2]), fa[0], fb[0])
