@@ -9,7 +9,7 @@ from datasketch import MinHash, MinHashLSH
 from tests.conftest import seed_text
 from tests.snippets import PARAGRAPHS
 from xcclean import Cleaner, Config
-from xcclean.candidates import find_candidates, lsh_pairs
+from xcclean.candidates import Bands, find_candidates
 from xcclean.minhash import band_keys, permutations, signatures, to_lean_minhash
 from xcclean.shingles import shingle_hash, shingle_hashes
 
@@ -48,7 +48,8 @@ def test_band_keys_and_lsh_pairs():
     keys = band_keys(signatures(shingle_hashes(texts, 4), 128), 32)
     assert keys.shape == (3, 32)
     assert (keys[0] == keys[2]).any() and not (keys[0] == keys[1]).any()
-    assert lsh_pairs(shingle_hashes(texts, 4), Config()).tolist() == [0 * 3 + 2]
+    lo, hi = Bands.of(texts, np.arange(3), Config()).self_pairs(64)
+    assert (lo.tolist(), hi.tolist()) == ([0], [2])
 
 
 def test_sampled_candidates_keep_containment():

@@ -24,12 +24,17 @@ comma added -- fails that test and is left alone, however similar overall.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
 
 from rapidfuzz import fuzz
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import Indel, Levenshtein
 
 from .config import Config
+
+if TYPE_CHECKING:
+    import numpy as np
 
 # Uncovered stretches this short inside a copy are misread characters.
 _MISREAD_RUN = 3
@@ -200,7 +205,65 @@ def is_complete(text: str, config: Config) -> bool:
     return bool(stripped) and stripped[-1] in config.terminal_punctuation
 
 
-def relate(a: str, b: str, config: Config) -> Relation | None:
+def _verbatim_fragment(a: str, b: str, config: Config) -> Relation | Literal[False] | None:
+    """One paragraph verbatim inside a much longer one, answered without alignment.
+
+    The common case across a corpus. ``False`` when it does not apply (the
+    other may still be a fragment with misreads or junk: align).
+    """
+    dup, short, long_ = (0, a, b) if len(a) <= len(b) else (1, b, a)
+    extra = len(long_) - len(short)
+    if extra <= max(config.contamination_max_chars, config.max_internal_gap):
+        # A later copy with junk glued on front or back of a complete paragraph.
+        if (extra > 0 and dup == 0 and len(a) >= config.min_fragment_chars and is_complete(a, config)
+                and (b.startswith(a) or b.endswith(a))):
+            front = extra if b.endswith(a) else 0
+            return Relation("contaminated", 1, 1.0, (front, front + len(a)), (0, len(a)), extra)
+        return False
+    start = long_.find(short)
+    if start < 0:
+        return False
+    if len(short) < config.min_fragment_chars:
+        return None
+    span = (start, start + len(short))
+    kind = _position(span, len(long_))
+    if _whole_sentences(short, long_, span, config):
+        return None
+    return Relation(kind, dup, 1.0, (0, len(short)), span)
+
+
+def may_contain(a: Sequence[str], b: Sequence[str], config: Config) -> np.ndarray:
+    """For pairs ``(a[k], b[k])``: False where neither can lie within the other.
+
+    Bit-parallel bounds in bulk (rapidfuzz ``cpdist``, microseconds a pair),
+    before any character-level alignment. A fragment or a contaminated copy
+    keeps all but its junk and misreads in common with the other (longest
+    common subsequence); where the longer has more extra text than junk
+    could be, only a fragment with nothing glued on is possible, and it must
+    align with the fragment similarity.
+    """
+    import numpy as np
+    from rapidfuzz.process import cpdist
+
+    if config.max_internal_gap or not len(a):
+        return np.ones(len(a), dtype=bool)  # dropped characters: no bound from the LCS
+    la = np.fromiter(map(len, a), dtype=np.int64, count=len(a))
+    lb = np.fromiter(map(len, b), dtype=np.int64, count=len(b))
+    short = np.minimum(la, lb)
+    common = (la + lb - cpdist(a, b, scorer=Indel.distance, dtype=np.int64)) // 2
+    need = short - config.contamination_max_chars - np.maximum(1, config.max_misread_share * short)
+    ok = common >= need
+    far = ok & (np.abs(la - lb) > config.contamination_max_chars)
+    if far.any():
+        idx = np.flatnonzero(far)
+        score = cpdist([a[k] for k in idx.tolist()], [b[k] for k in idx.tolist()], scorer=fuzz.partial_ratio,
+                       score_cutoff=config.fragment_min_similarity * 100)
+        ok[idx[score == 0]] = False
+    result: np.ndarray = ok
+    return result
+
+
+def relate(a: str, b: str, config: Config, *, splices: bool = True) -> Relation | None:
     """How ``a`` and ``b`` (compare keys, ``a`` earlier on the page) repeat each other.
 
     >>> c = Config()
@@ -225,6 +288,9 @@ def relate(a: str, b: str, config: Config) -> Relation | None:
         similarity = _verbatim(a, b, config)
         if similarity is not None and similarity >= config.near_copy_min_similarity:
             return Relation("near_copy", None, similarity, (0, len(a)), (0, len(b)))
+    fragment = _verbatim_fragment(a, b, config)
+    if fragment is not False:
+        return fragment
     n = config.shingle_size
     cov_a, cov_b = coverage(a, b, n), coverage(b, a, n)
     wa, wb = within(a, b, cov_a, config), within(b, a, cov_b, config)
@@ -269,7 +335,7 @@ def relate(a: str, b: str, config: Config) -> Relation | None:
                                 (0, len(y)), (w.junk_front, len(x) - w.junk_back))
             kind = "contaminated" if w.junk else "near_copy"
         return Relation(kind, index, w.similarity, (w.junk_front, len(x) - w.junk_back), w.span, w.junk)
-    if wa or wb:
+    if wa or wb or not splices:
         return None  # one lies within the other (kept as editorial): no head of its own, no splice
     fa, fb = _splice(a, b, cov_a, config), _splice(b, a, cov_b, config)
     if fa and fb:  # both end in the shared span: the caller decides whose it is

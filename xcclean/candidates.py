@@ -1,20 +1,24 @@
 """Candidate pairs of paragraphs that may repeat each other, found in bulk.
 
-Two paths, both vectorised, both feeding the same pair-by-pair alignment:
+One path serves a page and a whole corpus, all vectorised, feeding the same
+pair-by-pair alignment (:func:`xcclean.align.relate`):
 
-* **Shingle overlap** (containment-aware). An inverted index from shingle
-  hash to the texts holding it counts, for every pair of texts sharing a
-  shingle, how many they share; ``shared / size(a)`` is the directional
-  containment of ``a`` in ``b``. A fragment of a paragraph has containment
-  ~1 in it whatever its length, where its Jaccard similarity is at most its
-  length ratio (what MinHash-only tools see). Small inputs use every
-  shingle (exact counts); above ``Config.exact_overlap_max_shingles`` only
-  shingles whose hash is 0 modulo ``Config.anchor_sample`` (a consistent
-  sample: a fragment's sampled shingles are still a subset of its source's).
-* **MinHash-LSH** (near copies), used with the sampled path, where a few
-  misread characters could push a short copy's sampled containment down.
+* **Anchors** (containment-aware). Each text's set of shingle hashes -- all
+  of them for a page, a consistent sample (hash divisible by
+  ``Config.anchor_sample``) above ``Config.exact_overlap_max_shingles`` -- is
+  stored as one sorted array of ``hash << 32 | text``. Joining two such arrays
+  on the hash counts, for every pair of texts, the anchors they share;
+  ``shared / anchors(a)`` is the directional containment of ``a`` in ``b``.
+  A fragment of a paragraph has containment ~1 in it whatever its length,
+  where its Jaccard similarity is at most its length ratio (what MinHash-only
+  tools see), and a sample of a fragment's shingles is still a subset of
+  its source's sample.
+* **MinHash-LSH** (near copies of short texts). With sampling, a short text
+  has few anchors and a misread or two can take them all; texts with fewer
+  than ``Config.lsh_max_anchors`` anchors are also banded on MinHash
+  signatures.
 
-Shingles held by more than ``Config.max_shingle_df`` texts are boilerplate and
+Hashes held by more than ``Config.max_shingle_df`` texts are boilerplate and
 are skipped, so the number of pairs grows linearly with the input.
 """
 
@@ -27,110 +31,230 @@ import numpy as np
 
 from .config import Config
 from .minhash import band_keys, signatures
-from .shingles import FlatShingles, shingle_hashes
+from .shingles import shingle_hashes
+
+_OWNER_BITS = np.uint64(32)
+_OWNER_MASK = np.uint64(0xFFFFFFFF)
+_CHUNK = 50_000  # texts shingled at a time: bounds the full shingle array's memory
 
 
 @dataclass(frozen=True)
 class Candidates:
-    """Pairs ``(left[i], right[i])`` with ``left < right`` and their containments."""
+    """Pairs ``(left[i], right[i])`` and the share of each one's anchors found in the other.
+
+    From :func:`find_candidates` ``left < right``; from :func:`cross_pairs`
+    ``left`` indexes the query texts and ``right`` the indexed ones.
+    """
 
     left: np.ndarray
     right: np.ndarray
-    left_in_right: np.ndarray  # share of left's shingles found in right
+    left_in_right: np.ndarray
     right_in_left: np.ndarray
 
     def __len__(self) -> int:
         return len(self.left)
 
 
+@dataclass(frozen=True)
+class Anchors:
+    """Sampled shingle sets of many texts: sorted unique ``hash << 32 | text``, and set sizes."""
+
+    packed: np.ndarray  # uint64, sorted, unique
+    sizes: np.ndarray  # int64, anchors per text (0 for a text too short or unlucky)
+
+    @property
+    def keys(self) -> np.ndarray:
+        keys: np.ndarray = self.packed >> _OWNER_BITS
+        return keys
+
+    @property
+    def owners(self) -> np.ndarray:
+        owners: np.ndarray = (self.packed & _OWNER_MASK).astype(np.int64)
+        return owners
+
+    def __len__(self) -> int:
+        return len(self.sizes)
+
+
+def sample_rate(texts: list[str], config: Config) -> int:
+    """1 (every shingle) for a page-sized input, ``config.anchor_sample`` above the limit."""
+    total = sum(map(len, texts))
+    return 1 if total <= config.exact_overlap_max_shingles else config.anchor_sample
+
+
+def _sorted_unique(values: np.ndarray) -> np.ndarray:
+    values = np.sort(values)
+    if len(values) > 1:
+        values = values[np.concatenate(([True], values[1:] != values[:-1]))]
+    return values
+
+
+def _runs(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct values of a sorted array and how often each occurs."""
+    if len(values) == 0:
+        return values, np.zeros(0, dtype=np.int64)
+    starts = np.flatnonzero(np.concatenate(([True], values[1:] != values[:-1])))
+    return values[starts], np.diff(np.append(starts, len(values)))
+
+
+def anchors(texts: list[str], config: Config, sample: int, first: int = 0) -> Anchors:
+    """The anchors of ``texts``, numbered from ``first`` (see module docstring)."""
+    if len(texts) + first > 1 << 31:
+        raise ValueError("at most 2**31 texts can be indexed")
+    parts, sizes = [], []
+    for start in range(0, len(texts), _CHUNK):
+        flat = shingle_hashes(texts[start : start + _CHUNK], config.shingle_size)
+        hashes, owners = flat.hashes, flat.owners
+        if sample > 1:
+            keep = (hashes % np.uint64(sample)) == 0
+            hashes, owners = hashes[keep], owners[keep]
+        packed = _sorted_unique((hashes & ~_OWNER_MASK) | (owners + first + start).astype(np.uint64))
+        parts.append(packed)
+        sizes.append(np.bincount((packed & _OWNER_MASK).astype(np.int64) - first - start,
+                                 minlength=len(flat.sizes)))
+    if not parts:
+        return Anchors(np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64))
+    packed = np.concatenate(parts)
+    if len(parts) > 1:
+        packed.sort()
+    return Anchors(packed, np.concatenate(sizes).astype(np.int64))
+
+
+def merge(a: Anchors, b: Anchors) -> Anchors:
+    """One table holding both (``b``'s texts numbered after ``a``'s)."""
+    packed = np.concatenate((a.packed, b.packed))
+    packed.sort(kind="stable")  # two sorted runs: timsort merges them in linear time
+    return Anchors(packed, np.concatenate((a.sizes, b.sizes)))
+
+
+def _expand(lo: np.ndarray, df: np.ndarray) -> np.ndarray:
+    """Positions ``lo[k], lo[k]+1, ..., lo[k]+df[k]-1`` for every k, flat."""
+    total = int(df.sum())
+    return np.repeat(lo - (np.cumsum(df) - df), df) + np.arange(total)
+
+
+def _candidates(left: np.ndarray, right: np.ndarray, shared: np.ndarray, left_sizes: np.ndarray,
+                right_sizes: np.ndarray, config: Config, sample: int, splices: bool) -> Candidates:
+    l_in_r = shared / np.maximum(left_sizes[left], 1)
+    r_in_l = shared / np.maximum(right_sizes[right], 1)
+    keep = np.maximum(l_in_r, r_in_l) >= config.candidate_min_containment
+    if splices:
+        keep |= shared >= max(1, (config.splice_min_chars - config.shingle_size + 1) // sample)
+    return Candidates(left[keep], right[keep], l_in_r[keep], r_in_l[keep])
+
+
+def _cross_join(qkeys: np.ndarray, qowners: np.ndarray, ikeys: np.ndarray, iowners: np.ndarray,
+                max_df: int) -> tuple[np.ndarray, np.ndarray]:
+    """Codes ``query * 2**32 + indexed`` (with repeats) of every pair sharing a key (``ikeys``
+    sorted), keys held more than ``max_df`` times skipped; and per query key whether it was usable."""
+    lo = np.searchsorted(ikeys, qkeys, side="left")
+    df = np.searchsorted(ikeys, qkeys, side="right") - lo
+    usable = df <= max_df
+    hit = usable & (df > 0)
+    positions = _expand(lo[hit], df[hit])
+    codes = (np.repeat(qowners[hit], df[hit]) << 32) | iowners[positions]
+    return codes, usable
+
+
 @lru_cache(maxsize=256)
-def _pair_positions(size: int, star: bool) -> tuple[np.ndarray, np.ndarray]:
-    """Positions of the pairs inside a group: all pairs, or each member with the first."""
-    if star:
-        return np.zeros(size - 1, dtype=np.int64), np.arange(1, size)
+def _pair_positions(size: int) -> tuple[np.ndarray, np.ndarray]:
     i, j = np.triu_indices(size, 1)
     return i, j
 
 
-def _clique_pairs(group_keys: np.ndarray, members: np.ndarray, max_group: int,
-                  star: bool = False) -> np.ndarray:
-    """All pairs of members sharing a key, as int64 codes ``lo * n + hi``.
+def _self_join(keys: np.ndarray, owners: np.ndarray, max_df: int) -> tuple[np.ndarray, np.ndarray]:
+    """Codes ``lo * 2**32 + hi`` (with repeats) of every pair of owners sharing a key (``keys``
+    sorted, owners ascending within a key), keys held more than ``max_df`` times skipped; and
+    per entry whether its key was usable."""
+    _, runs = _runs(keys)
+    df = np.repeat(runs, runs)
+    usable = df <= max_df
+    shared = usable & (df >= 2)
+    keys, owners = keys[shared], owners[shared]
+    _, runs = _runs(keys)
+    starts = np.cumsum(runs) - runs
+    codes: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
+    for size in np.unique(runs).tolist():
+        rows = starts[runs == size][:, None] + np.arange(size)
+        block = owners[rows]  # (groups, size)
+        i, j = _pair_positions(size)
+        codes.append(((block[:, i] << 32) | block[:, j]).ravel())
+    return np.concatenate(codes), usable
 
-    ``group_keys`` must be sorted. A group larger than ``max_group`` is skipped,
-    or with ``star`` pairs each member with the group's first member only.
+
+def _pairs(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Distinct pairs in ``codes`` and how often each occurs."""
+    codes, counts = _runs(np.sort(codes))
+    return codes >> 32, codes & 0xFFFFFFFF, counts
+
+
+def cross_pairs(query: Anchors, index: Anchors, config: Config, sample: int, *,
+                splices: bool = False) -> Candidates:
+    """Pairs (query text, indexed text) whose shared anchors make one likely within the other.
+
+    A query's containment counts only its anchors that are not boilerplate
+    in the index; an indexed text's counts all its anchors.
     """
-    if len(group_keys) < 2:
-        return np.zeros(0, dtype=np.int64)
-    bounds = np.flatnonzero(np.diff(group_keys)) + 1
-    starts = np.concatenate(([0], bounds))
-    sizes = np.diff(np.concatenate((starts, [len(group_keys)])))
-    shared = sizes >= 2
-    starts, sizes = starts[shared], sizes[shared]
-    if len(sizes) == 0:
-        return np.zeros(0, dtype=np.int64)
-    n = int(members.max()) + 1
-    codes: list[np.ndarray] = []
-    for size in np.unique(sizes):
-        if size > max_group and not star:
-            continue
-        rows = starts[sizes == size][:, None] + np.arange(size)
-        block = members[rows]  # (groups, size)
-        i, j = _pair_positions(int(size), star=size > max_group)
-        lo = np.minimum(block[:, i], block[:, j]).ravel()
-        hi = np.maximum(block[:, i], block[:, j]).ravel()
-        keep = lo != hi
-        codes.append(lo[keep] * n + hi[keep])
-    return np.concatenate(codes) if codes else np.zeros(0, dtype=np.int64)
+    qowners = query.owners
+    codes, usable = _cross_join(query.keys, qowners, index.keys, index.owners, config.max_shingle_df)
+    query_sizes = np.bincount(qowners[usable], minlength=len(query))
+    return _candidates(*_pairs(codes), query_sizes, index.sizes, config, sample, splices)
 
 
-def _unique_sets(flat: FlatShingles, sample: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Distinct (owner, hash) pairs sorted by hash, optionally sampled, and each text's set size."""
-    hashes = flat.hashes
-    owners = flat.owners
-    if sample > 1:
-        keep = (hashes % np.uint64(sample)) == 0
-        hashes, owners = hashes[keep], owners[keep]
-    # Owners are ascending in the flat layout, so a stable sort by hash keeps
-    # each hash's owners ascending too and equal pairs adjacent.
-    order = np.argsort(hashes, kind="stable")
-    hashes, owners = hashes[order], owners[order]
-    first = np.ones(len(hashes), dtype=bool)
-    first[1:] = (hashes[1:] != hashes[:-1]) | (owners[1:] != owners[:-1])
-    hashes, owners = hashes[first], owners[first]
-    sizes = np.bincount(owners, minlength=len(flat.sizes))
-    return hashes, owners, sizes
+def usable_sizes(table: Anchors, config: Config) -> np.ndarray:
+    """Per text, its anchors that are not boilerplate (held by at most ``max_shingle_df`` texts)."""
+    _, runs = _runs(table.keys)
+    return np.bincount(table.owners[np.repeat(runs, runs) <= config.max_shingle_df], minlength=len(table))
 
 
-def overlap_pairs(flat: FlatShingles, config: Config, sample: int = 1) -> Candidates:
-    """Pairs sharing shingles, with directional containment (see module docstring)."""
-    hashes, owners, sizes = _unique_sets(flat, sample)
-    codes = _clique_pairs(hashes, owners, config.max_shingle_df)
-    n = len(flat.sizes)
-    if len(codes) == 0:
-        empty = np.zeros(0, dtype=np.int64)
-        return Candidates(empty, empty, np.zeros(0), np.zeros(0))
-    pair_codes, shared = np.unique(codes, return_counts=True)
-    left, right = pair_codes // n, pair_codes % n
-    l_in_r = shared / np.maximum(sizes[left], 1)
-    r_in_l = shared / np.maximum(sizes[right], 1)
-    splice_shared = max(1, (config.splice_min_chars - config.shingle_size + 1) // sample)
-    keep = (np.maximum(l_in_r, r_in_l) >= config.candidate_min_containment) | (shared >= splice_shared)
-    return Candidates(left[keep], right[keep], l_in_r[keep], r_in_l[keep])
+def self_pairs(table: Anchors, config: Config, sample: int, *, splices: bool = True) -> tuple[Candidates, np.ndarray]:
+    """Pairs ``left < right`` inside one table sharing anchors (see :func:`cross_pairs`), and
+    each text's usable anchor count (the base of its containment)."""
+    owners = table.owners
+    codes, usable = _self_join(table.keys, owners, config.max_shingle_df)
+    sizes = np.bincount(owners[usable], minlength=len(table))
+    return _candidates(*_pairs(codes), sizes, sizes, config, sample, splices), sizes
 
 
-def lsh_pairs(flat: FlatShingles, config: Config) -> np.ndarray:
-    """Pair codes of texts that share at least one MinHash-LSH band."""
-    sigs = signatures(flat, config.num_perm)
-    keys = band_keys(sigs, config.lsh_bands)
-    n, bands = keys.shape
-    members = np.repeat(np.arange(n), bands)
-    flat_keys = keys.ravel()
-    order = np.argsort(flat_keys, kind="stable")
-    return np.unique(_clique_pairs(flat_keys[order], members[order], config.max_shingle_df, star=True))
+@dataclass(frozen=True)
+class Bands:
+    """MinHash-LSH band keys of some texts, flat and sorted, with the text each belongs to."""
+
+    keys: np.ndarray  # uint64, sorted
+    owners: np.ndarray  # int64
+
+    @classmethod
+    def of(cls, texts: list[str], ids: np.ndarray, config: Config) -> Bands:
+        """The band keys of ``texts[i]`` for ``i`` in ``ids``."""
+        if len(ids) == 0:
+            return cls(np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64))
+        flat = shingle_hashes([texts[i] for i in ids.tolist()], config.shingle_size)
+        keys = band_keys(signatures(flat, config.num_perm), config.lsh_bands)
+        owners = np.repeat(ids.astype(np.int64), config.lsh_bands)
+        order = np.argsort(keys.ravel(), kind="stable")
+        return cls(keys.ravel()[order], owners[order])
+
+    def renumbered(self, first: int) -> Bands:
+        return Bands(self.keys, self.owners + first)
+
+    def merged(self, other: Bands) -> Bands:
+        keys = np.concatenate((self.keys, other.keys))
+        order = np.argsort(keys, kind="stable")
+        return Bands(keys[order], np.concatenate((self.owners, other.owners))[order])
+
+    def self_pairs(self, max_df: int) -> tuple[np.ndarray, np.ndarray]:
+        """Distinct pairs ``(lo, hi)`` sharing a band."""
+        lo, hi, _ = _pairs(_self_join(self.keys, self.owners, max_df)[0])
+        return lo, hi
+
+    def cross_pairs(self, index: Bands, max_df: int) -> tuple[np.ndarray, np.ndarray]:
+        """Distinct pairs ``(query, indexed)`` sharing a band."""
+        lo, hi, _ = _pairs(_cross_join(self.keys, self.owners, index.keys, index.owners, max_df)[0])
+        return lo, hi
 
 
-def find_candidates(texts: list[str], config: Config) -> Candidates:
-    """Candidate pairs among ``texts`` (compare keys), both paths as configured.
+def find_candidates(texts: list[str], config: Config, *, splices: bool = True) -> Candidates:
+    """Candidate pairs among ``texts`` (compare keys), ``left < right``.
 
     >>> c = find_candidates(["推进,早日建成达产,他们深感重任在肩。",
     ...                      "要实现高质量发展,必须加快推进,早日建成达产,他们深感重任在肩。",
@@ -138,18 +262,19 @@ def find_candidates(texts: list[str], config: Config) -> Candidates:
     >>> c.left.tolist(), c.right.tolist(), c.left_in_right.round(2).tolist()
     ([0], [1], [1.0])
     """
-    flat = shingle_hashes(texts, config.shingle_size)
-    if len(flat.hashes) <= config.exact_overlap_max_shingles:
-        return overlap_pairs(flat, config)
-    sampled = overlap_pairs(flat, config, sample=config.anchor_sample)
-    n = len(texts)
-    extra = np.setdiff1d(lsh_pairs(flat, config), sampled.left * n + sampled.right)
+    sample = sample_rate(texts, config)
+    table = anchors(texts, config, sample)
+    found, sizes = self_pairs(table, config, sample, splices=splices)
+    if sample == 1:
+        return found
+    lo, hi = Bands.of(texts, np.flatnonzero(sizes < config.lsh_max_anchors), config).self_pairs(config.max_shingle_df)
+    extra = np.setdiff1d((lo << 32) | hi, (found.left << 32) | found.right)
     if len(extra) == 0:
-        return sampled
+        return found
     nan = np.full(len(extra), np.nan)
     return Candidates(
-        np.concatenate((sampled.left, extra // n)),
-        np.concatenate((sampled.right, extra % n)),
-        np.concatenate((sampled.left_in_right, nan)),
-        np.concatenate((sampled.right_in_left, nan)),
+        np.concatenate((found.left, extra >> 32)),
+        np.concatenate((found.right, extra & 0xFFFFFFFF)),
+        np.concatenate((found.left_in_right, nan)),
+        np.concatenate((found.right_in_left, nan)),
     )

@@ -61,8 +61,12 @@ class Config:
         for candidate search (formulae; keeps the pair count linear).
         ``exact_overlap_max_shingles`` / ``anchor_sample``: above this many
         shingles in one input, candidate search keeps one shingle in
-        ``anchor_sample`` (a consistent hash sample, so containment survives)
-        and adds MinHash-LSH (``num_perm``, ``lsh_bands``) for near copies.
+        ``anchor_sample`` (a consistent hash sample, so containment survives;
+        1 in 4 still gives a 20-character fragment 17 chances of an anchor).
+        Texts left with
+        fewer than ``lsh_max_anchors`` anchors (short ones) are also banded on
+        MinHash signatures (``num_perm``, ``lsh_bands``), where a misread or
+        two could take all their anchors.
         ``near_copy_min_similarity``: normalised Levenshtein similarity for
         two paragraphs of similar length to be copies (OCR misreads are a few
         characters in a hundred).
@@ -132,7 +136,8 @@ class Config:
     candidate_min_containment: float = 0.5
     max_shingle_df: int = 64
     exact_overlap_max_shingles: int = 2_000_000
-    anchor_sample: int = 8
+    anchor_sample: int = 4
+    lsh_max_anchors: int = 8
     num_perm: int = 128
     lsh_bands: int = 32
     near_copy_min_similarity: float = 0.9

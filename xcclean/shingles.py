@@ -1,8 +1,11 @@
 """Character n-gram hashes for a batch of texts, with no Python loop per shingle.
 
-All texts are laid end to end as one array of code points; the hash of the
-n-gram starting at every position is a polynomial over n shifted views of that
-array (n numpy passes), mixed by the MurmurHash3 64-bit finaliser. A text
+All texts are laid end to end as one array of code points, each folded to 16
+bits (``c ^ c >> 16``: the BMP, where Chinese lives, maps to itself). The
+n-gram starting at every position is read as one little-endian integer over
+a strided view of that array (for n <= 4 the n code points fit in 64 bits:
+one pass, no arithmetic), then mixed by the MurmurHash3 64-bit finaliser.
+Longer n-grams fold extra code points in with a polynomial step. A text
 shorter than n contributes one shingle: itself, padded with NUL.
 
 >>> import numpy as np
@@ -19,9 +22,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-_BASE = np.uint64(0x100000001B3)  # FNV-64 prime as polynomial base
 _M1 = np.uint64(0xFF51AFD7ED558CCD)
 _M2 = np.uint64(0xC4CEB9FE1A85EC53)
+_BASE = np.uint64(0x100000001B3)  # FNV-64 prime, for code points beyond the fourth
+_PACKED = 4  # code points that fit in one 64-bit key
 
 
 def fmix64(h: np.ndarray) -> np.ndarray:
@@ -48,38 +52,59 @@ class FlatShingles:
         return np.repeat(np.arange(len(self.sizes)), self.sizes)
 
 
+def _folded(texts: list[str], n: int) -> tuple[np.ndarray, np.ndarray]:
+    """16-bit folded code points of all texts end to end (each padded to n), and their lengths."""
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    short = lengths < n
+    if short.any():
+        texts = [t.ljust(n, "\0") for t in texts]
+        lengths = np.maximum(lengths, n)
+    codes = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32)
+    folded = np.zeros(len(codes) + _PACKED, dtype=np.uint16)  # zero tail: the view may read past the end
+    folded[: len(codes)] = codes ^ (codes >> np.uint32(16))
+    return folded, lengths
+
+
 def shingle_hashes(texts: list[str], n: int) -> FlatShingles:
     """Hash every character n-gram of every text (see module docstring)."""
-    padded = [t if len(t) >= n else t.ljust(n, "\0") for t in texts]
-    lengths = np.fromiter((len(t) for t in padded), dtype=np.int64, count=len(padded))
-    sizes = lengths - (n - 1)
-    if not padded:
+    if not texts:
         empty = np.zeros(0, dtype=np.int64)
         return FlatShingles(np.zeros(0, dtype=np.uint64), empty, empty)
-    codes = np.frombuffer("".join(padded).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-    total = len(codes) - (n - 1)
-    h = np.zeros(total, dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        for j in range(n):
-            h = h * _BASE + codes[j : j + total]
-        h = fmix64(h)
-    # Keep only n-grams that start and end inside one text.
-    text_starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
-    owner = np.repeat(np.arange(len(padded)), lengths)[:total]
-    keep = (np.arange(total) - text_starts[owner]) < sizes[owner]
+    folded, lengths = _folded(texts, n)
+    total = len(folded) - _PACKED - (n - 1)
+    # Position i holds folded[i] | folded[i+1] << 16 | ... (x86/ARM are little-endian; numpy
+    # allows the unaligned 2-byte stride).
+    packed = np.ndarray((total,), dtype="<u8", buffer=folded.data, strides=(2,))
+    if n < _PACKED:
+        keys = packed & np.uint64((1 << (16 * n)) - 1)
+    else:
+        keys = packed.copy()
+        with np.errstate(over="ignore"):
+            for j in range(_PACKED, n):
+                keys = keys * _BASE + folded[j : j + total]
+    # Drop the n-1 positions at the end of each text whose n-gram runs into the next.
+    keep = np.ones(total, dtype=bool)
+    ends = np.cumsum(lengths)
+    cross = (ends[:, None] - np.arange(1, n)).ravel()
+    keep[cross[cross < total]] = False
+    sizes = lengths - (n - 1)
     starts = np.concatenate(([0], np.cumsum(sizes)[:-1])).astype(np.int64)
-    return FlatShingles(h[keep], starts, sizes.astype(np.int64))
+    with np.errstate(over="ignore"):
+        hashes = fmix64(keys[keep])
+    return FlatShingles(hashes, starts, sizes.astype(np.int64))
 
 
 def shingle_hash(text: str, n: int) -> list[int]:
-    """The same hashes for one text, in pure Python (for interop and tests)."""
+    """The same hashes for one text, in pure Python (the reference, for tests and interop)."""
     if len(text) < n:
         text = text.ljust(n, "\0")
     mask = (1 << 64) - 1
+    folded = [(ord(ch) ^ (ord(ch) >> 16)) & 0xFFFF for ch in text]
     out = []
     for i in range(len(text) - n + 1):
-        h = 0
-        for ch in text[i : i + n]:
-            h = (h * int(_BASE) + ord(ch)) & mask
+        gram = folded[i : i + n]
+        h = sum(c << (16 * j) for j, c in enumerate(gram[:_PACKED]))
+        for c in gram[_PACKED:]:
+            h = (h * int(_BASE) + c) & mask
         out.append(int(fmix64(np.array([h], dtype=np.uint64))[0]))
     return out

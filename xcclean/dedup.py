@@ -1,0 +1,340 @@
+"""Corpus-scale duplicate and fragment detection: what ``clean()`` does inside a page, across an archive.
+
+Each paragraph is compared by its compare key (whitespace removed). Exact
+repeats are grouped by a hash table; the rest go through the same candidate
+search (:mod:`xcclean.candidates`: anchor containment, MinHash-LSH for short
+texts) and the same pair-by-pair alignment (:func:`xcclean.align.relate`) as
+a page. So a truncated copy is found by containment, whatever its Jaccard
+similarity, and a paraphrase is never called a copy.
+
+Which copy is kept: the most complete one -- the longest text once glued-on
+junk is discounted, then the one with less junk, then the earliest. A
+paragraph is marked a duplicate only for a verified relation to a paragraph
+that is kept: no transitive chaining.
+
+>>> clusters = near_duplicates([
+...     "许昌市召开全市重点项目建设推进会议,市长出席会议并讲话,要求全力以赴加快项目建设进度。",
+...     "市长出席会议并讲话,要求全力以赴加快项目建设",
+...     "魏都区召开安全稳定暨疫情防控工作会议。",
+... ])
+>>> [(c.kept, [(d.index, d.relation) for d in c.duplicates]) for c in clusters]
+[(0, [(1, 'inner')])]
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass, fields, replace
+from functools import cache
+from itertools import compress
+from pathlib import Path
+from typing import overload
+
+import numpy as np
+
+from .align import Relation, may_contain, relate
+from .candidates import Anchors, Bands, anchors, cross_pairs, find_candidates, merge
+from .chars import compare_key
+from .config import Config
+
+RELATIONS = ("exact", "near_copy", "prefix", "suffix", "inner", "contaminated")
+# Preference among several relations of one paragraph to kept ones.
+_STRENGTH = {"exact": 0, "near_copy": 1, "contaminated": 2, "prefix": 3, "suffix": 3, "inner": 4}
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    """Paragraph ``index`` repeats its cluster's kept paragraph.
+
+    ``relation`` is one of :data:`RELATIONS`; ``score`` the similarity of
+    the aligned text (1.0 verbatim); ``span`` where the copy lies in the kept
+    paragraph's compare key; ``junk`` characters glued on the copy.
+    """
+
+    index: int
+    relation: str
+    score: float
+    span: tuple[int, int]
+    junk: int = 0
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """One kept paragraph and the paragraphs that repeat it (ascending index)."""
+
+    kept: int
+    duplicates: tuple[Duplicate, ...]
+
+    @property
+    def members(self) -> tuple[int, ...]:
+        return (self.kept, *(d.index for d in self.duplicates))
+
+
+class Clusters(Sequence[Cluster]):
+    """The clusters of :func:`near_duplicates`, ordered by kept index."""
+
+    def __init__(self, clusters: Iterable[Cluster], size: int) -> None:
+        self._clusters = tuple(sorted(clusters, key=lambda c: c.kept))
+        self.size = size  # number of input texts
+
+    @overload
+    def __getitem__(self, i: int) -> Cluster: ...
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[Cluster]: ...
+    def __getitem__(self, i: int | slice) -> Cluster | Sequence[Cluster]:
+        return self._clusters[i]
+
+    def __len__(self) -> int:
+        return len(self._clusters)
+
+    def __iter__(self) -> Iterator[Cluster]:
+        return iter(self._clusters)
+
+    def __repr__(self) -> str:
+        return f"Clusters({len(self)} clusters, {len(self.duplicate_of())} duplicates in {self.size} texts)"
+
+    def duplicate_of(self) -> dict[int, tuple[int, Duplicate]]:
+        """Each duplicate paragraph's index -> (kept paragraph, how it repeats it)."""
+        return {d.index: (c.kept, d) for c in self._clusters for d in c.duplicates}
+
+    def keep_mask(self) -> np.ndarray:
+        """Boolean array: True for every paragraph to keep."""
+        mask = np.ones(self.size, dtype=bool)
+        mask[[d.index for c in self._clusters for d in c.duplicates]] = False
+        return mask
+
+
+def _config(config: Config | None, threshold: float | None, num_perm: int | None) -> Config:
+    config = config or Config()
+    if threshold is not None:
+        if not 0.0 < threshold <= 1.0:
+            raise ValueError(f"threshold must be in (0, 1], not {threshold}")
+        config = replace(config, near_copy_min_similarity=threshold, fragment_min_similarity=threshold)
+    if num_perm is not None:
+        if num_perm % config.lsh_bands:
+            raise ValueError(f"num_perm ({num_perm}) must be a multiple of lsh_bands ({config.lsh_bands})")
+        config = replace(config, num_perm=num_perm)
+    return config
+
+
+def _keys(texts: Iterable[str]) -> list[str]:
+    keys = []
+    for i, text in enumerate(texts):
+        if not isinstance(text, str):
+            raise TypeError(f"text {i} is {type(text).__name__}, not str")
+        keys.append(compare_key(text))
+    return keys
+
+
+def _duplicate(dup: int, rel: Relation) -> Duplicate:
+    return Duplicate(dup, rel.kind, round(rel.similarity, 4), rel.other_span, rel.junk)
+
+
+def resolve(keys: Sequence[str], pairs: Iterable[tuple[int, int]],
+            relation: Callable[[int, int], Relation | None], config: Config) -> dict[int, tuple[int, Relation]]:
+    """Which paragraphs are duplicates: ``{dup: (kept, relation)}``, from candidate pairs ``(i, j)``, ``i < j``.
+
+    ``relation(i, j)`` is ``relate(keys[i], keys[j])`` (memoised by the
+    caller, or looked up when the pairs were verified in bulk). Paragraphs
+    are decided from the most complete down: length less glued-on junk, then
+    less junk, then earlier. One goes only for a relation to a paragraph
+    already kept, so nothing is removed through a chain -- and a pair is
+    aligned only when one side is already kept, which skips most of the
+    copy-to-copy pairs of a cluster.
+    """
+    partners: dict[int, list[int]] = {}
+    junk: dict[int, int] = {}
+    for i, j in pairs:
+        partners.setdefault(i, []).append(j)
+        partners.setdefault(j, []).append(i)
+        if 0 < abs(len(keys[i]) - len(keys[j])) <= config.contamination_max_chars:
+            # Only a copy this close in length can be contaminated: its junk sets the order.
+            rel = relation(i, j)
+            if rel is not None and rel.junk and rel.dup is not None:
+                dup = (i, j)[rel.dup]
+                junk[dup] = max(junk.get(dup, 0), rel.junk)
+    order = sorted(partners, key=lambda i: (-(len(keys[i]) - junk.get(i, 0)), junk.get(i, 0), i))
+    rank = {i: r for r, i in enumerate(order)}
+    kept: set[int] = set()
+    out: dict[int, tuple[int, Relation]] = {}
+    for i in order:
+        found = []
+        for other in partners[i]:
+            if other not in kept:
+                continue
+            pair = (other, i) if other < i else (i, other)
+            rel = relation(*pair)
+            if rel is not None and (rel.dup is None or pair[rel.dup] == i):
+                found.append((other, rel))
+        if not found:
+            kept.add(i)
+            continue
+        out[i] = min(found, key=lambda f: (_STRENGTH[f[1].kind], -f[1].similarity, rank[f[0]]))
+    return out
+
+
+def near_duplicates(texts: Iterable[str], *, config: Config | None = None, threshold: float | None = None,
+                    num_perm: int | None = None) -> Clusters:
+    """Group repeated paragraphs: exact and near copies, truncated and contaminated copies.
+
+    ``threshold``: the minimum similarity of a near copy or a fragment to
+    the text it repeats (``Config.near_copy_min_similarity`` and
+    ``fragment_min_similarity``); ``num_perm``: MinHash permutations for the
+    short-text LSH path. Everything else comes from ``config``.
+    """
+    config = _config(config, threshold, num_perm)
+    keys = _keys(texts)
+    first: dict[str, int] = {}
+    twins: dict[int, list[int]] = {}
+    for i, key in enumerate(keys):
+        rep = first.setdefault(key, i)
+        if rep != i and len(key) >= config.min_copy_chars:
+            twins.setdefault(rep, []).append(i)
+    reps = list(first.values())
+    rep_keys = [keys[r] for r in reps]
+    cands = find_candidates(rep_keys, config, splices=False)
+
+    @cache
+    def relation(i: int, j: int) -> Relation | None:
+        return relate(rep_keys[i], rep_keys[j], config, splices=False)
+
+    left, right = cands.left.tolist(), cands.right.tolist()
+    plausible = may_contain([rep_keys[i] for i in left], [rep_keys[j] for j in right], config)
+    pairs = compress(zip(left, right, strict=True), plausible.tolist())
+    removed = {reps[dup]: (reps[kept], _duplicate(reps[dup], rel))
+               for dup, (kept, rel) in resolve(rep_keys, pairs, relation, config).items()}
+    by_kept: dict[int, list[Duplicate]] = {}
+    for kept, how in removed.values():
+        by_kept.setdefault(kept, []).append(how)
+    for rep, copies in twins.items():
+        # Exact twins share their representative's fate: removed with it, by the same relation.
+        kept, how = removed.get(rep, (rep, Duplicate(rep, "exact", 1.0, (0, len(keys[rep])))))
+        by_kept.setdefault(kept, []).extend(replace(how, index=copy) for copy in copies)
+    return Clusters((Cluster(k, tuple(sorted(d, key=lambda x: x.index))) for k, d in by_kept.items()), len(keys))
+
+
+@dataclass(frozen=True)
+class Match:
+    """An indexed paragraph related to a query text.
+
+    ``query_is_copy``: the query repeats the indexed paragraph (exact, near
+    copy, fragment of it, or a contaminated copy of it) -- what a cross-page
+    dedup removes. False when the indexed paragraph is the fragment or the
+    contaminated copy of the query.
+    """
+
+    id: int
+    relation: str
+    score: float
+    query_is_copy: bool
+
+
+_FORMAT = "xcclean-paragraph-index"
+_VERSION = 1
+# Config fields the stored anchors depend on: an index only answers with them unchanged.
+_SKETCH_FIELDS = ("shingle_size", "anchor_sample", "num_perm", "lsh_bands", "lsh_max_anchors")
+
+
+class ParagraphIndex:
+    """An incremental index of paragraphs: ``add()`` texts, ``query()`` new ones against all seen so far.
+
+    It holds the compare keys, one sorted anchor table (sampled shingles, see
+    :mod:`xcclean.candidates`) and MinHash band keys of short texts. ``add``
+    merges in linear time; ``save``/``load`` use one ``.npz`` file.
+
+    >>> index = ParagraphIndex()
+    >>> index.add(["许昌市召开全市重点项目建设推进会议,市长出席会议并讲话,要求全力以赴加快项目建设进度。"])
+    range(0, 1)
+    >>> [(m.id, m.relation, m.query_is_copy) for m in index.query(["市长出席会议并讲话,要求全力以赴加快项目建设"])[0]]
+    [(0, 'inner', True)]
+    """
+
+    def __init__(self, config: Config | None = None) -> None:
+        self.config = config or Config()
+        self._keys: list[str] = []
+        self._table = Anchors(np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64))
+        self._bands = Bands.of([], np.zeros(0, dtype=np.int64), self.config)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def text(self, id: int) -> str:
+        """The compare key stored for paragraph ``id``."""
+        return self._keys[id]
+
+    def _sketch(self, keys: list[str], first: int) -> tuple[Anchors, Bands]:
+        table = anchors(keys, self.config, self.config.anchor_sample, first)
+        sparse = np.flatnonzero(table.sizes < self.config.lsh_max_anchors)
+        return table, Bands.of(keys, sparse, self.config).renumbered(first)
+
+    def add(self, texts: Iterable[str]) -> range:
+        """Index ``texts``; returns their ids (consecutive, in order)."""
+        keys = _keys(texts)
+        first = len(self._keys)
+        table, bands = self._sketch(keys, first)
+        self._table = merge(self._table, table)
+        self._bands = self._bands.merged(bands)
+        self._keys.extend(keys)
+        return range(first, len(self._keys))
+
+    def query(self, texts: Iterable[str]) -> list[list[Match]]:
+        """For each text, the indexed paragraphs it repeats or that repeat it (by id)."""
+        keys = _keys(texts)
+        table, bands = self._sketch(keys, 0)
+        cands = cross_pairs(table, self._table, self.config, self.config.anchor_sample)
+        found = set(zip(cands.left.tolist(), cands.right.tolist(), strict=True))
+        found.update(zip(*(side.tolist() for side in bands.cross_pairs(self._bands, self.config.max_shingle_df)),
+                         strict=True))
+        ordered = sorted(found)
+        plausible = may_contain([keys[q] for q, _ in ordered], [self._keys[i] for _, i in ordered], self.config)
+        out: list[list[Match]] = [[] for _ in keys]
+        for q, i in compress(ordered, plausible.tolist()):
+            rel = relate(self._keys[i], keys[q], self.config, splices=False)  # the indexed one came first
+            if rel is not None:
+                out[q].append(Match(i, rel.kind, round(rel.similarity, 4), rel.dup in (None, 1)))
+        return out
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write the index to one ``.npz`` file, atomically (temp file + rename)."""
+        path = Path(path)
+        blob = "\n".join(self._keys).encode("utf-8")  # compare keys hold no newline
+        settings = {k: sorted(v) if isinstance(v, frozenset) else v for k, v in asdict(self.config).items()}
+        meta = {"format": _FORMAT, "version": _VERSION, "config": settings}
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                np.savez(out, meta=np.array(json.dumps(meta)), texts=np.frombuffer(blob, dtype=np.uint8),
+                         count=np.array(len(self._keys)), packed=self._table.packed, sizes=self._table.sizes,
+                         band_keys=self._bands.keys, band_owners=self._bands.owners)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str], config: Config | None = None) -> ParagraphIndex:
+        """Read an index written by :meth:`save`.
+
+        The stored configuration is used; a ``config`` whose sketch settings
+        (shingle size, sampling, MinHash) differ is refused, since the stored
+        anchors could not be matched against.
+        """
+        with np.load(path, allow_pickle=False) as data:
+            meta = json.loads(str(data["meta"]))
+            if meta.get("format") != _FORMAT or meta.get("version") != _VERSION:
+                raise ValueError(f"{path}: not an xcclean paragraph index (version {_VERSION})")
+            known = {f.name for f in fields(Config)}
+            stored = Config(**{k: v for k, v in meta["config"].items() if k in known})
+            if config is not None:
+                changed = [f for f in _SKETCH_FIELDS if getattr(config, f) != getattr(stored, f)]
+                if changed:
+                    raise ValueError(f"{path}: index built with other {', '.join(changed)}")
+            index = cls(config or stored)
+            count = int(data["count"])
+            index._keys = data["texts"].tobytes().decode("utf-8").split("\n") if count else []
+            index._table = Anchors(data["packed"], data["sizes"])
+            index._bands = Bands(data["band_keys"], data["band_owners"])
+        return index
