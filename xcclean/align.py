@@ -205,7 +205,7 @@ def is_complete(text: str, config: Config) -> bool:
     return bool(stripped) and stripped[-1] in config.terminal_punctuation
 
 
-def _verbatim_fragment(a: str, b: str, config: Config) -> Relation | Literal[False] | None:
+def _verbatim_fragment(a: str, b: str, config: Config, ordered: bool) -> Relation | Literal[False] | None:
     """One paragraph verbatim inside a much longer one, answered without alignment.
 
     The common case across a corpus. ``False`` when it does not apply (the
@@ -214,11 +214,11 @@ def _verbatim_fragment(a: str, b: str, config: Config) -> Relation | Literal[Fal
     dup, short, long_ = (0, a, b) if len(a) <= len(b) else (1, b, a)
     extra = len(long_) - len(short)
     if extra <= max(config.contamination_max_chars, config.max_internal_gap):
-        # A later copy with junk glued on front or back of a complete paragraph.
-        if (extra > 0 and dup == 0 and len(a) >= config.min_fragment_chars and is_complete(a, config)
-                and (b.startswith(a) or b.endswith(a))):
-            front = extra if b.endswith(a) else 0
-            return Relation("contaminated", 1, 1.0, (front, front + len(a)), (0, len(a)), extra)
+        # A (later) copy with junk glued on front or back of a complete paragraph.
+        if (extra > 0 and (dup == 0 or not ordered) and len(short) >= config.min_fragment_chars
+                and is_complete(short, config) and (long_.startswith(short) or long_.endswith(short))):
+            front = extra if long_.endswith(short) else 0
+            return Relation("contaminated", 1 - dup, 1.0, (front, front + len(short)), (0, len(short)), extra)
         return False
     start = long_.find(short)
     if start < 0:
@@ -263,8 +263,12 @@ def may_contain(a: Sequence[str], b: Sequence[str], config: Config) -> np.ndarra
     return result
 
 
-def relate(a: str, b: str, config: Config, *, splices: bool = True) -> Relation | None:
+def relate(a: str, b: str, config: Config, *, splices: bool = True, ordered: bool = True) -> Relation | None:
     """How ``a`` and ``b`` (compare keys, ``a`` earlier on the page) repeat each other.
+
+    ``splices``: also look for spliced tails. ``ordered``: only the later
+    paragraph can be a contaminated copy (on a page the OCR copy comes
+    second); across a corpus order says nothing and either can be.
 
     >>> c = Config()
     >>> relate("该项目负责人贺浩亮说,要实现高质量发展,必须加快推进,早日建成达产,他们深感重任在肩,时不我待。",
@@ -288,7 +292,7 @@ def relate(a: str, b: str, config: Config, *, splices: bool = True) -> Relation 
         similarity = _verbatim(a, b, config)
         if similarity is not None and similarity >= config.near_copy_min_similarity:
             return Relation("near_copy", None, similarity, (0, len(a)), (0, len(b)))
-    fragment = _verbatim_fragment(a, b, config)
+    fragment = _verbatim_fragment(a, b, config, ordered)
     if fragment is not False:
         return fragment
     n = config.shingle_size
@@ -301,7 +305,8 @@ def relate(a: str, b: str, config: Config, *, splices: bool = True) -> Relation 
         w_long = wb if short == 0 else wa
         # Glued-on junk or a truncated original? The OCR copy is the later one:
         # a longer *later* copy around a whole, complete paragraph is contaminated.
-        if (w_long.junk and not w_short.junk and long_ == 1 and extra <= config.contamination_max_chars
+        if (w_long.junk and not w_short.junk and (long_ == 1 or not ordered)
+                and extra <= config.contamination_max_chars
                 and len(texts[short]) >= config.min_fragment_chars and is_complete(texts[short], config)):
             return Relation("contaminated", long_, w_long.similarity,
                             (w_long.junk_front, len(texts[long_]) - w_long.junk_back),
@@ -330,7 +335,7 @@ def relate(a: str, b: str, config: Config, *, splices: bool = True) -> Relation 
         if kind == "copy":
             if w.junk and len(y) < config.min_fragment_chars:
                 continue  # 杨洁篪等参加会见。 vs 国务委员杨洁篪等参加会见。: too short to tell
-            if w.junk and index == 0:  # the earlier one has the extra text: keep it
+            if w.junk and index == 0 and ordered:  # the earlier one has the extra text: keep it
                 return Relation("prefix" if w.junk_back else "suffix", 1, w.similarity,
                                 (0, len(y)), (w.junk_front, len(x) - w.junk_back))
             kind = "contaminated" if w.junk else "near_copy"

@@ -4,8 +4,8 @@ One path serves a page and a whole corpus, all vectorised, feeding the same
 pair-by-pair alignment (:func:`xcclean.align.relate`):
 
 * **Anchors** (containment-aware). Each text's set of shingle hashes -- all
-  of them for a page, a consistent sample (hash divisible by
-  ``Config.anchor_sample``) above ``Config.exact_overlap_max_shingles`` -- is
+  of them for a page, a consistent sample of one in ``Config.anchor_sample``
+  above ``Config.exact_overlap_max_shingles`` -- is
   stored as one sorted array of ``hash << 32 | text``. Joining two such arrays
   on the hash counts, for every pair of texts, the anchors they share;
   ``shared / anchors(a)`` is the directional containment of ``a`` in ``b``.
@@ -101,23 +101,13 @@ def anchors(texts: list[str], config: Config, sample: int, first: int = 0) -> An
     """The anchors of ``texts``, numbered from ``first`` (see module docstring)."""
     if len(texts) + first > 1 << 31:
         raise ValueError("at most 2**31 texts can be indexed")
-    parts, sizes = [], []
+    parts: list[np.ndarray] = []
     for start in range(0, len(texts), _CHUNK):
-        flat = shingle_hashes(texts[start : start + _CHUNK], config.shingle_size)
-        hashes, owners = flat.hashes, flat.owners
-        if sample > 1:
-            keep = (hashes % np.uint64(sample)) == 0
-            hashes, owners = hashes[keep], owners[keep]
-        packed = _sorted_unique((hashes & ~_OWNER_MASK) | (owners + first + start).astype(np.uint64))
-        parts.append(packed)
-        sizes.append(np.bincount((packed & _OWNER_MASK).astype(np.int64) - first - start,
-                                 minlength=len(flat.sizes)))
-    if not parts:
-        return Anchors(np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64))
-    packed = np.concatenate(parts)
-    if len(parts) > 1:
-        packed.sort()
-    return Anchors(packed, np.concatenate(sizes).astype(np.int64))
+        flat = shingle_hashes(texts[start : start + _CHUNK], config.shingle_size, sample)
+        parts.append((flat.hashes & ~_OWNER_MASK) | (flat.owners + first + start).astype(np.uint64))
+    packed = _sorted_unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.uint64)
+    sizes = np.bincount((packed & _OWNER_MASK).astype(np.int64) - first, minlength=len(texts))
+    return Anchors(packed, sizes.astype(np.int64))
 
 
 def merge(a: Anchors, b: Anchors) -> Anchors:

@@ -199,7 +199,7 @@ def near_duplicates(texts: Iterable[str], *, config: Config | None = None, thres
 
     @cache
     def relation(i: int, j: int) -> Relation | None:
-        return relate(rep_keys[i], rep_keys[j], config, splices=False)
+        return relate(rep_keys[i], rep_keys[j], config, splices=False, ordered=False)
 
     left, right = cands.left.tolist(), cands.right.tolist()
     plausible = may_contain([rep_keys[i] for i in left], [rep_keys[j] for j in right], config)
@@ -292,7 +292,7 @@ class ParagraphIndex:
         plausible = may_contain([keys[q] for q, _ in ordered], [self._keys[i] for _, i in ordered], self.config)
         out: list[list[Match]] = [[] for _ in keys]
         for q, i in compress(ordered, plausible.tolist()):
-            rel = relate(self._keys[i], keys[q], self.config, splices=False)  # the indexed one came first
+            rel = relate(self._keys[i], keys[q], self.config, splices=False, ordered=False)
             if rel is not None:
                 out[q].append(Match(i, rel.kind, round(rel.similarity, 4), rel.dup in (None, 1)))
         return out

@@ -65,8 +65,14 @@ def _folded(texts: list[str], n: int) -> tuple[np.ndarray, np.ndarray]:
     return folded, lengths
 
 
-def shingle_hashes(texts: list[str], n: int) -> FlatShingles:
-    """Hash every character n-gram of every text (see module docstring)."""
+def shingle_hashes(texts: list[str], n: int, sample: int = 1) -> FlatShingles:
+    """Hash every character n-gram of every text (see module docstring).
+
+    With ``sample`` > 1 only a consistent sample of about one n-gram in
+    ``sample`` is kept (decided by a cheap multiplicative hash of the n-gram,
+    so the same n-gram is kept or dropped in every text); ``sizes`` then
+    count the kept ones, and may be 0.
+    """
     if not texts:
         empty = np.zeros(0, dtype=np.int64)
         return FlatShingles(np.zeros(0, dtype=np.uint64), empty, empty)
@@ -88,9 +94,15 @@ def shingle_hashes(texts: list[str], n: int) -> FlatShingles:
     cross = (ends[:, None] - np.arange(1, n)).ravel()
     keep[cross[cross < total]] = False
     sizes = lengths - (n - 1)
+    keys = keys[keep]
+    if sample > 1:
+        with np.errstate(over="ignore"):
+            chosen = ((keys * _M2) >> np.uint64(32)) % np.uint64(sample) == 0
+        owners = np.repeat(np.arange(len(sizes)), sizes)
+        keys, sizes = keys[chosen], np.bincount(owners[chosen], minlength=len(sizes))
     starts = np.concatenate(([0], np.cumsum(sizes)[:-1])).astype(np.int64)
     with np.errstate(over="ignore"):
-        hashes = fmix64(keys[keep])
+        hashes = fmix64(keys)
     return FlatShingles(hashes, starts, sizes.astype(np.int64))
 
 

@@ -1,0 +1,164 @@
+"""Corpus-level dedup: clusters, relations, the incremental index, determinism."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+
+from tests.snippets import PARAGRAPHS
+from xcclean import Config
+from xcclean.dedup import RELATIONS, ParagraphIndex, near_duplicates
+
+SOURCE = "许昌市召开全市重点项目建设推进会议,市长出席会议并讲话,要求全力以赴加快项目建设进度,确保全年目标任务圆满完成。"
+OTHER = "魏都区召开安全稳定暨疫情防控工作会议,区委书记出席会议并讲话,区长主持会议。"
+COPIES = {
+    "exact": SOURCE,
+    "near_copy": SOURCE.replace("推进", "推迸").replace("圆满", "園满"),
+    "prefix": SOURCE[:30],
+    "suffix": SOURCE[25:],
+    "inner": SOURCE[10:45],
+    "contaminated": SOURCE + "区长主持",
+}
+# Large-corpus settings on a small input: sampled anchors and MinHash-LSH, as at scale.
+SCALED = Config(exact_overlap_max_shingles=0)
+
+
+@pytest.mark.parametrize("config", [Config(), SCALED], ids=["exact-overlap", "sampled"])
+@pytest.mark.parametrize("kind", RELATIONS)
+def test_each_relation_is_found_and_the_complete_copy_kept(kind, config):
+    clusters = near_duplicates([OTHER, SOURCE, COPIES[kind]], config=config)
+    assert len(clusters) == 1
+    cluster = clusters[0]
+    assert cluster.kept == 1 and cluster.members == (1, 2)
+    (dup,) = cluster.duplicates
+    assert dup.relation == kind
+    assert 0.9 <= dup.score <= 1.0
+    if kind in ("prefix", "suffix", "inner"):
+        assert SOURCE[dup.span[0] : dup.span[1]] == COPIES[kind]
+    assert clusters.keep_mask().tolist() == [True, True, False]
+
+
+def test_the_most_complete_copy_is_kept_whatever_the_order():
+    clusters = near_duplicates([COPIES["prefix"], COPIES["contaminated"], SOURCE, COPIES["suffix"]])
+    (cluster,) = clusters
+    assert cluster.kept == 2
+    assert {d.index: d.relation for d in cluster.duplicates} == {0: "prefix", 1: "contaminated", 3: "suffix"}
+
+
+def test_no_chaining_through_a_removed_copy():
+    # The inner fragment overlaps only the prefix copy's span of the source, never the other copy.
+    head, tail = SOURCE[:30], SOURCE[28:]
+    clusters = near_duplicates([head, tail])
+    assert len(clusters) == 0  # two different halves: nothing repeats
+
+
+def test_editorial_repeats_and_short_labels_stay():
+    lede = "市长出席会议并讲话。"  # whole sentence, too short to be a fragment
+    texts = [SOURCE, lede, "(完)", "(完)", "图片:", "图片:"]
+    assert len(near_duplicates(texts)) == 0
+
+
+def test_whitespace_does_not_hide_a_copy():
+    spaced = SOURCE[:20] + " \u3000" + SOURCE[20:]
+    (cluster,) = near_duplicates([SOURCE, spaced])
+    assert cluster.duplicates[0].relation == "exact"
+
+
+def test_threshold_and_num_perm_are_checked():
+    with pytest.raises(ValueError):
+        near_duplicates([SOURCE], threshold=1.5)
+    with pytest.raises(ValueError):
+        near_duplicates([SOURCE], num_perm=100)
+    with pytest.raises(TypeError):
+        near_duplicates([SOURCE, None])  # type: ignore[list-item]
+    assert len(near_duplicates([])) == 0
+
+
+def _corpus(seed: int) -> list[str]:
+    rng = random.Random(seed)
+    texts = list(PARAGRAPHS)
+    for _ in range(40):
+        source = rng.choice(PARAGRAPHS)
+        kind = rng.choice(["exact", "prefix", "suffix", "near"])
+        if kind == "prefix":
+            texts.append(source[: max(22, len(source) // 2)] + "")
+        elif kind == "suffix":
+            texts.append(source[len(source) // 2 - 1 :])
+        elif kind == "near":
+            k = len(source) // 2
+            texts.append(source[:k] + ("口" if source[k] != "口" else "日") + source[k + 1 :])
+        else:
+            texts.append(source)
+    rng.shuffle(texts)
+    return texts
+
+
+def test_same_input_same_clusters():
+    texts = _corpus(1)
+    a, b = near_duplicates(texts), near_duplicates(list(texts))
+    assert [(c.kept, c.duplicates) for c in a] == [(c.kept, c.duplicates) for c in b]
+    assert len(a) > 5
+
+
+def test_sampled_path_agrees_with_exact_overlap_on_the_seed_paragraphs():
+    texts = _corpus(2)
+    exact = near_duplicates(texts).duplicate_of()
+    sampled = near_duplicates(texts, config=SCALED).duplicate_of()
+    assert set(sampled) <= set(exact)
+    assert len(sampled) >= 0.9 * len(exact)
+
+
+def test_index_query_finds_copies_of_indexed_paragraphs():
+    index = ParagraphIndex()
+    assert index.add([OTHER, SOURCE]) == range(0, 2)
+    answers = index.query([COPIES[k] for k in RELATIONS] + ["完全无关的一段文字,讲的是别的事情,与上面的段落没有任何关系。"])
+    for kind, matches in zip(RELATIONS, answers, strict=False):
+        assert [(m.id, m.relation, m.query_is_copy) for m in matches] == [(1, kind, True)], kind
+    assert answers[-1] == []
+    # The other way round: the indexed paragraph is the fragment of the query.
+    short = ParagraphIndex()
+    short.add([COPIES["prefix"]])
+    ((match,),) = short.query([SOURCE])
+    assert (match.relation, match.query_is_copy) == ("prefix", False)
+
+
+def test_index_built_in_batches_answers_like_one_built_at_once():
+    texts = _corpus(3)
+    whole, parts = ParagraphIndex(), ParagraphIndex()
+    whole.add(texts)
+    for start in range(0, len(texts), 7):
+        parts.add(texts[start : start + 7])
+    probe = [COPIES[k] for k in RELATIONS] + texts[:10]
+    assert whole.query(probe) == parts.query(probe)
+    assert len(whole) == len(parts) == len(texts)
+
+
+def test_index_save_and_load_round_trip(tmp_path):
+    index = ParagraphIndex()
+    index.add(_corpus(4))
+    index.add([SOURCE])
+    path = tmp_path / "archive.npz"
+    index.save(path)
+    loaded = ParagraphIndex.load(path)
+    assert len(loaded) == len(index) and loaded.text(len(index) - 1) == SOURCE
+    probe = [COPIES[k] for k in RELATIONS]
+    assert loaded.query(probe) == index.query(probe)
+    loaded.add([OTHER])
+    assert loaded.query([OTHER])[0][0].relation == "exact"
+    assert not list(tmp_path.glob(".*.tmp"))  # atomic write left nothing behind
+
+
+def test_index_refuses_other_sketch_settings_and_foreign_files(tmp_path):
+    index = ParagraphIndex()
+    index.add([SOURCE])
+    path = tmp_path / "archive.npz"
+    index.save(path)
+    with pytest.raises(ValueError, match="shingle_size"):
+        ParagraphIndex.load(path, Config(shingle_size=5))
+    ParagraphIndex.load(path, Config(near_copy_min_similarity=0.95))  # verification settings may change
+    other = tmp_path / "other.npz"
+    np.savez(other, meta=np.array('{"format": "something else"}'))
+    with pytest.raises(ValueError, match="not an xcclean paragraph index"):
+        ParagraphIndex.load(other)
