@@ -26,15 +26,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
+import numpy as np
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel, Levenshtein
 
 from .config import Config
-
-if TYPE_CHECKING:
-    import numpy as np
 
 # Uncovered stretches this short inside a copy are misread characters.
 _MISREAD_RUN = 3
@@ -205,7 +203,7 @@ def is_complete(text: str, config: Config) -> bool:
     return bool(stripped) and stripped[-1] in config.terminal_punctuation
 
 
-def _verbatim_fragment(a: str, b: str, config: Config, ordered: bool) -> Relation | Literal[False] | None:
+def _verbatim_fragment(a: str, b: str, config: Config) -> Relation | Literal[False] | None:
     """One paragraph verbatim inside a much longer one, answered without alignment.
 
     The common case across a corpus. ``False`` when it does not apply (the
@@ -214,8 +212,8 @@ def _verbatim_fragment(a: str, b: str, config: Config, ordered: bool) -> Relatio
     dup, short, long_ = (0, a, b) if len(a) <= len(b) else (1, b, a)
     extra = len(long_) - len(short)
     if extra <= max(config.contamination_max_chars, config.max_internal_gap):
-        # A (later) copy with junk glued on front or back of a complete paragraph.
-        if (extra > 0 and (dup == 0 or not ordered) and len(short) >= config.min_fragment_chars
+        # A later copy with junk glued on front or back of a complete paragraph.
+        if (extra > 0 and dup == 0 and len(short) >= config.min_fragment_chars
                 and is_complete(short, config) and (long_.startswith(short) or long_.endswith(short))):
             front = extra if long_.endswith(short) else 0
             return Relation("contaminated", 1 - dup, 1.0, (front, front + len(short)), (0, len(short)), extra)
@@ -242,7 +240,6 @@ def may_contain(a: Sequence[str], b: Sequence[str], config: Config) -> np.ndarra
     could be, only a fragment with nothing glued on is possible, and it must
     align with the fragment similarity.
     """
-    import numpy as np
     from rapidfuzz.process import cpdist
 
     if config.max_internal_gap or not len(a):
@@ -263,12 +260,37 @@ def may_contain(a: Sequence[str], b: Sequence[str], config: Config) -> np.ndarra
     return result
 
 
-def relate(a: str, b: str, config: Config, *, splices: bool = True, ordered: bool = True) -> Relation | None:
+def relate_pairs(a: Sequence[str], b: Sequence[str], config: Config) -> list[Relation | Literal[False] | None]:
+    """``relate(a[k], b[k], splices=False)`` for many pairs (``a[k]`` the earlier), where it is cheap.
+
+    Pairs that cannot contain one another are dropped by :func:`may_contain`
+    in one C call; exact copies, near copies and verbatim fragments or
+    junk-glued copies are answered inline. ``False`` marks a pair that needs
+    the full alignment: the caller runs :func:`relate` on it when the answer
+    matters (most such pairs are two copies of a third paragraph).
+    """
+    out: list[Relation | Literal[False] | None] = [None] * len(a)
+    for k in np.flatnonzero(may_contain(a, b, config)).tolist():
+        x, y = a[k], b[k]
+        if len(x) == len(y) and not config.max_internal_gap and len(x) >= config.min_fragment_chars:
+            similarity = 1.0 if x == y else _verbatim(x, y, config)
+            if similarity is not None and similarity >= config.near_copy_min_similarity:
+                out[k] = Relation("exact" if x == y else "near_copy", None, similarity, (0, len(x)), (0, len(y)))
+                continue
+        out[k] = _verbatim_fragment(x, y, config)
+    return out
+
+
+def may_carry_junk(a: str, b: str, config: Config) -> bool:
+    """Whether ``b`` (the later) could be ``a`` with junk glued on: the alignment decides."""
+    return (0 < len(b) - len(a) <= config.contamination_max_chars and len(a) >= config.min_fragment_chars
+            and is_complete(a, config))
+
+
+def relate(a: str, b: str, config: Config, *, splices: bool = True) -> Relation | None:
     """How ``a`` and ``b`` (compare keys, ``a`` earlier on the page) repeat each other.
 
-    ``splices``: also look for spliced tails. ``ordered``: only the later
-    paragraph can be a contaminated copy (on a page the OCR copy comes
-    second); across a corpus order says nothing and either can be.
+    ``splices``: also look for spliced tails (a page; not a corpus).
 
     >>> c = Config()
     >>> relate("该项目负责人贺浩亮说,要实现高质量发展,必须加快推进,早日建成达产,他们深感重任在肩,时不我待。",
@@ -292,7 +314,7 @@ def relate(a: str, b: str, config: Config, *, splices: bool = True, ordered: boo
         similarity = _verbatim(a, b, config)
         if similarity is not None and similarity >= config.near_copy_min_similarity:
             return Relation("near_copy", None, similarity, (0, len(a)), (0, len(b)))
-    fragment = _verbatim_fragment(a, b, config, ordered)
+    fragment = _verbatim_fragment(a, b, config)
     if fragment is not False:
         return fragment
     n = config.shingle_size
@@ -305,8 +327,7 @@ def relate(a: str, b: str, config: Config, *, splices: bool = True, ordered: boo
         w_long = wb if short == 0 else wa
         # Glued-on junk or a truncated original? The OCR copy is the later one:
         # a longer *later* copy around a whole, complete paragraph is contaminated.
-        if (w_long.junk and not w_short.junk and (long_ == 1 or not ordered)
-                and extra <= config.contamination_max_chars
+        if (w_long.junk and not w_short.junk and long_ == 1 and extra <= config.contamination_max_chars
                 and len(texts[short]) >= config.min_fragment_chars and is_complete(texts[short], config)):
             return Relation("contaminated", long_, w_long.similarity,
                             (w_long.junk_front, len(texts[long_]) - w_long.junk_back),
@@ -335,7 +356,7 @@ def relate(a: str, b: str, config: Config, *, splices: bool = True, ordered: boo
         if kind == "copy":
             if w.junk and len(y) < config.min_fragment_chars:
                 continue  # 杨洁篪等参加会见。 vs 国务委员杨洁篪等参加会见。: too short to tell
-            if w.junk and index == 0 and ordered:  # the earlier one has the extra text: keep it
+            if w.junk and index == 0:  # the earlier one has the extra text: keep it
                 return Relation("prefix" if w.junk_back else "suffix", 1, w.similarity,
                                 (0, len(y)), (w.junk_front, len(x) - w.junk_back))
             kind = "contaminated" if w.junk else "near_copy"

@@ -24,6 +24,7 @@ are skipped, so the number of pairs grows linearly with the input.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -152,24 +153,33 @@ def _pair_positions(size: int) -> tuple[np.ndarray, np.ndarray]:
     return i, j
 
 
-def _self_join(keys: np.ndarray, owners: np.ndarray, max_df: int) -> tuple[np.ndarray, np.ndarray]:
-    """Codes ``lo * 2**32 + hi`` (with repeats) of every pair of owners sharing a key (``keys``
-    sorted, owners ascending within a key), keys held more than ``max_df`` times skipped; and
-    per entry whether its key was usable."""
-    _, runs = _runs(keys)
-    df = np.repeat(runs, runs)
-    usable = df <= max_df
-    shared = usable & (df >= 2)
-    keys, owners = keys[shared], owners[shared]
-    _, runs = _runs(keys)
+def _self_join(keys: np.ndarray, owners: Callable[[np.ndarray], np.ndarray], max_df: int
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """Codes ``lo << 32 | hi`` (with repeats) of every pair of owners sharing a key.
+
+    ``keys`` are sorted, ``owners(positions)`` gives the owners at those
+    positions (ascending within a key). Keys held more than ``max_df`` times
+    are skipped; their owners are returned too, one per entry (to discount
+    them from containment). Only entries whose key repeats are touched, so
+    memory beyond ``keys`` stays proportional to the shared ones.
+    """
+    same = keys[1:] == keys[:-1]
+    shared = np.zeros(len(keys), dtype=bool)
+    shared[1:] = same
+    shared[:-1] |= same
+    where = np.flatnonzero(shared)
+    _, runs = _runs(keys[where])
+    big = np.repeat(runs > max_df, runs)
+    boilerplate = owners(where[big])
+    who = owners(where[~big])
+    runs = runs[runs <= max_df]
     starts = np.cumsum(runs) - runs
     codes: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
     for size in np.unique(runs).tolist():
-        rows = starts[runs == size][:, None] + np.arange(size)
-        block = owners[rows]  # (groups, size)
+        block = who[starts[runs == size][:, None] + np.arange(size)]  # (groups, size)
         i, j = _pair_positions(size)
         codes.append(((block[:, i] << 32) | block[:, j]).ravel())
-    return np.concatenate(codes), usable
+    return np.concatenate(codes), boilerplate
 
 
 def _pairs(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -191,18 +201,17 @@ def cross_pairs(query: Anchors, index: Anchors, config: Config, sample: int, *,
     return _candidates(*_pairs(codes), query_sizes, index.sizes, config, sample, splices)
 
 
-def usable_sizes(table: Anchors, config: Config) -> np.ndarray:
-    """Per text, its anchors that are not boilerplate (held by at most ``max_shingle_df`` texts)."""
-    _, runs = _runs(table.keys)
-    return np.bincount(table.owners[np.repeat(runs, runs) <= config.max_shingle_df], minlength=len(table))
-
-
 def self_pairs(table: Anchors, config: Config, sample: int, *, splices: bool = True) -> tuple[Candidates, np.ndarray]:
     """Pairs ``left < right`` inside one table sharing anchors (see :func:`cross_pairs`), and
     each text's usable anchor count (the base of its containment)."""
-    owners = table.owners
-    codes, usable = _self_join(table.keys, owners, config.max_shingle_df)
-    sizes = np.bincount(owners[usable], minlength=len(table))
+    packed = table.packed
+
+    def owners(positions: np.ndarray) -> np.ndarray:
+        out: np.ndarray = (packed[positions] & _OWNER_MASK).astype(np.int64)
+        return out
+
+    codes, boilerplate = _self_join(table.keys, owners, config.max_shingle_df)
+    sizes = table.sizes - np.bincount(boilerplate, minlength=len(table))
     return _candidates(*_pairs(codes), sizes, sizes, config, sample, splices), sizes
 
 
@@ -234,7 +243,7 @@ class Bands:
 
     def self_pairs(self, max_df: int) -> tuple[np.ndarray, np.ndarray]:
         """Distinct pairs ``(lo, hi)`` sharing a band."""
-        lo, hi, _ = _pairs(_self_join(self.keys, self.owners, max_df)[0])
+        lo, hi, _ = _pairs(_self_join(self.keys, self.owners.__getitem__, max_df)[0])
         return lo, hi
 
     def cross_pairs(self, index: Bands, max_df: int) -> tuple[np.ndarray, np.ndarray]:

@@ -26,16 +26,14 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, fields, replace
-from functools import cache
-from itertools import compress
 from pathlib import Path
 from typing import overload
 
 import numpy as np
 
-from .align import Relation, may_contain, relate
+from .align import Relation, may_carry_junk, relate, relate_pairs
 from .candidates import Anchors, Bands, anchors, cross_pairs, find_candidates, merge
 from .chars import compare_key
 from .config import Config
@@ -133,47 +131,86 @@ def _duplicate(dup: int, rel: Relation) -> Duplicate:
     return Duplicate(dup, rel.kind, round(rel.similarity, 4), rel.other_span, rel.junk)
 
 
-def resolve(keys: Sequence[str], pairs: Iterable[tuple[int, int]],
-            relation: Callable[[int, int], Relation | None], config: Config) -> dict[int, tuple[int, Relation]]:
-    """Which paragraphs are duplicates: ``{dup: (kept, relation)}``, from candidate pairs ``(i, j)``, ``i < j``.
+def resolve(keys: Sequence[str], relations: Iterable[tuple[int, int, Relation]],
+            pending: Iterable[tuple[int, int]] = (), config: Config | None = None) -> dict[int, tuple[int, Relation]]:
+    """Which paragraphs are duplicates: ``{dup: (kept, relation)}``.
 
-    ``relation(i, j)`` is ``relate(keys[i], keys[j])`` (memoised by the
-    caller, or looked up when the pairs were verified in bulk). Paragraphs
-    are decided from the most complete down: length less glued-on junk, then
-    less junk, then earlier. One goes only for a relation to a paragraph
-    already kept, so nothing is removed through a chain -- and a pair is
-    aligned only when one side is already kept, which skips most of the
-    copy-to-copy pairs of a cluster.
+    ``relations`` are verified ``(i, j, relate(keys[i], keys[j]))``, ``i < j``;
+    ``pending`` pairs are aligned here (with ``config``) only when one side
+    is already kept, which skips most copy-to-copy pairs of a big cluster.
+    Paragraphs are decided from the most complete down: length less
+    glued-on junk, then less junk, then earlier. One goes only for a
+    relation to a paragraph already kept, so nothing is removed through a chain.
     """
-    partners: dict[int, list[int]] = {}
+    edges: dict[int, list[tuple[int, Relation | None]]] = {}
     junk: dict[int, int] = {}
-    for i, j in pairs:
-        partners.setdefault(i, []).append(j)
-        partners.setdefault(j, []).append(i)
-        if 0 < abs(len(keys[i]) - len(keys[j])) <= config.contamination_max_chars:
-            # Only a copy this close in length can be contaminated: its junk sets the order.
-            rel = relation(i, j)
-            if rel is not None and rel.junk and rel.dup is not None:
-                dup = (i, j)[rel.dup]
-                junk[dup] = max(junk.get(dup, 0), rel.junk)
-    order = sorted(partners, key=lambda i: (-(len(keys[i]) - junk.get(i, 0)), junk.get(i, 0), i))
+    for i, j, rel in relations:
+        if rel.dup is None:  # equal copies: the decision order picks the survivor
+            edges.setdefault(i, []).append((j, rel))
+            edges.setdefault(j, []).append((i, rel))
+            continue
+        dup, other = (i, j) if rel.dup == 0 else (j, i)
+        edges.setdefault(dup, []).append((other, rel))
+        edges.setdefault(other, [])
+        if rel.junk:
+            junk[dup] = max(junk.get(dup, 0), rel.junk)
+    for i, j in pending:
+        edges.setdefault(i, []).append((j, None))
+        edges.setdefault(j, []).append((i, None))
+    order = sorted(edges, key=lambda i: (-(len(keys[i]) - junk.get(i, 0)), junk.get(i, 0), i))
     rank = {i: r for r, i in enumerate(order)}
     kept: set[int] = set()
     out: dict[int, tuple[int, Relation]] = {}
     for i in order:
-        found = []
-        for other in partners[i]:
+        found: list[tuple[int, Relation]] = []
+        for other, known in edges[i]:
             if other not in kept:
                 continue
-            pair = (other, i) if other < i else (i, other)
-            rel = relation(*pair)
-            if rel is not None and (rel.dup is None or pair[rel.dup] == i):
-                found.append((other, rel))
+            verdict = known
+            if verdict is None:
+                pair = (other, i) if other < i else (i, other)
+                verdict = relate(keys[pair[0]], keys[pair[1]], config or Config(), splices=False)
+                if verdict is None or (verdict.dup is not None and pair[verdict.dup] != i):
+                    continue
+            found.append((other, verdict))
         if not found:
             kept.add(i)
-            continue
-        out[i] = min(found, key=lambda f: (_STRENGTH[f[1].kind], -f[1].similarity, rank[f[0]]))
+        else:
+            out[i] = min(found, key=lambda f: (_STRENGTH[f[1].kind], -f[1].similarity, rank[f[0]]))
     return out
+
+
+def verify(keys: Sequence[str], left: list[int], right: list[int], config: Config
+           ) -> tuple[list[tuple[int, int, Relation]], list[tuple[int, int]]]:
+    """Candidate pairs ``(left[k], right[k])`` (the left earlier) split into verified relations and
+    pairs left for :func:`resolve` to align, as :func:`relate_pairs` answers them."""
+    relations, pending = [], []
+    verdicts = relate_pairs([keys[i] for i in left], [keys[j] for j in right], config)
+    for i, j, verdict in zip(left, right, verdicts, strict=True):
+        if verdict is False and may_carry_junk(keys[i], keys[j], config):
+            verdict = relate(keys[i], keys[j], config, splices=False)  # its junk sets the order: now
+        if verdict is False:
+            pending.append((i, j))
+        elif verdict is not None:
+            relations.append((i, j, verdict))
+    return relations, pending
+
+
+def _exact_groups(keys: list[str]) -> np.ndarray:
+    """For each key, the index of its first occurrence (a hash sort, not a dict of a million strings)."""
+    n = len(keys)
+    hashes = np.fromiter(map(hash, keys), dtype=np.int64, count=n)
+    order = np.argsort(hashes, kind="stable")
+    sorted_hashes = hashes[order]
+    starts = np.ones(n, dtype=bool)
+    starts[1:] = sorted_hashes[1:] != sorted_hashes[:-1]
+    first = order[np.maximum.accumulate(np.where(starts, np.arange(n), 0))] if n else order
+    rep_of = np.empty(n, dtype=np.int64)
+    rep_of[order] = first
+    for i in np.flatnonzero(rep_of != np.arange(n)).tolist():
+        if keys[i] != keys[rep_of[i]]:  # a hash collision: not a copy
+            rep_of[i] = i
+    return rep_of
 
 
 def near_duplicates(texts: Iterable[str], *, config: Config | None = None, threshold: float | None = None,
@@ -187,25 +224,17 @@ def near_duplicates(texts: Iterable[str], *, config: Config | None = None, thres
     """
     config = _config(config, threshold, num_perm)
     keys = _keys(texts)
-    first: dict[str, int] = {}
+    rep_of = _exact_groups(keys)
     twins: dict[int, list[int]] = {}
-    for i, key in enumerate(keys):
-        rep = first.setdefault(key, i)
-        if rep != i and len(key) >= config.min_copy_chars:
-            twins.setdefault(rep, []).append(i)
-    reps = list(first.values())
+    for i in np.flatnonzero(rep_of != np.arange(len(keys))).tolist():
+        if len(keys[i]) >= config.min_copy_chars:
+            twins.setdefault(int(rep_of[i]), []).append(i)
+    reps = np.flatnonzero(rep_of == np.arange(len(keys))).tolist()
     rep_keys = [keys[r] for r in reps]
     cands = find_candidates(rep_keys, config, splices=False)
-
-    @cache
-    def relation(i: int, j: int) -> Relation | None:
-        return relate(rep_keys[i], rep_keys[j], config, splices=False, ordered=False)
-
-    left, right = cands.left.tolist(), cands.right.tolist()
-    plausible = may_contain([rep_keys[i] for i in left], [rep_keys[j] for j in right], config)
-    pairs = compress(zip(left, right, strict=True), plausible.tolist())
+    relations, pending = verify(rep_keys, cands.left.tolist(), cands.right.tolist(), config)
     removed = {reps[dup]: (reps[kept], _duplicate(reps[dup], rel))
-               for dup, (kept, rel) in resolve(rep_keys, pairs, relation, config).items()}
+               for dup, (kept, rel) in resolve(rep_keys, relations, pending, config).items()}
     by_kept: dict[int, list[Duplicate]] = {}
     for kept, how in removed.values():
         by_kept.setdefault(kept, []).append(how)
@@ -289,10 +318,11 @@ class ParagraphIndex:
         found.update(zip(*(side.tolist() for side in bands.cross_pairs(self._bands, self.config.max_shingle_df)),
                          strict=True))
         ordered = sorted(found)
-        plausible = may_contain([keys[q] for q, _ in ordered], [self._keys[i] for _, i in ordered], self.config)
+        verdicts = relate_pairs([self._keys[i] for _, i in ordered], [keys[q] for q, _ in ordered], self.config)
         out: list[list[Match]] = [[] for _ in keys]
-        for q, i in compress(ordered, plausible.tolist()):
-            rel = relate(self._keys[i], keys[q], self.config, splices=False, ordered=False)
+        for (q, i), rel in zip(ordered, verdicts, strict=True):  # the indexed paragraph came first
+            if rel is False:
+                rel = relate(self._keys[i], keys[q], self.config, splices=False)
             if rel is not None:
                 out[q].append(Match(i, rel.kind, round(rel.similarity, 4), rel.dup in (None, 1)))
         return out
