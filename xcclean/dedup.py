@@ -157,8 +157,11 @@ def resolve(keys: Sequence[str], relations: Iterable[tuple[int, int, Relation]],
     for i, j in pending:
         edges.setdefault(i, []).append((j, None))
         edges.setdefault(j, []).append((i, None))
-    order = sorted(edges, key=lambda i: (-(len(keys[i]) - junk.get(i, 0)), junk.get(i, 0), i))
-    rank = {i: r for r, i in enumerate(order)}
+    nodes = np.fromiter(edges, dtype=np.int64, count=len(edges))
+    junks = np.fromiter((junk.get(i, 0) for i in nodes.tolist()), dtype=np.int64, count=len(nodes))
+    lengths = np.fromiter((len(keys[i]) for i in nodes.tolist()), dtype=np.int64, count=len(nodes))
+    order = nodes[np.lexsort((nodes, junks, junks - lengths))].tolist()
+    rank = dict(zip(order, range(len(order)), strict=True))
     kept: set[int] = set()
     out: dict[int, tuple[int, Relation]] = {}
     for i in order:
@@ -175,6 +178,8 @@ def resolve(keys: Sequence[str], relations: Iterable[tuple[int, int, Relation]],
             found.append((other, verdict))
         if not found:
             kept.add(i)
+        elif len(found) == 1:
+            out[i] = found[0]
         else:
             out[i] = min(found, key=lambda f: (_STRENGTH[f[1].kind], -f[1].similarity, rank[f[0]]))
     return out
