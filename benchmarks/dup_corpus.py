@@ -2,9 +2,10 @@
 
 Unique paragraphs are recombined from the clauses of ``../shared/corpus``
 (3-6 clauses each, so any size can be built). A clause drawn a second time
-has one character in six replaced, so that a million paragraphs share no
-more text by chance than a real archive would (384k distinct clauses would
-otherwise each recur a dozen times). Then a share of the corpus is replaced by damaged
+has every third character replaced (no 4-gram in common with its first
+use), so that a million paragraphs share no more text by chance than a
+real archive would: the 384k distinct clauses would otherwise each recur a
+dozen times, and chance overlap would grow faster than the corpus. Then a share of the corpus is replaced by damaged
 copies of other paragraphs, each placed after its source, with the truth
 recorded:
 
@@ -54,9 +55,10 @@ def clauses(path: Path = CORPUS) -> list[str]:
 
 
 def _vary(clause: str, rng: random.Random, alphabet: str) -> str:
-    """A clause used again, one character in six replaced: a big corpus is not one small one repeated."""
+    """A clause used again, every third character replaced (so it shares no 4-gram with its
+    first use): a big corpus is not one small corpus repeated."""
     chars = list(clause)
-    for spot in range(rng.randrange(3), len(chars) - 1, 6):
+    for spot in range(rng.randrange(3), len(chars) - 1, 3):
         chars[spot] = rng.choice(alphabet)
     return "".join(chars)
 
