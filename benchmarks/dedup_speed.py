@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import itertools
 import json
 import os
 import statistics
@@ -179,8 +180,8 @@ def main() -> int:
             corpus = build(size, args.seed)
             path = Path(tmp) / f"corpus-{size}.json"
             path.write_text(json.dumps({"texts": corpus.texts}, ensure_ascii=False), encoding="utf-8")
-            methods = [m for m in args.methods.split(",")
-                       if not ((m == "ds_naive" and size > args.naive_max) or (m == "ds_bulk" and size > args.bulk_max))]
+            limits = {"ds_naive": args.naive_max, "ds_bulk": args.bulk_max}
+            methods = [m for m in args.methods.split(",") if size <= limits.get(m, size)]
             rounds = args.rounds if size < 1_000_000 else 1
             times: dict[str, list[float]] = {m: [] for m in methods}
             peaks: dict[str, float] = {}
@@ -232,7 +233,7 @@ def report(rows: list[dict[str, Any]]) -> str:
     for method in METHODS:
         t = [by[(s, method)]["seconds"] for s in sizes if (s, method) in by]
         if len(t) > 1:
-            lines.append(f"- {method}: " + ", ".join(f"{b / a:.1f}x" for a, b in zip(t, t[1:], strict=False)))
+            lines.append(f"- {method}: " + ", ".join(f"{b / a:.1f}x" for a, b in itertools.pairwise(t)))
     return "\n".join(lines) + "\n"
 
 
