@@ -40,7 +40,7 @@ from .config import Config
 
 RELATIONS = ("exact", "near_copy", "prefix", "suffix", "inner", "contaminated")
 # Preference among several relations of one paragraph to kept ones.
-_STRENGTH = {"exact": 0, "near_copy": 1, "contaminated": 2, "prefix": 3, "suffix": 3, "inner": 4}
+STRENGTH = {"exact": 0, "near_copy": 1, "contaminated": 2, "prefix": 3, "suffix": 3, "inner": 4}
 
 
 @dataclass(frozen=True)
@@ -181,7 +181,7 @@ def resolve(keys: Sequence[str], relations: Iterable[tuple[int, int, Relation]],
         elif len(found) == 1:
             out[i] = found[0]
         else:
-            out[i] = min(found, key=lambda f: (_STRENGTH[f[1].kind], -f[1].similarity, rank[f[0]]))
+            out[i] = min(found, key=lambda f: (STRENGTH[f[1].kind], -f[1].similarity, rank[f[0]]))
     return out
 
 

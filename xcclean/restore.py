@@ -15,7 +15,7 @@ from typing import Any
 from .model import Block, Edit, render_with_gaps
 
 REMOVALS = frozenset({"exact_duplicate", "near_duplicate", "fragment_prefix", "fragment_suffix",
-                      "fragment_inner", "contaminated_copy"})
+                      "fragment_inner", "contaminated_copy", "cross_page_duplicate"})
 
 
 def _insert_text(blocks: list[Block], edit: Edit) -> None:
@@ -55,13 +55,12 @@ def restore(text: str, edits: Iterable[Edit]) -> str:
     >>> restore(cleaned.text, cleaned.edits) == page
     True
     """
-    edits = list(edits)
     blocks = [Block(part, ()) for part in text.split("\n\n")] if text else []
-    for edit in edits:
-        if edit.kind == "layout":
+    for edit in reversed(list(edits)):
+        if edit.kind == "layout":  # the page's blank-line gaps, as they were when it was rendered
             gaps: list[Any] = list(edit.evidence["gaps"])
             blocks = [Block(b.text, b.ids, int(g)) for b, g in zip(blocks, gaps, strict=True)]
-    for edit in reversed(edits):
+            continue
         undo = _UNDO.get(edit.kind)
         if undo is not None:
             undo(blocks, edit)
