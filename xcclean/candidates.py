@@ -24,7 +24,8 @@ are skipped, so the number of pairs grows linearly with the input.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import itertools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -201,18 +202,46 @@ def cross_pairs(query: Anchors, index: Anchors, config: Config, sample: int, *,
     return _candidates(*_pairs(codes), query_sizes, index.sizes, config, sample, splices)
 
 
-def self_pairs(table: Anchors, config: Config, sample: int, *, splices: bool = True) -> tuple[Candidates, np.ndarray]:
-    """Pairs ``left < right`` inside one table sharing anchors (see :func:`cross_pairs`), and
-    each text's usable anchor count (the base of its containment)."""
-    packed = table.packed
+def split_by_key(keys: np.ndarray, buckets: int, bits: int) -> list[slice]:
+    """Slices of a sorted array of ``bits``-bit keys into ``buckets`` equal key ranges
+    (anchors: ``Anchors.keys``, 32 bits; band keys: 64).
+
+    A parallel runner joins bucket ``b`` of every part on its own: equal keys
+    always land in the same bucket, so the pairs found are the same.
+    """
+    bounds = np.array([((1 << bits) // buckets) * b for b in range(1, buckets)], dtype=np.uint64)
+    return [slice(a, b) for a, b in itertools.pairwise([0, *np.searchsorted(keys, bounds).tolist(), len(keys)])]
+
+
+def join_anchors(parts: Sequence[np.ndarray], config: Config) -> tuple[np.ndarray, np.ndarray]:
+    """Pair codes ``lo << 32 | hi`` (with repeats) of texts sharing anchors across sorted ``packed``
+    parts (one hash range of every part), and the owners of boilerplate anchors (one per anchor)."""
+    packed = np.sort(np.concatenate(parts)) if len(parts) > 1 else parts[0]
 
     def owners(positions: np.ndarray) -> np.ndarray:
         out: np.ndarray = (packed[positions] & _OWNER_MASK).astype(np.int64)
         return out
 
-    codes, boilerplate = _self_join(table.keys, owners, config.max_shingle_df)
+    return _self_join(packed >> _OWNER_BITS, owners, config.max_shingle_df)
+
+
+def count_pairs(codes: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Distinct pairs ``(left, right)`` among all ``codes`` arrays and how many anchors each shares."""
+    return _pairs(np.concatenate(codes) if len(codes) != 1 else codes[0])
+
+
+def containment_candidates(left: np.ndarray, right: np.ndarray, shared: np.ndarray, sizes: np.ndarray,
+                           config: Config, sample: int, splices: bool) -> Candidates:
+    """The pairs whose shared anchors make one likely within the other (``sizes``: usable anchors)."""
+    return _candidates(left, right, shared, sizes, sizes, config, sample, splices)
+
+
+def self_pairs(table: Anchors, config: Config, sample: int, *, splices: bool = True) -> tuple[Candidates, np.ndarray]:
+    """Pairs ``left < right`` inside one table sharing anchors (see :func:`cross_pairs`), and
+    each text's usable anchor count (the base of its containment)."""
+    codes, boilerplate = join_anchors([table.packed], config)
     sizes = table.sizes - np.bincount(boilerplate, minlength=len(table))
-    return _candidates(*_pairs(codes), sizes, sizes, config, sample, splices), sizes
+    return containment_candidates(*count_pairs([codes]), sizes, config, sample, splices), sizes
 
 
 @dataclass(frozen=True)
@@ -241,9 +270,21 @@ class Bands:
         order = np.argsort(keys, kind="stable")
         return Bands(keys[order], np.concatenate((self.owners, other.owners))[order])
 
+    def part(self, where: slice) -> Bands:
+        return Bands(self.keys[where], self.owners[where])
+
+    @classmethod
+    def join(cls, parts: Sequence[Bands], max_df: int) -> np.ndarray:
+        """Pair codes ``lo << 32 | hi`` (with repeats) of texts sharing a band, across parts
+        numbered in ascending order (one key range of every part)."""
+        keys = np.concatenate([p.keys for p in parts]) if parts else np.zeros(0, dtype=np.uint64)
+        owners = np.concatenate([p.owners for p in parts]) if parts else np.zeros(0, dtype=np.int64)
+        order = np.argsort(keys, kind="stable")
+        return _self_join(keys[order], owners[order].__getitem__, max_df)[0]
+
     def self_pairs(self, max_df: int) -> tuple[np.ndarray, np.ndarray]:
         """Distinct pairs ``(lo, hi)`` sharing a band."""
-        lo, hi, _ = _pairs(_self_join(self.keys, self.owners.__getitem__, max_df)[0])
+        lo, hi, _ = _pairs(Bands.join([self], max_df))
         return lo, hi
 
     def cross_pairs(self, index: Bands, max_df: int) -> tuple[np.ndarray, np.ndarray]:
@@ -267,6 +308,11 @@ def find_candidates(texts: list[str], config: Config, *, splices: bool = True) -
     if sample == 1:
         return found
     lo, hi = Bands.of(texts, np.flatnonzero(sizes < config.lsh_max_anchors), config).self_pairs(config.max_shingle_df)
+    return with_band_pairs(found, lo, hi)
+
+
+def with_band_pairs(found: Candidates, lo: np.ndarray, hi: np.ndarray) -> Candidates:
+    """``found`` plus the band pairs ``(lo, hi)`` it lacks (their containment unknown: NaN)."""
     extra = np.setdiff1d((lo << 32) | hi, (found.left << 32) | found.right)
     if len(extra) == 0:
         return found
