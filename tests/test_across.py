@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from xcclean import Cleaner, Config
 from xcclean.across import across_pages, body_paragraphs, remove
 from xcclean.dedup import ParagraphIndex
@@ -66,3 +68,32 @@ def test_the_index_carries_the_archive_between_runs(tmp_path):
 def test_large_input_path_gives_the_same_answer():
     pages = [[A, B], [C, A[10:60]], [B, D]]
     assert across_pages(pages) == across_pages(pages, Config(exact_overlap_max_shingles=0))
+
+
+def _archive(seed: int) -> list[list[str]]:
+    """Pages of seed paragraphs with reprints, fragments and near copies across them."""
+    import random
+
+    from tests.snippets import PARAGRAPHS
+
+    rng = random.Random(seed)
+    pages = []
+    for _ in range(12):
+        page = rng.sample(PARAGRAPHS, 3)
+        source = rng.choice(PARAGRAPHS)
+        page.append(rng.choice([source, source[: len(source) * 2 // 3], source[len(source) // 4 :]]))
+        pages.append(page)
+    return pages
+
+
+def test_any_split_into_parts_and_buckets_gives_the_same_answer():
+    from xcclean.across import across_parts
+
+    pages = _archive(5)
+    for config in (Config(), Config(exact_overlap_max_shingles=0)):
+        whole = across_parts([pages], config)
+        assert any(whole[0])
+        for cut, buckets in (([4, 9], 3), ([1, 2, 11], 7)):
+            bounds = [0, *cut, len(pages)]
+            parts = [pages[a:b] for a, b in itertools.pairwise(bounds)]
+            assert across_parts(parts, config, buckets=buckets) == whole

@@ -22,13 +22,14 @@ verification (:func:`verify_pairs`), then one ordered pass
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from .align import Relation, relate, relate_pairs
-from .candidates import find_candidates
+from .candidates import Bands, anchors, containment_candidates, count_pairs, join_anchors, split_by_key
 from .chars import compare_key
 from .config import Config
 from .dedup import STRENGTH, ParagraphIndex
@@ -51,30 +52,95 @@ class CrossMatch:
     text: str
 
 
-def _flatten(pages: Sequence[Sequence[str]]) -> tuple[list[str], np.ndarray, np.ndarray]:
-    keys = [compare_key(p) for page in pages for p in page]
-    sizes = np.fromiter(map(len, pages), dtype=np.int64, count=len(pages))
-    page_of = np.repeat(np.arange(len(pages)), sizes)
+class Local:
+    """Runs every step at once, in this process: the single-machine engine.
+
+    A parallel engine (``xcclean.dask``) offers the same two methods, with
+    ``call`` returning a handle to a result computed elsewhere (indexing a
+    handle gives a handle) and ``results`` fetching a list of handles.
+    """
+
+    def call(self, fn: Callable[..., Any], *args: Any) -> Any:
+        return fn(*args)
+
+    def results(self, handles: list[Any]) -> list[Any]:
+        return handles
+
+
+@dataclass(frozen=True)
+class _Keyed:
+    """One part's paragraphs: compare keys, numbered from ``first``; their pages and positions."""
+
+    first: int
+    keys: list[str]
+    page_of: np.ndarray  # global page index of each paragraph
+    position: np.ndarray  # position among its page's paragraphs
+
+
+def _part_stats(part: Sequence[Sequence[str]]) -> tuple[int, int, int]:
+    keys = [compare_key(p) for page in part for p in page]
+    return len(part), len(keys), sum(map(len, keys))
+
+
+def _keyed(part: Sequence[Sequence[str]], first: int, first_page: int) -> _Keyed:
+    keys = [compare_key(p) for page in part for p in page]
+    sizes = np.fromiter(map(len, part), dtype=np.int64, count=len(part))
+    page_of = np.repeat(np.arange(len(part)), sizes) + first_page
     position = np.arange(len(keys)) - np.repeat(np.cumsum(sizes) - sizes, sizes)
-    return keys, page_of, position
+    return _Keyed(first, keys, page_of, position)
 
 
-def candidate_pairs(keys: list[str], page_of: np.ndarray, config: Config) -> tuple[list[int], list[int]]:
-    """Candidate pairs ``(i, j)``, ``i < j``, of paragraphs on different pages."""
-    cands = find_candidates(keys, config, splices=False)
-    other = page_of[cands.left] != page_of[cands.right]
-    return cands.left[other].tolist(), cands.right[other].tolist()
+def _sketch(part: _Keyed, config: Config, sample: int, buckets: int) -> tuple[list[np.ndarray], np.ndarray]:
+    """A part's anchors split into key ranges, and its anchors per paragraph."""
+    table = anchors(part.keys, config, sample, part.first)
+    return [table.packed[where] for where in split_by_key(table.keys, buckets, 32)], table.sizes
 
 
-def verify_pairs(keys: Sequence[str], left: list[int], right: list[int], config: Config
-                 ) -> list[tuple[int, int, Relation]]:
-    """The pairs where the later paragraph repeats the earlier one, with the relation."""
+def _by_part(ids: np.ndarray, firsts: np.ndarray, values: np.ndarray) -> list[np.ndarray]:
+    """``values`` grouped by the part of ``ids`` (``firsts``: each part's first id)."""
+    part = np.searchsorted(firsts, ids, side="right") - 1
+    order = np.argsort(part, kind="stable")
+    return np.split(values[order], np.searchsorted(part[order], np.arange(1, len(firsts))))
+
+
+def _join(parts: list[np.ndarray], config: Config, firsts: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
+    """One key range of every part joined: pair codes by the part of their lower id, boilerplate owners."""
+    codes, boilerplate = join_anchors(parts, config)
+    return _by_part(codes >> 32, firsts, codes), boilerplate
+
+
+def _count(codes: list[np.ndarray], sizes: np.ndarray, config: Config, sample: int) -> np.ndarray:
+    """Candidate pairs ``lo << 32 | hi`` from the pair codes of one part's lower ids."""
+    found = containment_candidates(*count_pairs(codes), sizes, config, sample, False)
+    out: np.ndarray = (found.left << 32) | found.right
+    return out
+
+
+def _bands(part: _Keyed, sizes: np.ndarray, config: Config, buckets: int) -> list[Bands]:
+    """Band keys of a part's short paragraphs, split into key ranges."""
+    local = sizes[part.first : part.first + len(part.keys)]
+    bands = Bands.of(part.keys, np.flatnonzero(local < config.lsh_max_anchors), config).renumbered(part.first)
+    return [bands.part(where) for where in split_by_key(bands.keys, buckets, 64)]
+
+
+_Found = tuple[int, int, Relation, CrossMatch, int, int]
+
+
+def _verify(earlier: _Keyed, later: _Keyed, pairs: np.ndarray, config: Config) -> list[_Found]:
+    """Verified relations of candidate pairs (codes) between two parts, pages told apart:
+    ``(i, j, relation, what j repeats, j's page, j's position)``."""
+    left, right = (pairs >> 32) - earlier.first, (pairs & 0xFFFFFFFF) - later.first
+    other = earlier.page_of[left] != later.page_of[right]
+    lefts, rights = left[other].tolist(), right[other].tolist()
+    verdicts = relate_pairs([earlier.keys[i] for i in lefts], [later.keys[j] for j in rights], config)
     out = []
-    verdicts = relate_pairs([keys[i] for i in left], [keys[j] for j in right], config)
-    for i, j, verdict in zip(left, right, verdicts, strict=True):
-        rel = relate(keys[i], keys[j], config, splices=False) if verdict is False else verdict
-        if rel is not None and rel.dup in (None, 1):
-            out.append((i, j, rel))
+    for i, j, verdict in zip(lefts, rights, verdicts, strict=True):
+        rel = relate(earlier.keys[i], later.keys[j], config, splices=False) if verdict is False else verdict
+        if rel is not None and rel.dup in (None, 1):  # the later one repeats the earlier
+            match = CrossMatch(int(earlier.page_of[i]), int(earlier.position[i]), rel.kind,
+                               round(rel.similarity, 4), earlier.keys[i])
+            out.append((earlier.first + i, later.first + j, rel, match, int(later.page_of[j]),
+                        int(later.position[j])))
     return out
 
 
@@ -94,6 +160,59 @@ def decide(relations: Iterable[tuple[int, int, Relation]], archived: set[int]) -
     return removed
 
 
+_EMPTY = np.zeros(0, dtype=np.int64)
+
+
+def across_parts(parts: list[Any], config: Config | None = None, engine: Any = None, buckets: int = 1,
+                 archived: set[int] | None = None) -> tuple[list[dict[int, CrossMatch]], list[int]]:
+    """The cross-page removals of pages split into ``parts`` (handles to lists of pages, in page order).
+
+    Returns, for every page, ``{paragraph position: what it repeats}``, and
+    the global ids of the paragraphs kept. Steps, each a call on ``engine``
+    (:class:`Local` by default): anchors per part, split into ``buckets`` key
+    ranges; one self-join per key range; pair counts per part; MinHash bands
+    of short paragraphs, likewise; verification per pair of parts; then one
+    ordered pass here over the verified relations (a few per duplicate).
+    Any split gives the same answer. ``archived``: paragraph ids already
+    removed for repeating the archive.
+    """
+    config = config or Config()
+    engine = engine or Local()
+    archived = archived or set()
+    stats = engine.results([engine.call(_part_stats, part) for part in parts])
+    pages = np.cumsum([0] + [s[0] for s in stats])
+    firsts = np.cumsum([0] + [s[1] for s in stats])
+    starts, total = firsts[:-1], int(firsts[-1])
+    sample = 1 if sum(s[2] for s in stats) <= config.exact_overlap_max_shingles else config.anchor_sample
+    keyed = [engine.call(_keyed, part, int(firsts[p]), int(pages[p])) for p, part in enumerate(parts)]
+    sketches = [engine.call(_sketch, k, config, sample, buckets) for k in keyed]
+    joins = [engine.call(_join, [s[0][b] for s in sketches], config, starts) for b in range(buckets)]
+    sizes = np.concatenate([_EMPTY, *engine.results([s[1] for s in sketches])])
+    sizes -= np.bincount(np.concatenate([_EMPTY, *engine.results([j[1] for j in joins])]), minlength=total)
+    codes = np.concatenate([_EMPTY, *engine.results(
+        [engine.call(_count, [j[0][p] for j in joins], sizes, config, sample) for p in range(len(parts))])])
+    if sample > 1:
+        banded = [engine.call(_bands, k, sizes, config, buckets) for k in keyed]
+        band_codes = engine.results([engine.call(Bands.join, [b[bucket] for b in banded], config.max_shingle_df)
+                                     for bucket in range(buckets)])
+        lo, hi, _ = count_pairs([_EMPTY, *band_codes])
+        codes = np.union1d(codes, (lo << 32) | hi)
+    tasks = []
+    for p, mine in enumerate(_by_part(codes >> 32, starts, codes)):
+        for q, theirs in enumerate(_by_part(mine & 0xFFFFFFFF, starts, mine)):
+            if len(theirs):
+                tasks.append(engine.call(_verify, keyed[p], keyed[q], theirs, config))
+    found: list[_Found] = [row for rows in engine.results(tasks) for row in rows]
+    where = {(i, j): (match, page, position) for i, j, _, match, page, position in found}
+    out: list[dict[int, CrossMatch]] = [{} for _ in range(int(pages[-1]))]
+    removed = decide([(i, j, rel) for i, j, rel, *_ in found], archived)
+    for j, (i, _) in removed.items():
+        match, page, position = where[(i, j)]
+        out[page][position] = match
+    gone = set(removed) | archived
+    return out, [j for j in range(total) if j not in gone]
+
+
 def across_pages(pages: Sequence[Sequence[str]], config: Config | None = None,
                  index: ParagraphIndex | None = None) -> list[dict[int, CrossMatch]]:
     """For each page, ``{paragraph position: what it repeats}`` for the paragraphs to remove.
@@ -103,23 +222,19 @@ def across_pages(pages: Sequence[Sequence[str]], config: Config | None = None,
     and the kept paragraphs of these pages are added to it (save it after).
     """
     config = config or (index.config if index is not None else Config())
-    keys, page_of, position = _flatten(pages)
-    out: list[dict[int, CrossMatch]] = [{} for _ in pages]
-    archived: set[int] = set()
-    if index is not None and len(index) and keys:
-        for j, matches in enumerate(index.query(keys)):
+    keyed = _keyed(pages, 0, 0)
+    archived: dict[int, CrossMatch] = {}
+    if index is not None and len(index) and keyed.keys:
+        for j, matches in enumerate(index.query(keyed.keys)):
             copies = [m for m in matches if m.query_is_copy]
             if copies:
                 best = min(copies, key=lambda m: (STRENGTH[m.relation], -m.score, m.id))
-                archived.add(j)
-                out[page_of[j]][int(position[j])] = CrossMatch(-1, best.id, best.relation, best.score,
-                                                               index.text(best.id))
-    left, right = candidate_pairs(keys, page_of, config)
-    for j, (i, rel) in decide(verify_pairs(keys, left, right, config), archived).items():
-        out[page_of[j]][int(position[j])] = CrossMatch(int(page_of[i]), int(position[i]), rel.kind,
-                                                       round(rel.similarity, 4), keys[i])
+                archived[j] = CrossMatch(-1, best.id, best.relation, best.score, index.text(best.id))
+    out, kept = across_parts([pages], config, archived=set(archived))
+    for j, match in archived.items():
+        out[int(keyed.page_of[j])][int(keyed.position[j])] = match
     if index is not None:
-        index.add(k for j, k in enumerate(keys) if int(position[j]) not in out[page_of[j]])
+        index.add(keyed.keys[j] for j in kept)
     return out
 
 
