@@ -55,13 +55,17 @@ class CrossMatch:
 class Local:
     """Runs every step at once, in this process: the single-machine engine.
 
-    A parallel engine (``xcclean.dask``) offers the same two methods, with
-    ``call`` returning a handle to a result computed elsewhere (indexing a
-    handle gives a handle) and ``results`` fetching a list of handles.
+    A parallel engine (``xcclean.dask``) offers the same three methods, with
+    ``call`` returning a handle to a result computed elsewhere, ``item`` a
+    handle to one item of a handle's result, and ``results`` fetching a list
+    of handles.
     """
 
     def call(self, fn: Callable[..., Any], *args: Any) -> Any:
         return fn(*args)
+
+    def item(self, handle: Any, key: Any) -> Any:
+        return handle[key]
 
     def results(self, handles: list[Any]) -> list[Any]:
         return handles
@@ -186,15 +190,19 @@ def across_parts(parts: list[Any], config: Config | None = None, engine: Any = N
     sample = 1 if sum(s[2] for s in stats) <= config.exact_overlap_max_shingles else config.anchor_sample
     keyed = [engine.call(_keyed, part, int(firsts[p]), int(pages[p])) for p, part in enumerate(parts)]
     sketches = [engine.call(_sketch, k, config, sample, buckets) for k in keyed]
-    joins = [engine.call(_join, [s[0][b] for s in sketches], config, starts) for b in range(buckets)]
-    sizes = np.concatenate([_EMPTY, *engine.results([s[1] for s in sketches])])
-    sizes -= np.bincount(np.concatenate([_EMPTY, *engine.results([j[1] for j in joins])]), minlength=total)
+    ranges = [engine.item(s, 0) for s in sketches]
+    joins = [engine.call(_join, [engine.item(r, b) for r in ranges], config, starts) for b in range(buckets)]
+    sizes = np.concatenate([_EMPTY, *engine.results([engine.item(s, 1) for s in sketches])])
+    sizes -= np.bincount(np.concatenate([_EMPTY, *engine.results([engine.item(j, 1) for j in joins])]),
+                         minlength=total)
+    by_part = [engine.item(j, 0) for j in joins]
     codes = np.concatenate([_EMPTY, *engine.results(
-        [engine.call(_count, [j[0][p] for j in joins], sizes, config, sample) for p in range(len(parts))])])
+        [engine.call(_count, [engine.item(j, p) for j in by_part], sizes, config, sample)
+         for p in range(len(parts))])])
     if sample > 1:
         banded = [engine.call(_bands, k, sizes, config, buckets) for k in keyed]
-        band_codes = engine.results([engine.call(Bands.join, [b[bucket] for b in banded], config.max_shingle_df)
-                                     for bucket in range(buckets)])
+        band_codes = engine.results([engine.call(Bands.join, [engine.item(b, bucket) for b in banded],
+                                                 config.max_shingle_df) for bucket in range(buckets)])
         lo, hi, _ = count_pairs([_EMPTY, *band_codes])
         codes = np.union1d(codes, (lo << 32) | hi)
     tasks = []
