@@ -5,8 +5,10 @@
 
 Corpora come from ``benchmarks/dup_corpus.py`` (30 % damaged copies with
 known truth). Every method runs in its own child process pinned to one CPU
-core, on the same corpus file; the time is the in-process dedup time (no
-interpreter start, imports or file loading), the memory the child's peak RSS.
+core, on the same corpus file; the time is the CPU time of the dedup call
+(no interpreter start, imports or file loading; CPU time rather than wall
+time, because this 2-core machine is shared), the memory the child's peak
+RSS.
 Methods (baselines as ``../shared/notes/speed-anchors.md`` defines them: char
 5-grams, 128 permutations, 16 bands x 8 rows, keep-first):
 
@@ -126,10 +128,10 @@ def child(method: str, corpus: Path, out: Path) -> None:
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
     texts = json.loads(corpus.read_text(encoding="utf-8"))["texts"]
     runner = globals()[f"run_{method}"]
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     flags = runner(texts)
-    seconds = time.perf_counter() - start
-    out.write_text(json.dumps({"seconds": seconds, "flags": flags}))
+    wall, cpu = time.perf_counter() - start, time.process_time() - cpu
+    out.write_text(json.dumps({"seconds": cpu, "wall": wall, "flags": flags}))
 
 
 def measure(method: str, corpus: Path) -> tuple[float, float, dict[int, int]]:
@@ -209,7 +211,8 @@ def main() -> int:
 
 def report(rows: list[dict[str, Any]]) -> str:
     lines = ["# Dedup speed and recall (`python benchmarks/dedup_speed.py`)", "",
-             "One core per method (child process pinned to one CPU), in-process time, median of the runs;",
+             "One core per method (child process pinned to one CPU), CPU seconds of the dedup call, median of",
+             "the runs (rounds interleaved);",
              "corpora from `benchmarks/dup_corpus.py` (30 % damaged copies). Recall: share of damaged copies",
              "flagged (xcclean: and tied to their source's cluster); precision: share of flags on members of",
              "a true duplicate pair.", "",
@@ -254,7 +257,7 @@ def plot(rows: list[dict[str, Any]], path: Path) -> None:
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("paragraphs")
-    ax.set_ylabel("seconds (one core)")
+    ax.set_ylabel("CPU seconds (one core)")
     ax.set_title("Dedup time vs corpus size")
     ax.legend()
     ax.grid(True, which="both", alpha=0.3)

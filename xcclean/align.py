@@ -263,21 +263,29 @@ def may_contain(a: Sequence[str], b: Sequence[str], config: Config) -> np.ndarra
 def relate_pairs(a: Sequence[str], b: Sequence[str], config: Config) -> list[Relation | Literal[False] | None]:
     """``relate(a[k], b[k], splices=False)`` for many pairs (``a[k]`` the earlier), where it is cheap.
 
-    Pairs that cannot contain one another are dropped by :func:`may_contain`
-    in one C call; exact copies, near copies and verbatim fragments or
-    junk-glued copies are answered inline. ``False`` marks a pair that needs
+    Exact copies, near copies and verbatim fragments or junk-glued copies are
+    answered inline; of the rest, pairs that cannot contain one another are
+    dropped by :func:`may_contain` in bulk. ``False`` marks a pair that needs
     the full alignment: the caller runs :func:`relate` on it when the answer
     matters (most such pairs are two copies of a third paragraph).
     """
     out: list[Relation | Literal[False] | None] = [None] * len(a)
-    for k in np.flatnonzero(may_contain(a, b, config)).tolist():
-        x, y = a[k], b[k]
+    unsure = []
+    for k, (x, y) in enumerate(zip(a, b, strict=True)):
         if len(x) == len(y) and not config.max_internal_gap and len(x) >= config.min_fragment_chars:
             similarity = 1.0 if x == y else _verbatim(x, y, config)
             if similarity is not None and similarity >= config.near_copy_min_similarity:
                 out[k] = Relation("exact" if x == y else "near_copy", None, similarity, (0, len(x)), (0, len(y)))
                 continue
-        out[k] = _verbatim_fragment(x, y, config)
+        verdict = _verbatim_fragment(x, y, config)
+        if verdict is False:
+            unsure.append(k)
+        out[k] = verdict
+    if unsure:
+        plausible = may_contain([a[k] for k in unsure], [b[k] for k in unsure], config)
+        for k, ok in zip(unsure, plausible.tolist(), strict=True):
+            if not ok:
+                out[k] = None
     return out
 
 
