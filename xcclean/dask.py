@@ -100,7 +100,8 @@ def clean_files(inputs: str | Sequence[str], outdir: str, *, scheduler: str | Cl
     A partition holds about ``blocksize`` bytes of input; each output file is
     written atomically (temporary name, then rename). ``scheduler`` is a
     string for :func:`connect` or a ``distributed.Client``. ``outdir`` must be
-    empty or absent. The text is cleaned as ``Cleaner(config).clean`` cleans it.
+    empty or absent; ``storage_options`` go to fsspec for the inputs and
+    ``outdir`` alike. The text is cleaned as ``Cleaner(config).clean`` cleans it.
     """
     started = time.perf_counter()
     config = config if config is not None else Config()
@@ -109,9 +110,9 @@ def clean_files(inputs: str | Sequence[str], outdir: str, *, scheduler: str | Cl
     out_fs, root = url_to_fs(outdir, **options)
     if out_fs.exists(root) and out_fs.ls(root, detail=False):
         raise FileExistsError(f"{outdir} is not empty; choose an empty or new output folder")
-    out_fs.makedirs(root, exist_ok=True)
     size = parse_bytes(blocksize) if isinstance(blocksize, str) else blocksize
     tasks = _tasks(kind, in_fs, paths, out_fs, root, config, explain, text_field, size, encoding, options)
+    out_fs.makedirs(root, exist_ok=True)
     with _using(scheduler) as client:
         done: list[Done] = client.gather(client.compute(tasks))
     remove_leftovers(out_fs, root)
