@@ -53,15 +53,16 @@ class Lexicon:
         left = head[-window:]
         right = tail[:window]
         key = (left, right)
-        if key in self._across:
-            return self._across[key]
+        cache = self._across  # one read: another thread's new_page() may swap the dict
+        if key in cache:
+            return cache[key]
         found = None
         cut = len(left)
         for word, start, end in self._tokenizer().tokenize(left + right, HMM=False):
             if start < cut < end:
                 found = str(word)
                 break
-        self._across[key] = found
+        cache[key] = found
         return found
 
     def in_words(self, text: str) -> set[int]:
