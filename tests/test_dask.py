@@ -199,3 +199,69 @@ def test_run_survives_a_worker_killed_mid_run(tmp_path):
     cleaner = Cleaner()
     assert [r["text"] for r in read_jsonl(out)] == [cleaner.clean(p) for p in pages]  # nothing lost or doubled
     assert [r["id"] for r in read_jsonl(out)] == list(range(len(pages)))
+
+
+def _without_page_names(edits: list[dict]) -> list[dict]:
+    return [{**e, "evidence": {k: v for k, v in e["evidence"].items() if k != "matched_page"}} for e in edits]
+
+
+@pytest.mark.parametrize("sampled", [False, True], ids=["exact-anchors", "sampled-anchors"])
+def test_across_pages_matches_one_machine(client, tmp_path, sampled):
+    from xcclean.across import across_pages, body_paragraphs, remove
+
+    config = Config(exact_overlap_max_shingles=0) if sampled else Config()
+    cleaner = Cleaner(config)
+    first = [cleaner.explain(page) for page in PAGES]
+    found = across_pages([body_paragraphs(r) for r in first], config)
+    expected = [remove(r, hits) for r, hits in zip(first, found, strict=True)]
+    assert sum(map(len, found)) > 10  # the pages repeat each other a lot
+    write_jsonl(tmp_path / "a.jsonl", PAGES[:14])
+    write_jsonl(tmp_path / "b.jsonl", PAGES[14:])
+    summary = clean_files(str(tmp_path / "*.jsonl"), str(tmp_path / "out"), scheduler=client, blocksize=8000,
+                          explain=True, across_pages=True, config=config)
+    records = read_jsonl(tmp_path / "out")
+    assert summary.partitions > 2
+    assert [r["text"] for r in records] == [r.text for r in expected]
+    assert [_without_page_names(r["edits"]) for r in records] == [
+        _without_page_names([e.to_dict() for e in r.edits]) for r in expected]
+    assert summary.edits["cross_page_duplicate"] == sum(map(len, found))
+    for name, page in zip("abcdefghijklmnopqrstuvwx", PAGES, strict=False):
+        (tmp_path / "pages").mkdir(exist_ok=True)
+        (tmp_path / "pages" / f"{name}.txt").write_text(page, encoding="utf-8")
+    clean_files(str(tmp_path / "pages"), str(tmp_path / "out2"), scheduler=client, blocksize=3000,
+                across_pages=True, config=config)
+    texts = [(tmp_path / "out2" / f"{name}.txt").read_text(encoding="utf-8") for name in "abcdefghijklmnopqrstuvwx"]
+    assert texts == [r.text + "\n" for r in expected]
+
+
+def test_across_pages_survives_a_worker_killed_mid_run(tmp_path):
+    from xcclean.across import across_pages, body_paragraphs, remove
+
+    pages = [PAGES[i % len(PAGES)] + "\n\n" + PARAGRAPHS[i % 7] for i in range(240)]
+    write_jsonl(tmp_path / "in.jsonl", pages)
+    out = tmp_path / "out"
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster, \
+            Client(cluster) as client:
+        client.wait_for_workers(2)
+        pids = client.run(os.getpid)
+        result: dict = {}
+        run = threading.Thread(target=lambda: result.update(summary=clean_files(
+            str(tmp_path / "in.jsonl"), str(out), scheduler=client, blocksize=20_000, across_pages=True)))
+        run.start()
+        victim = None
+        deadline = time.monotonic() + 60
+        while victim is None and time.monotonic() < deadline:  # a worker busy cleaning or deduplicating
+            busy = [w for w, keys in client.processing().items() if keys]
+            if busy:
+                victim = busy[0]
+            time.sleep(0.01)
+        assert victim is not None and run.is_alive()
+        os.kill(pids[victim], signal.SIGKILL)
+        run.join(120)
+        assert pids[victim] not in client.run(os.getpid).values()
+    cleaner = Cleaner()
+    first = [cleaner.explain(page) for page in pages]
+    found = across_pages([body_paragraphs(r) for r in first])
+    assert result["summary"].pages == len(pages)
+    assert [r["text"] for r in read_jsonl(out)] == [remove(r, h).text for r, h in zip(first, found, strict=True)]
+    assert [r["id"] for r in read_jsonl(out)] == list(range(len(pages)))

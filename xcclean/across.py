@@ -55,10 +55,10 @@ class CrossMatch:
 class Local:
     """Runs every step at once, in this process: the single-machine engine.
 
-    A parallel engine (``xcclean.dask``) offers the same three methods, with
+    A parallel engine (``xcclean.dask``) offers the same methods, with
     ``call`` returning a handle to a result computed elsewhere, ``item`` a
-    handle to one item of a handle's result, and ``results`` fetching a list
-    of handles.
+    handle to one item of a handle's result, ``share`` a handle to a value
+    every worker gets once, and ``results`` fetching a list of handles.
     """
 
     def call(self, fn: Callable[..., Any], *args: Any) -> Any:
@@ -66,6 +66,9 @@ class Local:
 
     def item(self, handle: Any, key: Any) -> Any:
         return handle[key]
+
+    def share(self, value: Any) -> Any:
+        return value
 
     def results(self, handles: list[Any]) -> list[Any]:
         return handles
@@ -196,11 +199,12 @@ def across_parts(parts: list[Any], config: Config | None = None, engine: Any = N
     sizes -= np.bincount(np.concatenate([_EMPTY, *engine.results([engine.item(j, 1) for j in joins])]),
                          minlength=total)
     by_part = [engine.item(j, 0) for j in joins]
+    shared_sizes = engine.share(sizes)
     codes = np.concatenate([_EMPTY, *engine.results(
-        [engine.call(_count, [engine.item(j, p) for j in by_part], sizes, config, sample)
+        [engine.call(_count, [engine.item(j, p) for j in by_part], shared_sizes, config, sample)
          for p in range(len(parts))])])
     if sample > 1:
-        banded = [engine.call(_bands, k, sizes, config, buckets) for k in keyed]
+        banded = [engine.call(_bands, k, shared_sizes, config, buckets) for k in keyed]
         band_codes = engine.results([engine.call(Bands.join, [engine.item(b, bucket) for b in banded],
                                                  config.max_shingle_df) for bucket in range(buckets)])
         lo, hi, _ = count_pairs([_EMPTY, *band_codes])

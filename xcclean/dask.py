@@ -16,6 +16,7 @@ its Cleaner once and keeps it for every later partition. See
 
 from __future__ import annotations
 
+import operator
 import os
 import posixpath
 import time
@@ -32,10 +33,26 @@ from distributed import Client, LocalCluster
 from fsspec.core import get_fs_token_paths, url_to_fs
 from fsspec.utils import infer_compression
 
+from .across import CrossMatch, across_parts
 from .config import Config
-from .partitions import Done, clean_frame, clean_jsonl, clean_pages, clean_parquet, clean_text_pages, remove_leftovers
+from .partitions import (
+    Done,
+    PageResult,
+    body_of,
+    clean_frame,
+    clean_jsonl,
+    clean_pages,
+    clean_parquet,
+    clean_text_pages,
+    explain_jsonl,
+    explain_text_pages,
+    remove_leftovers,
+    without,
+    write_jsonl,
+    write_text_pages,
+)
 
-__all__ = ["Summary", "clean_bag", "clean_dataframe", "clean_files", "connect"]
+__all__ = ["Summary", "clean_bag", "clean_dataframe", "clean_files", "connect", "dedup_across"]
 
 _SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".parquet": "parquet", ".parq": "parquet",
              ".pq": "parquet"}
@@ -82,7 +99,8 @@ class Summary:
 
 def clean_files(inputs: str | Sequence[str], outdir: str, *, scheduler: str | Client, config: Config | None = None,
                 explain: bool = False, text_field: str = "text", blocksize: int | str = "4MiB",
-                encoding: str = "utf-8", storage_options: dict[str, Any] | None = None) -> Summary:
+                encoding: str = "utf-8", storage_options: dict[str, Any] | None = None,
+                across_pages: bool = False) -> Summary:
     """Clean every page in ``inputs`` on a Dask cluster and write them to ``outdir``.
 
     ``inputs``: paths, globs, directories or fsspec URLs, all of one format,
@@ -102,6 +120,12 @@ def clean_files(inputs: str | Sequence[str], outdir: str, *, scheduler: str | Cl
     string for :func:`connect` or a ``distributed.Client``. ``outdir`` must be
     empty or absent; ``storage_options`` go to fsspec for the inputs and
     ``outdir`` alike. The text is cleaned as ``Cleaner(config).clean`` cleans it.
+
+    ``across_pages`` (text pages and JSONL): also remove body paragraphs that
+    repeat a kept paragraph of an earlier page, in input order, exactly as
+    ``xcclean.across.across_pages`` does on one machine (see
+    :func:`dedup_across`); pages are cleaned first and kept on the workers,
+    then written once the cross-page pass is done.
     """
     started = time.perf_counter()
     config = config if config is not None else Config()
@@ -111,10 +135,16 @@ def clean_files(inputs: str | Sequence[str], outdir: str, *, scheduler: str | Cl
     if out_fs.exists(root) and out_fs.ls(root, detail=False):
         raise FileExistsError(f"{outdir} is not empty; choose an empty or new output folder")
     size = parse_bytes(blocksize) if isinstance(blocksize, str) else blocksize
-    tasks = _tasks(kind, in_fs, paths, out_fs, root, config, explain, text_field, size, encoding, options)
+    if across_pages and kind == "parquet":
+        raise ValueError("across_pages works on text pages and JSONL, not Parquet")
+    tasks = _tasks(kind, in_fs, paths, out_fs, root, config, explain, text_field, size, encoding, options,
+                   write=not across_pages)
     out_fs.makedirs(root, exist_ok=True)
     with _using(scheduler) as client:
-        done: list[Done] = client.gather(client.compute(tasks))
+        if across_pages:
+            done = _write_across(client, tasks, kind, out_fs, root, config, explain, text_field)
+        else:
+            done = client.gather(client.compute(tasks))
     remove_leftovers(out_fs, root)
     edits: Counter[str] = Counter()
     for part in done:
@@ -187,12 +217,16 @@ def _stem(name: str) -> str:
 
 
 def _tasks(kind: str, in_fs: Any, paths: list[str], out_fs: Any, root: str, config: Config, explain: bool,
-           text_field: str, size: int, encoding: str, options: dict[str, Any]) -> list[Any]:
-    """One delayed task per partition: read, clean, write, return a ``Done``."""
+           text_field: str, size: int, encoding: str, options: dict[str, Any], write: bool = True) -> list[Any]:
+    """One delayed task per partition: read, clean, write, return a ``Done`` (or, without
+    ``write``, read and clean: the partition's ``PageResult`` list)."""
     urls = [in_fs.unstrip_protocol(path) for path in paths]
     if kind == "jsonl":
         compressed = any(infer_compression(path) for path in paths)  # compressed files cannot be split
         bag = db.read_text(urls, blocksize=None if compressed else size, encoding=encoding, storage_options=options)
+        if not write:
+            return [delayed(explain_jsonl)(part, config, text_field, f"{root}/part-{i:05d}.jsonl")
+                    for i, part in enumerate(bag.to_delayed())]
         return [delayed(clean_jsonl)(part, out_fs, f"{root}/part-{i:05d}.jsonl", config, explain, text_field)
                 for i, part in enumerate(bag.to_delayed())]
     if kind == "parquet":
@@ -214,4 +248,78 @@ def _tasks(kind: str, in_fs: Any, paths: list[str], out_fs: Any, root: str, conf
             filled = 0
         groups[-1].append((path, f"{root}/{_stem(posixpath.basename(path))}"))
         filled += bytes_
+    if not write:
+        return [delayed(explain_text_pages)(in_fs, group, config, encoding) for group in groups]
     return [delayed(clean_text_pages)(in_fs, group, out_fs, config, explain, encoding) for group in groups]
+
+
+class _Futures:
+    """The engine of :func:`xcclean.across.across_parts` on a cluster: each step a task whose
+    result stays on the worker that computed it (and is recomputed there if that worker dies)."""
+
+    def __init__(self, client: Client) -> None:
+        self.client = client
+
+    def call(self, fn: Any, *args: Any) -> Any:
+        return self.client.submit(fn, *args, pure=False)
+
+    def item(self, handle: Any, key: Any) -> Any:
+        return self.client.submit(operator.getitem, handle, key, pure=False)
+
+    def share(self, value: Any) -> Any:
+        return self.client.scatter(value, broadcast=True)
+
+    def results(self, handles: list[Any]) -> list[Any]:
+        out: list[Any] = self.client.gather(handles)
+        return out
+
+
+def dedup_across(client: Client, parts: list[Any], config: Config | None = None,
+                 buckets: int | None = None) -> list[dict[int, CrossMatch]]:
+    """Cross-page dedup of pages spread over a cluster: ``parts`` are futures (or delayed objects)
+    of lists of pages, each page a list of body paragraphs, in page order.
+
+    For every page, ``{paragraph position: what it repeats}`` -- the same as
+    :func:`xcclean.across.across_pages` on all the pages at once. Anchors are
+    computed per part and shuffled by key range into ``buckets`` joins
+    (default: two per worker); pair counts, MinHash bands of short
+    paragraphs and pair verification run on the workers; only candidate
+    pairs (a few per duplicate) and per-paragraph anchor counts come back
+    here, for one ordered pass.
+    """
+    if buckets is None:
+        buckets = 2 * max(1, len(client.scheduler_info().get("workers", {})))
+    handles = [client.compute(part) if hasattr(part, "dask") else part for part in parts]
+    found, _ = across_parts(handles, config, engine=_Futures(client), buckets=buckets)
+    return found
+
+
+def _write_across(client: Client, tasks: list[Any], kind: str, out_fs: Any, root: str, config: Config,
+                  explain: bool, text_field: str) -> list[Done]:
+    """Clean every partition, run the cross-page pass over them, then write them."""
+    cleaned = client.compute(tasks)
+    counts: list[int] = client.gather([client.submit(len, part, pure=False) for part in cleaned])
+    names: list[str] = [name for part in client.gather([client.submit(_names, part, pure=False) for part in cleaned])
+                        for name in part]
+    found = dedup_across(client, [client.submit(body_of, part, pure=False) for part in cleaned], config)
+    starts = [sum(counts[:p]) for p in range(len(counts))]
+    writes = []
+    for p, part in enumerate(cleaned):
+        kept = client.submit(without, part, found[starts[p] : starts[p] + counts[p]], names, pure=False)
+        if kind == "jsonl":
+            target = f"{root}/part-{p:05d}.jsonl"  # as _tasks names it
+            writes.append(client.submit(write_jsonl, kept, out_fs, target, explain, text_field, pure=False))
+        else:
+            writes.append(client.submit(write_text_pages, kept, out_fs, explain, pure=False))
+    done: list[Done] = client.gather(writes)
+    return done
+
+
+def _names(pages: list[PageResult]) -> list[str]:
+    """Names of a partition's pages for the evidence: the output path (``#line`` for JSONL)."""
+    seen: Counter[str] = Counter()
+    out = []
+    for target, record, _ in pages:
+        seen[target] += 1
+        out.append(f"{target}#{seen[target]}" if record is not None else target)
+    return out

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from .across import CrossMatch, body_paragraphs, remove
 from .config import Config
 from .pipeline import Cleaned, Cleaner
 
@@ -119,22 +120,31 @@ def remove_leftovers(fs: Any, folder: str) -> None:
             fs.rm(path)
 
 
-def clean_text_pages(fs: Any, pairs: list[tuple[str, str]], out_fs: Any, config: Config,
-                     explain: bool, encoding: str) -> Done:
-    """Clean one page per file: each ``(source, target)`` pair becomes ``target``.
+# A cleaned partition, before it is written: one entry per page, ``(where it goes, what to keep
+# beside the text, the result)`` -- a target path for text pages, the record for JSONL, the row
+# position for Parquet (whose frame travels as the first entry's extra).
+PageResult = tuple[str, Any, Cleaned]
 
-    The target holds the clean text and a newline, as ``xcclean clean PAGE -o
-    OUT`` writes it; with ``explain`` the edit log goes to ``target.edits.jsonl``.
-    """
+
+def explain_text_pages(fs: Any, pairs: list[tuple[str, str]], config: Config, encoding: str) -> list[PageResult]:
+    """Clean one page per file; each ``(source, target)`` pair gives ``(target, None, result)``."""
     cleaner = cleaner_for_thread(config)
-    done = Done()
+    out = []
     for source, target in pairs:
         with fs.open(source, "rb", compression="infer") as handle:
             data = handle.read()
         try:
-            result = cleaner.explain(data.decode(encoding))
+            out.append((target, None, cleaner.explain(data.decode(encoding))))
         except UnicodeDecodeError as err:
             raise ValueError(f"{source}: not {encoding} text ({err.reason}); pass encoding=") from None
+    return out
+
+
+def write_text_pages(pages: list[PageResult], out_fs: Any, explain: bool) -> Done:
+    """Write each page as ``xcclean clean PAGE -o OUT`` writes it (clean text and a newline);
+    with ``explain`` its edit log beside it, ``target.edits.jsonl``."""
+    done = Done()
+    for target, _, result in pages:
         done.count(result)
         write_atomic(out_fs, target, (result.text + "\n").encode("utf-8"))
         done.outputs.append(target)
@@ -144,29 +154,44 @@ def clean_text_pages(fs: Any, pairs: list[tuple[str, str]], out_fs: Any, config:
     return done
 
 
-def clean_jsonl(lines: Iterable[str], out_fs: Any, target: str, config: Config, explain: bool,
-                text_field: str) -> Done:
-    """Clean the ``text_field`` of each JSON line; write the records, in order, to ``target``.
+def clean_text_pages(fs: Any, pairs: list[tuple[str, str]], out_fs: Any, config: Config,
+                     explain: bool, encoding: str) -> Done:
+    """Clean one page per file: each ``(source, target)`` pair becomes ``target``."""
+    return write_text_pages(explain_text_pages(fs, pairs, config, encoding), out_fs, explain)
 
-    Other fields are kept; with ``explain`` each record gets an ``edits`` list.
-    """
+
+def explain_jsonl(lines: Iterable[str], config: Config, text_field: str, target: str) -> list[PageResult]:
+    """Clean the ``text_field`` of each JSON line: ``(target, record, result)`` per record."""
     cleaner = cleaner_for_thread(config)
-    done = Done(outputs=[target])
-    records = []
+    out = []
     for line in lines:
         if not line.strip():
             continue
         record = json.loads(line)
         if not isinstance(record, dict) or not isinstance(record.get(text_field), str):
             raise ValueError(f"each JSON line must be an object with a string {text_field!r} field: {line[:80]!r}")
-        result = cleaner.explain(record[text_field])
+        out.append((target, record, cleaner.explain(record[text_field])))
+    return out
+
+
+def write_jsonl(pages: list[PageResult], out_fs: Any, target: str, explain: bool, text_field: str) -> Done:
+    """Write the records, in order, to ``target``: other fields kept, ``edits`` added with ``explain``."""
+    done = Done(outputs=[target])
+    records = []
+    for _, record, result in pages:
         done.count(result)
-        record[text_field] = result.text
+        record = {**record, text_field: result.text}
         if explain:
             record["edits"] = edit_dicts(result)
         records.append(record)
     write_atomic(out_fs, target, _json_lines(records))
     return done
+
+
+def clean_jsonl(lines: Iterable[str], out_fs: Any, target: str, config: Config, explain: bool,
+                text_field: str) -> Done:
+    """Clean the ``text_field`` of each JSON line; write the records, in order, to ``target``."""
+    return write_jsonl(explain_jsonl(lines, config, text_field, target), out_fs, target, explain, text_field)
 
 
 def clean_parquet(frame: Any, out_fs: Any, target: str, config: Config, explain: bool, column: str) -> Done:
@@ -185,6 +210,17 @@ def clean_parquet(frame: Any, out_fs: Any, target: str, config: Config, explain:
     pq.write_table(pa.Table.from_pandas(cleaned), sink)
     write_atomic(out_fs, target, sink.getvalue().to_pybytes())
     return done
+
+
+def body_of(pages: list[PageResult]) -> list[list[str]]:
+    """Each cleaned page's body paragraphs (what the cross-page pass compares)."""
+    return [body_paragraphs(result) for _, _, result in pages]
+
+
+def without(pages: list[PageResult], found: list[dict[int, CrossMatch]], names: list[str]) -> list[PageResult]:
+    """The pages with their cross-page duplicates removed (``found``: one dict per page)."""
+    return [(target, extra, remove(result, hits, names)) for (target, extra, result), hits
+            in zip(pages, found, strict=True)]
 
 
 def _json_lines(items: Iterable[Any]) -> bytes:
