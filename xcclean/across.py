@@ -130,40 +130,59 @@ def _bands(part: _Keyed, sizes: np.ndarray, config: Config, buckets: int) -> lis
     return [bands.part(where) for where in split_by_key(bands.keys, buckets, 64)]
 
 
-_Found = tuple[int, int, Relation, CrossMatch, int, int]
+@dataclass(frozen=True)
+class _Found:
+    """Verified relations, column by column (cheap to ship from a worker): the later paragraph
+    ``j`` repeats the earlier ``i``; where each stands, and the earlier one's text."""
+
+    i: np.ndarray
+    j: np.ndarray
+    kind: list[str]
+    similarity: np.ndarray
+    page_i: np.ndarray
+    position_i: np.ndarray
+    page_j: np.ndarray
+    position_j: np.ndarray
+    text_i: list[str]
 
 
-def _verify(earlier: _Keyed, later: _Keyed, pairs: np.ndarray, config: Config) -> list[_Found]:
-    """Verified relations of candidate pairs (codes) between two parts, pages told apart:
-    ``(i, j, relation, what j repeats, j's page, j's position)``."""
+def _verify(earlier: _Keyed, later: _Keyed, pairs: np.ndarray, config: Config) -> _Found:
+    """Verified relations of candidate pairs (codes) between two parts, pages told apart."""
     left, right = (pairs >> 32) - earlier.first, (pairs & 0xFFFFFFFF) - later.first
     other = earlier.page_of[left] != later.page_of[right]
     lefts, rights = left[other].tolist(), right[other].tolist()
     verdicts = relate_pairs([earlier.keys[i] for i in lefts], [later.keys[j] for j in rights], config)
-    out = []
+    rows: list[tuple[int, int, Relation]] = []
     for i, j, verdict in zip(lefts, rights, verdicts, strict=True):
         rel = relate(earlier.keys[i], later.keys[j], config, splices=False) if verdict is False else verdict
         if rel is not None and rel.dup in (None, 1):  # the later one repeats the earlier
-            match = CrossMatch(int(earlier.page_of[i]), int(earlier.position[i]), rel.kind,
-                               round(rel.similarity, 4), earlier.keys[i])
-            out.append((earlier.first + i, later.first + j, rel, match, int(later.page_of[j]),
-                        int(later.position[j])))
-    return out
+            rows.append((i, j, rel))
+    i = np.array([r[0] for r in rows], dtype=np.int64)
+    j = np.array([r[1] for r in rows], dtype=np.int64)
+    return _Found(i + earlier.first, j + later.first, [r[2].kind for r in rows],
+                  np.array([round(r[2].similarity, 4) for r in rows]), earlier.page_of[i], earlier.position[i],
+                  later.page_of[j], later.position[j], [earlier.keys[k] for k in i.tolist()])
 
 
-def decide(relations: Iterable[tuple[int, int, Relation]], archived: set[int]) -> dict[int, tuple[int, Relation]]:
-    """``{later: (earlier, relation)}``: in page order, a paragraph goes for a relation to an earlier
-    paragraph that is kept (``archived`` ones -- already matched in the archive -- go regardless)."""
-    earlier: dict[int, list[tuple[int, Relation]]] = {}
-    for i, j, rel in relations:
-        earlier.setdefault(j, []).append((i, rel))
-    removed: dict[int, tuple[int, Relation]] = {}
+def _verify_all(earlier: _Keyed, laters: list[_Keyed], pairs: list[np.ndarray], config: Config) -> list[_Found]:
+    """:func:`_verify` for one part's candidate pairs with each of the ``laters`` parts (one task a part)."""
+    return [_verify(earlier, later, codes, config) for later, codes in zip(laters, pairs, strict=True)]
+
+
+def decide(relations: Iterable[tuple[int, int, str, float]], archived: set[int]) -> dict[int, int]:
+    """``{later: its row in relations}``: in page order, a paragraph goes for a relation
+    ``(earlier, later, kind, similarity)`` to an earlier paragraph that is kept (``archived``
+    ones -- already matched in the archive -- go regardless)."""
+    earlier: dict[int, list[tuple[int, int, str, float]]] = {}
+    for row, (i, j, kind, similarity) in enumerate(relations):
+        earlier.setdefault(j, []).append((row, i, kind, similarity))
+    removed: dict[int, int] = {}
     for j in sorted(earlier):
         if j in archived:
             continue
-        found = [(i, rel) for i, rel in earlier[j] if i not in removed and i not in archived]
+        found = [f for f in earlier[j] if f[1] not in removed and f[1] not in archived]
         if found:
-            removed[j] = min(found, key=lambda f: (STRENGTH[f[1].kind], -f[1].similarity, f[0]))
+            removed[j] = min(found, key=lambda f: (STRENGTH[f[2]], -f[3], f[1]))[0]
     return removed
 
 
@@ -178,7 +197,8 @@ def across_parts(parts: list[Any], config: Config | None = None, engine: Any = N
     the global ids of the paragraphs kept. Steps, each a call on ``engine``
     (:class:`Local` by default): anchors per part, split into ``buckets`` key
     ranges; one self-join per key range; pair counts per part; MinHash bands
-    of short paragraphs, likewise; verification per pair of parts; then one
+    of short paragraphs, likewise; verification per part (with the parts its
+    candidates reach); then one
     ordered pass here over the verified relations (a few per duplicate).
     Any split gives the same answer. ``archived``: paragraph ids already
     removed for repeating the archive.
@@ -211,16 +231,23 @@ def across_parts(parts: list[Any], config: Config | None = None, engine: Any = N
         codes = np.union1d(codes, (lo << 32) | hi)
     tasks = []
     for p, mine in enumerate(_by_part(codes >> 32, starts, codes)):
-        for q, theirs in enumerate(_by_part(mine & 0xFFFFFFFF, starts, mine)):
-            if len(theirs):
-                tasks.append(engine.call(_verify, keyed[p], keyed[q], theirs, config))
-    found: list[_Found] = [row for rows in engine.results(tasks) for row in rows]
-    where = {(i, j): (match, page, position) for i, j, _, match, page, position in found}
+        groups = [(q, theirs) for q, theirs in enumerate(_by_part(mine & 0xFFFFFFFF, starts, mine)) if len(theirs)]
+        if groups:
+            tasks.append(engine.call(_verify_all, keyed[p], [keyed[q] for q, _ in groups],
+                                     [theirs for _, theirs in groups], config))
+    found: list[_Found] = [f for fs in engine.results(tasks) for f in fs]
+    ii = np.concatenate([_EMPTY, *(f.i for f in found)]).tolist()
+    jj = np.concatenate([_EMPTY, *(f.j for f in found)]).tolist()
+    kinds = [k for f in found for k in f.kind]
+    similarity = np.concatenate([np.zeros(0), *(f.similarity for f in found)]).tolist()
+    columns = [np.concatenate([_EMPTY, *(getattr(f, name) for f in found)]).tolist()
+               for name in ("page_i", "position_i", "page_j", "position_j")]
+    texts = [t for f in found for t in f.text_i]
     out: list[dict[int, CrossMatch]] = [{} for _ in range(int(pages[-1]))]
-    removed = decide([(i, j, rel) for i, j, rel, *_ in found], archived)
-    for j, (i, _) in removed.items():
-        match, page, position = where[(i, j)]
-        out[page][position] = match
+    removed = decide(zip(ii, jj, kinds, similarity, strict=True), archived)
+    for row in removed.values():
+        page_i, position_i, page_j, position_j = (c[row] for c in columns)
+        out[page_j][position_j] = CrossMatch(page_i, position_i, kinds[row], similarity[row], texts[row])
     gone = set(removed) | archived
     return out, [j for j in range(total) if j not in gone]
 
