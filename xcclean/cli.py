@@ -1,4 +1,4 @@
-"""Command line: ``xcclean clean INPUT... [-o OUT]``.
+"""Command line: ``xcclean clean INPUT... [-o OUT]`` and ``xcclean explain PAGE --html OUT``.
 
 ``xcclean clean PAGE`` prints the cleaned page; with directories, JSONL
 files or several inputs it writes a cleaned tree under ``-o OUTDIR`` (see
@@ -15,7 +15,7 @@ import sys
 
 from . import __version__
 from .corpus import PlanError, check_not_inputs, count_pages, is_jsonl, layout, plan, records
-from .output import Writer, remove_stale_temps
+from .output import Writer, remove_stale_temps, write_atomic
 from .parallel import BATCH, Mapper, PoolMap, clean_records
 from .progress import Progress
 from .report import Summary
@@ -55,6 +55,11 @@ def _parser() -> argparse.ArgumentParser:
     clean.add_argument("--report", metavar="FILE", help="write every edit of every page here (JSON lines)")
     clean.add_argument("--explain", action="store_true",
                        help="one page only: also print its edit log (JSON lines) to stderr")
+    explain = sub.add_parser("explain", help="show a page's edits side by side in an HTML page",
+                             description="Render one page, raw and cleaned side by side, every edit "
+                                         "highlighted with its reason, as a self-contained HTML page.")
+    explain.add_argument("page", help="a text file, or - for standard input")
+    explain.add_argument("--html", metavar="FILE", help="write the HTML here (default: standard output)")
     return parser
 
 
@@ -104,6 +109,24 @@ def _clean(args: argparse.Namespace) -> int:
     return 1 if summary.failed else 0
 
 
+def _explain(args: argparse.Namespace) -> int:
+    from .corpus import decode, read_bytes
+    from .html_report import explain_html
+
+    if args.html:
+        check_not_inputs([args.html], [args.page])
+    try:
+        text, encoding = decode(read_bytes(args.page))
+    except ValueError as err:
+        return _fail(f"{args.page}: {err}")
+    page = explain_html(text, title=args.page, encoding=encoding).encode("utf-8")
+    if args.html:
+        write_atomic(args.html, page)
+    else:
+        sys.stdout.buffer.write(page)
+    return 0
+
+
 def _fail(message: str) -> int:
     sys.stderr.write(f"xcclean: {message}\n")
     return 1
@@ -115,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "clean":
         _usage(parser, args)
     try:
-        return _clean(args)
+        return _clean(args) if args.command == "clean" else _explain(args)
     except PlanError as err:
         return _fail(str(err))
     except BrokenPipeError:  # the reader of standard output went away (| head)
