@@ -15,7 +15,7 @@ import sys
 
 from . import __version__
 from .corpus import PlanError, check_not_inputs, count_pages, is_jsonl, layout, plan, records
-from .output import Writer, remove_stale_temps, write_atomic
+from .output import Writer, remove_pending, remove_stale_temps, write_atomic
 from .parallel import BATCH, Mapper, PoolMap, clean_records
 from .progress import Progress
 from .report import Summary
@@ -67,6 +67,8 @@ def _usage(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     """Reject option combinations that make no sense (exit 2)."""
     where = layout(args.inputs, args.output)
     single_page = len(args.inputs) == 1 and not os.path.isdir(args.inputs[0]) and not is_jsonl(args.inputs[0])
+    if "-" in args.inputs and (len(args.inputs) > 1 or where == "dir"):
+        parser.error("- (standard input) must be the only input, with no -o or -o FILE")
     if where == "stdout" and not (len(args.inputs) == 1 and not os.path.isdir(args.inputs[0])):
         parser.error("several inputs or a directory need -o OUTDIR")
     if args.explain and not single_page:
@@ -98,7 +100,7 @@ def _clean(args: argparse.Namespace) -> int:
         for record, outcome in clean_records(records(sources, args.field), mapper):
             writer.add(record, outcome)
     except BaseException:
-        writer.abort()
+        remove_pending()
         raise
     finally:
         progress.close()

@@ -108,14 +108,11 @@ def plan(inputs: Sequence[str], output: str | None, globs: Sequence[str],
     Inputs keep their command-line order; a directory contributes the files
     under it that match ``globs``, in path order. In a directory layout each
     output mirrors its input's path relative to the deepest folder holding
-    all inputs. Raises :class:`PlanError` where an output would overwrite an
-    input or land inside an input directory.
+    all inputs. ``-`` (standard input) can only be the one input, with no
+    output directory. Raises :class:`PlanError` where an output would
+    overwrite an input or land inside an input directory.
     """
     where = layout(inputs, output)
-    if STDIO in inputs and len(inputs) > 1:
-        raise PlanError("- (standard input) must be the only input")
-    if STDIO in inputs and where == "dir":
-        raise PlanError("standard input has no file name: give -o FILE or no -o")
     problems: list[str] = []
     paths: list[str] = []
     for item in inputs:

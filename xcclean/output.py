@@ -19,6 +19,7 @@ from .progress import Progress
 from .report import Summary, failure_line, page_lines
 
 TEMP_SUFFIX = ".xcclean-tmp"
+_pending: set[str] = set()  # temporary files not yet renamed into place or removed
 
 
 class AtomicFile:
@@ -30,6 +31,7 @@ class AtomicFile:
             os.makedirs(folder, exist_ok=True)
         self.path = path
         self.temp = os.path.join(folder, f".{name}.{secrets.token_hex(4)}{TEMP_SUFFIX}")
+        _pending.add(self.temp)  # before it exists, so that remove_pending never misses it
         # mode 0o666 lets the umask decide, as for any new file
         self.handle: BinaryIO = os.fdopen(os.open(self.temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), "wb")
 
@@ -39,11 +41,21 @@ class AtomicFile:
     def commit(self) -> None:
         self.handle.close()
         os.replace(self.temp, self.path)
+        _pending.discard(self.temp)
 
     def discard(self) -> None:
         self.handle.close()
         with contextlib.suppress(FileNotFoundError):
             os.unlink(self.temp)
+        _pending.discard(self.temp)
+
+
+def remove_pending() -> None:
+    """Delete the temporary files of outputs not yet complete (after an interruption)."""
+    for temp in list(_pending):
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temp)
+        _pending.discard(temp)
 
 
 def write_atomic(path: str, data: bytes) -> None:
@@ -51,10 +63,10 @@ def write_atomic(path: str, data: bytes) -> None:
     out = AtomicFile(path)
     try:
         out.write(data)
+        out.commit()
     except BaseException:
         out.discard()
         raise
-    out.commit()
 
 
 def remove_stale_temps(folder: str) -> int:
@@ -116,6 +128,8 @@ class Writer:
                 self._jsonl(record, cleaned)
             elif cleaned is not None:
                 self._page(source, cleaned)
+        except BrokenPipeError:
+            raise  # standard output was closed: the run stops
         except OSError as err:
             self.fail(record, f"{source.output}: cannot write ({err.strerror})")
 
@@ -130,7 +144,7 @@ class Writer:
         if source is self.broken:
             return
         if record.line is None:  # the file could not be read through: no output, so --resume retries it
-            self.abort()
+            self._discard()
             return
         try:
             if self.jsonl is None and source.output is not None:
@@ -143,11 +157,10 @@ class Writer:
                 self.jsonl = None
         except OSError:
             self.broken = source
-            self.abort()
+            self._discard()
             raise
 
-    def abort(self) -> None:
-        """Remove the JSONL output being written (on an interruption or a failure)."""
+    def _discard(self) -> None:
         if self.jsonl is not None:
             self.jsonl.discard()
             self.jsonl = None

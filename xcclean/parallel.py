@@ -10,7 +10,10 @@ not depend on the number of workers.
 
 from __future__ import annotations
 
+import os
 import signal
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -61,8 +64,16 @@ def clean_texts(texts: list[str]) -> list[Outcome]:
     return out
 
 
-def _init_worker() -> None:
+def _orphaned(parent: int) -> None:
+    # A killed parent leaves its pool's workers waiting forever (siblings hold the queue open).
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(1)
+
+
+def _init_worker(parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    threading.Thread(target=_orphaned, args=(parent,), daemon=True).start()
     _cleaner()
 
 
@@ -77,7 +88,7 @@ class PoolMap:
         self.workers = workers
 
     def __call__(self, fn: CleanBatch, batches: Iterable[list[str]]) -> Iterator[list[Outcome]]:
-        pool = ProcessPoolExecutor(self.workers, initializer=_init_worker)
+        pool = ProcessPoolExecutor(self.workers, initializer=_init_worker, initargs=(os.getpid(),))
         pending: deque[Future[list[Outcome]]] = deque()
         try:
             for batch in batches:
