@@ -117,7 +117,10 @@ def plan(inputs: Sequence[str], output: str | None, globs: Sequence[str],
     paths: list[str] = []
     for item in inputs:
         paths += _walk(item, globs, problems) if os.path.isdir(item) else [item]
-    paths = list(dict.fromkeys(paths))  # an input named twice is cleaned once
+    first: dict[str, str] = {}
+    for path in paths:
+        first.setdefault(os.path.abspath(path), path)  # an input named twice is cleaned once
+    paths = list(first.values())
     if where == "stdout":
         sources = [Source(p, None, is_jsonl(p)) for p in paths]
     elif where == "file":

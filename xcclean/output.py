@@ -88,10 +88,10 @@ def page_bytes(text: str) -> bytes:
 class Writer:
     """The one place in the parent process every page's result goes through, in input order.
 
-    It writes the page (a file, a JSONL line, or standard output), its report
-    (and ``--explain``) lines, the summary counts and the progress; a JSONL output is committed
-    after its source's last record. Failures are one line on stderr (through
-    ``progress``) and a ``failed`` report line.
+    It writes the page (a file, a JSONL line, or standard output), then its
+    report (and ``--explain``) lines, the summary counts and the progress; a
+    JSONL output is committed after its source's last record. Failures are
+    one line on stderr (through ``progress``) and a ``failed`` report line.
     """
 
     def __init__(self, summary: Summary, progress: Progress, stdout: BinaryIO, report: TextIO | None = None,
@@ -108,30 +108,35 @@ class Writer:
             self.report.write(failure_line(record, message) + "\n")
 
     def add(self, record: Record, outcome: Outcome | None) -> None:
-        """Account for one record and write its cleaned text."""
+        """Write one record's cleaned text, then account for it (or for its failure)."""
         source = record.source
-        if record.error or outcome is not None:
+        page = record.error is not None or outcome is not None  # not a blank JSONL line
+        if page:
             self.progress.advance()
-        if record.error:
-            self.fail(record, record.error)
-        elif outcome is not None and outcome.error:
-            self.fail(record, f"{record.where}: {outcome.error}")
+        if source is self.broken:  # its output could not be written: reported once, counted here
+            self.summary.failed += page
+            return
+        error = record.error
+        if outcome is not None and outcome.error:
+            error = f"{record.where}: {outcome.error}"
+        text = outcome.text if outcome is not None and not error else None
+        try:
+            if source.jsonl:
+                self._jsonl(record, text)
+            elif text is not None:
+                self._page(source, text)
+        except BrokenPipeError:
+            raise  # standard output was closed: the run stops
+        except OSError as err:
+            error = f"{source.output}: cannot write ({err.strerror})"
+        if error:
+            self.fail(record, error)
         elif outcome is not None:
             self.summary.add(record, outcome.text, outcome.edits)
             if self.report:
                 self.report.writelines(line + "\n" for line in page_lines(record, outcome.edits))
             if self.explain:  # --explain: the page's edits as Edit.to_dict(), untagged
                 self.explain.writelines(json.dumps(e.to_dict(), ensure_ascii=False) + "\n" for e in outcome.edits)
-        cleaned = outcome.text if outcome is not None and not outcome.error else None
-        try:
-            if source.jsonl:
-                self._jsonl(record, cleaned)
-            elif cleaned is not None:
-                self._page(source, cleaned)
-        except BrokenPipeError:
-            raise  # standard output was closed: the run stops
-        except OSError as err:
-            self.fail(record, f"{source.output}: cannot write ({err.strerror})")
 
     def _page(self, source: Source, text: str) -> None:
         if source.output is None:
@@ -141,8 +146,6 @@ class Writer:
 
     def _jsonl(self, record: Record, text: str | None) -> None:
         source = record.source
-        if source is self.broken:
-            return
         if record.line is None:  # the file could not be read through: no output, so --resume retries it
             self._discard()
             return
