@@ -263,6 +263,23 @@ def test_interrupted_run_leaves_only_finished_outputs_and_resume_completes_it(ma
     assert files(out) == want
 
 
+def test_a_dead_worker_stops_the_run_with_one_line(many, tmp_path):
+    proc = start("clean", many[0], "-o", tmp_path / "out", "--workers", "2")
+    children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
+    if not children.parent.exists():
+        proc.kill()
+        pytest.skip("needs Linux /proc to find the worker processes")
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not (tmp_path / "out").exists():
+        time.sleep(0.005)
+    os.kill(int(children.read_text().split()[0]), signal.SIGKILL)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 1
+    assert one_line_errors(err) == ["xcclean: a worker process died (out of memory?); finished outputs are kept: "
+                                    "run again with --resume to finish"]
+    assert not [p for p in (tmp_path / "out").rglob("*") if p.name.endswith(TEMP_SUFFIX)]
+
+
 def test_gbk_page_is_decoded_and_noted_in_the_report(tmp_path):
     (tmp_path / "in").mkdir()
     text = "\n\n".join(p for p in page(4).split("\n\n") if _gbk(p))  # the example has mojibake GBK lacks

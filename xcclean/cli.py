@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from concurrent.futures.process import BrokenProcessPool
 
 from . import __version__
 from .corpus import PlanError, check_not_inputs, count_pages, is_jsonl, layout, plan, records
@@ -151,6 +152,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("\nxcclean: interrupted; finished outputs are kept: run again with --resume to finish\n")
         return 130
+    except BrokenProcessPool:
+        return _fail("a worker process died (out of memory?); finished outputs are kept: "
+                     "run again with --resume to finish")
+    except Exception as err:  # a bug: still one line, never a traceback
+        return _fail(f"internal error, please report it: {type(err).__name__}: {err}")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """Cleaning many pages: in this process or in a pool of worker processes.
 
 Pages travel in batches (``BATCH`` pages) so that inter-process traffic does
-not dominate ~10-50 ms of cleaning a page. How batches are mapped over
+not dominate the 5-50 ms of cleaning a page. How batches are mapped over
 workers is a :data:`Mapper`: the builtin ``map`` runs them here,
 :class:`PoolMap` in local processes; another scheduler only has to provide
 the same call. Results always come back in input order, so the output does
@@ -48,7 +48,7 @@ Mapper = Callable[[CleanBatch, Iterable[list[str]]], Iterable[list[Outcome]]]
 
 
 def _cleaner() -> Cleaner:
-    from .pipeline import cleaner_for  # late: it loads numpy; the parent of a pool never needs it
+    from .pipeline import cleaner_for  # late: it loads numpy, needless for --help or a usage error
 
     return cleaner_for(Config())
 
