@@ -120,6 +120,8 @@ def _explain(args: argparse.Namespace) -> int:
         check_not_inputs([args.html], [args.page])
     try:
         text, encoding = decode(read_bytes(args.page))
+    except OSError as err:
+        return _fail(f"{args.page}: cannot read ({err.strerror})")
     except ValueError as err:
         return _fail(f"{args.page}: {err}")
     page = explain_html(text, title=args.page, encoding=encoding).encode("utf-8")

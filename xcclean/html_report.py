@@ -11,6 +11,7 @@ Inline CSS only: no scripts, no external assets. All page text is escaped.
 from __future__ import annotations
 
 import html
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
@@ -211,7 +212,7 @@ def _annotate(page: _Page, edits: tuple[Edit, ...]) -> list[str]:
             page.attach(edit.ids, page.note(f"{edit.kind}: {reasons}", f"<b>{_e(edit.kind)}</b> "
                                             f"{', '.join(map(_link, edit.ids))}: {_e(reasons)} (nothing changed)"))
         else:
-            page_notes.append(f"<b>{_e(edit.kind)}</b> {_e(dict(edit.evidence))}")
+            page_notes.append(f"<b>{_e(edit.kind)}</b> {_e(json.dumps(dict(edit.evidence), ensure_ascii=False))}")
     if spaces:
         page_notes.append(f"{spaces} line{'s' * (spaces != 1)} had whitespace tidied (not highlighted)")
     return page_notes
