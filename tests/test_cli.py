@@ -59,7 +59,7 @@ def test_gbk_page_is_decoded(tmp_path):
 def test_bad_inputs_give_one_line_and_no_traceback(tmp_path):
     binary = tmp_path / "image.png"
     binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
-    for args in (["clean", str(binary)], ["clean", str(tmp_path / "missing.txt")], ["clean", str(tmp_path)]):
+    for args in (["clean", str(binary)], ["clean", str(tmp_path / "missing.txt")]):
         proc = run(*args)
         assert proc.returncode == 1, args
         err = proc.stderr.decode()
@@ -67,15 +67,18 @@ def test_bad_inputs_give_one_line_and_no_traceback(tmp_path):
         assert "Traceback" not in err
 
 
-def test_empty_file(tmp_path):
+def test_empty_file_gives_empty_output(tmp_path):
     page = tmp_path / "empty.txt"
     page.write_bytes(b"")
     proc = run("clean", str(page))
     assert proc.returncode == 0
-    assert proc.stdout == b"\n"
+    assert proc.stdout == b""
 
 
-def test_usage_errors():
+def test_usage_errors(tmp_path):
     proc = run()
     assert proc.returncode == 2
     assert b"usage" in proc.stderr
+    proc = run("clean", str(tmp_path))  # a directory is a corpus: it needs -o
+    assert proc.returncode == 2
+    assert b"need -o OUTDIR" in proc.stderr

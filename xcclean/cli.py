@@ -1,64 +1,164 @@
-"""Command line: ``xcclean clean PAGE`` prints the cleaned page.
+"""Command line: ``xcclean clean INPUT... [-o OUT]`` and ``xcclean explain PAGE --html OUT``.
 
-``xcclean clean PAGE --explain`` prints the edit log (one JSON object per
-line) to stderr as well. ``-`` reads standard input. Errors are one line on
-stderr and exit status 1 -- never a traceback.
+``xcclean clean PAGE`` prints the cleaned page; with directories, JSONL
+files or several inputs it writes a cleaned tree under ``-o OUTDIR`` (see
+``docs/cli.md``). Errors are one line on stderr, never a traceback; the exit
+status is 0 if every page was cleaned, 1 if anything failed, 2 for a usage
+error and 130 when interrupted.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
+import os
 import sys
-from pathlib import Path
+from concurrent.futures.process import BrokenProcessPool
 
 from . import __version__
+from .corpus import PlanError, check_not_inputs, count_pages, is_jsonl, layout, plan, records
+from .output import Writer, remove_pending, remove_stale_temps, write_atomic
+from .parallel import BATCH, Mapper, PoolMap, clean_records
+from .progress import Progress
+from .report import Summary
 
 
-def _read(path: str) -> str:
-    data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
-    if b"\0" in data[:8192]:
-        raise ValueError(f"{path}: looks like a binary file, not a text page")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            return data.decode("gb18030")
-        except UnicodeDecodeError as err:
-            raise ValueError(f"{path}: neither UTF-8 nor GB18030 text ({err.reason})") from None
+def _cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _positive(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return number
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="xcclean", description=__doc__.split("\n")[0])
     parser.add_argument("--version", action="version", version=f"xcclean {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
-    clean = sub.add_parser("clean", help="clean one page and print it")
-    clean.add_argument("page", help="a text file, or - for standard input")
-    clean.add_argument("--explain", action="store_true", help="also print the edit log (JSON lines) to stderr")
-    clean.add_argument("-o", "--output", help="write the cleaned page here instead of standard output")
+    clean = sub.add_parser("clean", help="clean pages, directories of pages or JSONL files",
+                           description="Clean pages. One page goes to standard output (or -o FILE); "
+                                       "directories, JSONL files and several inputs go under -o OUTDIR.")
+    clean.add_argument("inputs", nargs="+", metavar="INPUT",
+                       help="a page, a directory (searched recursively), a .jsonl file, or - for standard input")
+    clean.add_argument("-o", "--output", metavar="OUT",
+                       help="output file (one input) or directory (several inputs, a directory, "
+                            "or OUT ending in / or already a directory)")
+    clean.add_argument("--glob", action="append", metavar="PATTERN",
+                       help="files to take from directories, matched against their path inside the "
+                            "directory (default *.txt; repeat for several)")
+    clean.add_argument("--field", default="text", help="the text field of JSONL records (default: text)")
+    clean.add_argument("--workers", type=_positive, default=_cores(), metavar="N",
+                       help=f"worker processes (default: all cores, here {_cores()}); 1 cleans in this process")
+    clean.add_argument("--resume", action="store_true",
+                       help="skip inputs whose output already exists (after an interrupted run)")
+    clean.add_argument("--report", metavar="FILE", help="write every edit of every page here (JSON lines)")
+    clean.add_argument("--explain", action="store_true",
+                       help="one page only: also print its edit log (JSON lines) to stderr")
+    explain = sub.add_parser("explain", help="show a page's edits side by side in an HTML page",
+                             description="Render one page, raw and cleaned side by side, every edit "
+                                         "highlighted with its reason, as a self-contained HTML page.")
+    explain.add_argument("page", help="a text file, or - for standard input")
+    explain.add_argument("--html", metavar="FILE", help="write the HTML here (default: standard output)")
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    from .pipeline import Cleaner
+def _usage(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Reject option combinations that make no sense (exit 2)."""
+    where = layout(args.inputs, args.output)
+    single_page = len(args.inputs) == 1 and not os.path.isdir(args.inputs[0]) and not is_jsonl(args.inputs[0])
+    if "-" in args.inputs and (len(args.inputs) > 1 or where == "dir"):
+        parser.error("- (standard input) must be the only input, with no -o or -o FILE")
+    if where == "stdout" and not (len(args.inputs) == 1 and not os.path.isdir(args.inputs[0])):
+        parser.error("several inputs or a directory need -o OUTDIR")
+    if args.explain and not single_page:
+        parser.error("--explain is for one page; use --report FILE for a corpus")
+    if args.resume and where == "stdout":
+        parser.error("--resume needs -o")
 
+
+def _clean(args: argparse.Namespace) -> int:
+    where = layout(args.inputs, args.output)
+    sources, skipped, problems = plan(args.inputs, args.output, args.glob or ["*.txt"], args.resume)
+    if args.report:
+        check_not_inputs([args.report], [s.path for s in sources + skipped])
+        if os.path.realpath(args.report) in {os.path.realpath(s.output) for s in sources + skipped if s.output}:
+            raise PlanError(f"the report {args.report} would overwrite an output; choose another --report")
+    if args.resume and where == "dir":
+        remove_stale_temps(args.output)
+    total = count_pages(sources)
+    summary = Summary(skipped=len(skipped))
+    progress = Progress(total, sys.stderr, enabled=total > 1)
+    for message in problems:
+        summary.failed += 1
+        progress.note(f"xcclean: {message}")
+    workers = min(args.workers, -(-total // BATCH))
+    mapper: Mapper = PoolMap(workers) if workers > 1 else map
+    report = open(args.report, "w", encoding="utf-8") if args.report else None  # noqa: SIM115
+    writer = Writer(summary, progress, sys.stdout.buffer, report, args.field, sys.stderr if args.explain else None)
     try:
-        text = _read(args.page)
-        result = Cleaner().explain(text)
-        if args.output:
-            if Path(args.output).resolve() == Path(args.page).resolve():
-                raise ValueError("refusing to overwrite the input page; choose another --output")
-            Path(args.output).write_text(result.text + "\n", encoding="utf-8")
-        else:
-            sys.stdout.write(result.text + "\n")
-        if args.explain:
-            for edit in result.edits:
-                sys.stderr.write(json.dumps(edit.to_dict(), ensure_ascii=False) + "\n")
-    except (OSError, ValueError) as err:
-        sys.stderr.write(f"xcclean: {err}\n")
-        return 1
+        for record, outcome in clean_records(records(sources, args.field), mapper):
+            writer.add(record, outcome)
+    except BaseException:
+        remove_pending()
+        raise
+    finally:
+        progress.close()
+        if report:
+            report.close()
+    if where == "dir" or report:
+        sys.stderr.write("xcclean summary\n" + summary.table(max(workers, 1)) + "\n")
+    return 1 if summary.failed else 0
+
+
+def _explain(args: argparse.Namespace) -> int:
+    from .corpus import decode, read_bytes
+    from .html_report import explain_html
+
+    if args.html:
+        check_not_inputs([args.html], [args.page])
+    try:
+        text, encoding = decode(read_bytes(args.page))
+    except OSError as err:
+        return _fail(f"{args.page}: cannot read ({err.strerror})")
+    except ValueError as err:
+        return _fail(f"{args.page}: {err}")
+    page = explain_html(text, title=args.page, encoding=encoding).encode("utf-8")
+    if args.html:
+        write_atomic(args.html, page)
+    else:
+        sys.stdout.buffer.write(page)
     return 0
+
+
+def _fail(message: str) -> int:
+    sys.stderr.write(f"xcclean: {message}\n")
+    return 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command == "clean":
+        _usage(parser, args)
+    try:
+        return _clean(args) if args.command == "clean" else _explain(args)
+    except PlanError as err:
+        return _fail(str(err))
+    except BrokenPipeError:  # the reader of standard output went away (| head)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    except OSError as err:
+        return _fail(f"{err.filename}: {err.strerror}" if err.filename else str(err))
+    except KeyboardInterrupt:
+        sys.stderr.write("\nxcclean: interrupted; finished outputs are kept: run again with --resume to finish\n")
+        return 130
+    except BrokenProcessPool:
+        return _fail("a worker process died (out of memory?); finished outputs are kept: "
+                     "run again with --resume to finish")
+    except Exception as err:  # a bug: still one line, never a traceback
+        return _fail(f"internal error, please report it: {type(err).__name__}: {err}")
 
 
 if __name__ == "__main__":

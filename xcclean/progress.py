@@ -1,0 +1,66 @@
+"""Progress on stderr: a one-line bar on a terminal, a log line every few seconds otherwise."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import TextIO
+
+
+def _clock(seconds: float) -> str:
+    minutes, secs = divmod(int(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}"
+
+
+class Progress:
+    """Counts pages and shows how far a run has got (pages, pages/s, ETA).
+
+    On a terminal the line is redrawn at most ``redraw`` times a second; on a
+    pipe or file a plain line is written every ``every`` seconds. ``note``
+    prints a message (a failure) without garbling the bar.
+    """
+
+    def __init__(self, total: int, stream: TextIO, enabled: bool = True, every: float = 5.0,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.total, self.stream, self.clock = total, stream, clock
+        self.done = 0
+        self.enabled = enabled
+        self.tty = enabled and stream.isatty()
+        self.every = 0.1 if self.tty else every
+        self.start = self.last = clock()
+        self.drawn = False
+
+    def line(self) -> str:
+        elapsed = self.clock() - self.start
+        rate = self.done / elapsed if elapsed > 0 else 0.0
+        left = max(self.total - self.done, 0)
+        eta = _clock(left / rate) if rate else "?"
+        return f"{self.done}/{self.total} pages, {rate:.1f} pages/s, ETA {eta}"
+
+    def advance(self, pages: int = 1) -> None:
+        self.done += pages
+        now = self.clock()
+        if not self.enabled or now - self.last < self.every:
+            return
+        self.last = now
+        if self.tty:
+            self.stream.write("\r\x1b[K" + self.line())
+            self.drawn = True
+        else:
+            self.stream.write(f"xcclean: {self.line()}\n")
+        self.stream.flush()
+
+    def _clear(self) -> None:
+        if self.drawn:
+            self.stream.write("\r\x1b[K")
+            self.drawn = False
+
+    def note(self, message: str) -> None:
+        self._clear()
+        self.stream.write(message + "\n")
+        self.stream.flush()
+
+    def close(self) -> None:
+        self._clear()
+        self.stream.flush()
