@@ -10,6 +10,7 @@ error and 130 when interrupted.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from concurrent.futures.process import BrokenProcessPool
@@ -56,6 +57,17 @@ def _parser() -> argparse.ArgumentParser:
     clean.add_argument("--report", metavar="FILE", help="write every edit of every page here (JSON lines)")
     clean.add_argument("--explain", action="store_true",
                        help="one page only: also print its edit log (JSON lines) to stderr")
+    clean.add_argument("--across-pages", action="store_true",
+                       help="also remove body paragraphs repeating a paragraph of an earlier page "
+                            "(input order, or --date-field), keeping the earliest page's copy")
+    clean.add_argument("--date-field", metavar="FIELD",
+                       help="with --across-pages: order JSONL records by this field (oldest first)")
+    clean.add_argument("--index", metavar="FILE",
+                       help="with --across-pages: an archive index (created if missing, updated after the "
+                            "run) so that later runs deduplicate against every page cleaned before")
+    clean.add_argument("--scheduler", metavar="ADDRESS",
+                       help="clean on a Dask cluster: tcp://HOST:PORT, or local:N to start N local worker "
+                            "processes (needs pip install 'xcclean[dask]'; -o OUTDIR, empty or new)")
     explain = sub.add_parser("explain", help="show a page's edits side by side in an HTML page",
                              description="Render one page, raw and cleaned side by side, every edit "
                                          "highlighted with its reason, as a self-contained HTML page.")
@@ -76,9 +88,32 @@ def _usage(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
         parser.error("--explain is for one page; use --report FILE for a corpus")
     if args.resume and where == "stdout":
         parser.error("--resume needs -o")
+    if (args.index or args.date_field) and not args.across_pages:
+        parser.error("--index and --date-field go with --across-pages")
+    if args.scheduler and (where != "dir" or args.resume or args.report or args.index or args.date_field
+                           or "-" in args.inputs):
+        parser.error("--scheduler writes under -o OUTDIR; it takes no --resume, --report, --index, "
+                     "--date-field or standard input")
+
+
+def _clean_on_dask(args: argparse.Namespace) -> int:
+    try:
+        from .dask import clean_files
+    except ImportError:
+        return _fail("--scheduler needs Dask: pip install 'xcclean[dask]'")
+    # Directories contribute the files matching --glob, as without a scheduler.
+    inputs = [os.path.join(item, "**", pattern) if os.path.isdir(item) else item
+              for item in args.inputs for pattern in (args.glob or ["*.txt"] if os.path.isdir(item) else [""])]
+    summary = clean_files(inputs, args.output, scheduler=args.scheduler, text_field=args.field,
+                          across_pages=args.across_pages).to_dict()
+    del summary["outputs"]
+    sys.stderr.write("xcclean summary\n" + json.dumps(summary, ensure_ascii=False) + "\n")
+    return 0
 
 
 def _clean(args: argparse.Namespace) -> int:
+    if args.scheduler:
+        return _clean_on_dask(args)
     where = layout(args.inputs, args.output)
     sources, skipped, problems = plan(args.inputs, args.output, args.glob or ["*.txt"], args.resume)
     if args.report:
@@ -98,8 +133,16 @@ def _clean(args: argparse.Namespace) -> int:
     report = open(args.report, "w", encoding="utf-8") if args.report else None  # noqa: SIM115
     writer = Writer(summary, progress, sys.stdout.buffer, report, args.field, sys.stderr if args.explain else None)
     try:
-        for record, outcome in clean_records(records(sources, args.field), mapper):
+        results = clean_records(records(sources, args.field), mapper, blocks=args.across_pages)
+        if args.across_pages:
+            from .cross_run import deduplicate_across, open_index
+
+            index = open_index(args.index)
+            results = iter(deduplicate_across(list(results), args.date_field, index))
+        for record, outcome in results:
             writer.add(record, outcome)
+        if args.across_pages and index is not None and args.index:
+            index.save(args.index)
     except BaseException:
         remove_pending()
         raise

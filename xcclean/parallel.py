@@ -19,12 +19,13 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from itertools import islice
 from typing import TYPE_CHECKING
 
 from .config import Config
 from .corpus import Record
-from .model import Edit
+from .model import Document, Edit
 
 if TYPE_CHECKING:
     from .pipeline import Cleaner
@@ -36,11 +37,13 @@ _WARM_UP = "本市将加快推进重点项目,确保项目早日建\n\n成投产
 
 @dataclass(frozen=True)
 class Outcome:
-    """A cleaned page and its edits, or the error that stopped its cleaning."""
+    """A cleaned page and its edits, or the error that stopped its cleaning; with
+    ``clean_texts(..., blocks=True)`` also its blocks (for the cross-page pass)."""
 
     text: str
     edits: tuple[Edit, ...] = ()
     error: str | None = None
+    blocks: Document = ()
 
 
 CleanBatch = Callable[[list[str]], list[Outcome]]
@@ -53,7 +56,7 @@ def _cleaner() -> Cleaner:
     return cleaner_for(Config())
 
 
-def clean_texts(texts: list[str]) -> list[Outcome]:
+def clean_texts(texts: list[str], blocks: bool = False) -> list[Outcome]:
     """Clean a batch of pages with this process's Cleaner (built on first use)."""
     cleaner = _cleaner()
     out: list[Outcome] = []
@@ -63,7 +66,7 @@ def clean_texts(texts: list[str]) -> list[Outcome]:
         except Exception as err:  # a failing page is reported; the corpus goes on
             out.append(Outcome("", (), f"cleaning failed ({type(err).__name__}: {err})"))
         else:
-            out.append(Outcome(result.text, result.edits))
+            out.append(Outcome(result.text, result.edits, None, result.blocks if blocks else ()))
     return out
 
 
@@ -116,9 +119,10 @@ def _batched(items: Iterable[Record], size: int) -> Iterator[list[Record]]:
         yield batch
 
 
-def clean_records(records: Iterable[Record], mapper: Mapper = map,
-                  batch: int = BATCH) -> Iterator[tuple[Record, Outcome | None]]:
-    """Each record with its outcome (None when it had no text), in input order."""
+def clean_records(records: Iterable[Record], mapper: Mapper = map, batch: int = BATCH,
+                  blocks: bool = False) -> Iterator[tuple[Record, Outcome | None]]:
+    """Each record with its outcome (None when it had no text), in input order (with the
+    cleaned blocks when ``blocks``)."""
     sent: deque[list[Record]] = deque()
 
     def texts() -> Iterator[list[str]]:
@@ -126,7 +130,7 @@ def clean_records(records: Iterable[Record], mapper: Mapper = map,
             sent.append(group)
             yield [r.text for r in group if r.text is not None]
 
-    for outcomes in mapper(clean_texts, texts()):
+    for outcomes in mapper(partial(clean_texts, blocks=blocks) if blocks else clean_texts, texts()):
         done = iter(outcomes)
         for record in sent.popleft():
             yield record, (next(done) if record.text is not None else None)
