@@ -39,7 +39,7 @@ def test_across_pages_removes_later_copies_and_reports_them(tmp_path):
     assert cross["path"].endswith("2.txt") and cross["text"] == A[20:]
     assert cross["evidence"]["matched_page"].endswith("1.txt") and cross["evidence"]["relation"] == "suffix"
     assert "cross_page_duplicate" in done.stderr  # the summary counts it
-    plain = run("clean", "in", "-o", "plain", cwd=tmp_path)
+    assert run("clean", "in", "-o", "plain", cwd=tmp_path).returncode == 0
     assert (tmp_path / "plain/2.txt").read_text(encoding="utf-8") == HEAD + f"{C}\n\n{A[20:]}\n"
 
 
@@ -82,7 +82,7 @@ def test_scheduler_gives_the_same_pages(tmp_path):
     pytest.importorskip("distributed")
     pages(tmp_path / "in", {"1.txt": HEAD + f"{A}\n\n{B}", "2.txt": HEAD + f"{C}\n\n{A[20:]}", "3.txt": HEAD + D,
                             "notes.md": "not a page"})
-    local = run("clean", "in", "-o", "local", "--across-pages", cwd=tmp_path)
+    assert run("clean", "in", "-o", "local", "--across-pages", cwd=tmp_path).returncode == 0
     dask = run("clean", "in", "-o", "dask", "--across-pages", "--scheduler", "local:2", cwd=tmp_path)
     assert dask.returncode == 0, dask.stderr
     assert sorted(p.name for p in (tmp_path / "dask").iterdir()) == ["1.txt", "2.txt", "3.txt"]
