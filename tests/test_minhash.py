@@ -69,3 +69,16 @@ def test_large_input_path_cleans_seeds_identically(prefix):
     scaled = Cleaner(Config(exact_overlap_max_shingles=0)).explain(text)
     assert scaled.text == default.text
     assert [e.kind for e in scaled.changes()] == [e.kind for e in default.changes()]
+
+
+@pytest.mark.parametrize("n", [3, 4, 5])
+def test_sampled_shingles_are_a_consistent_subset(n):
+    texts = [*PARAGRAPHS[:8], "许昌", "", PARAGRAPHS[0]]
+    flat, sampled = shingle_hashes(texts, n), shingle_hashes(texts, n, sample=4)
+    assert 0 < len(sampled.hashes) < len(flat.hashes)
+    for i, text in enumerate(texts):
+        mine = sampled.hashes[sampled.starts[i] : sampled.starts[i] + sampled.sizes[i]].tolist()
+        assert mine == shingle_hashes([text], n, sample=4).hashes.tolist()  # the same alone as in a batch
+        assert set(mine) <= set(flat.hashes[flat.starts[i] : flat.starts[i] + flat.sizes[i]].tolist())
+    first, last = (sampled.hashes[sampled.starts[k] : sampled.starts[k] + sampled.sizes[k]] for k in (0, 10))
+    assert first.tolist() == last.tolist()  # the same text, the same sample

@@ -83,23 +83,29 @@ def shingle_hashes(texts: list[str], n: int, sample: int = 1) -> FlatShingles:
     packed = np.ndarray((total,), dtype="<u8", buffer=folded.data, strides=(2,))
     if n < _PACKED:
         keys = packed & np.uint64((1 << (16 * n)) - 1)
+    elif n == _PACKED:
+        keys = packed  # a view: copied once, by the selection below
     else:
         keys = packed.copy()
         with np.errstate(over="ignore"):
             for j in range(_PACKED, n):
                 keys = keys * _BASE + folded[j : j + total]
-    # Drop the n-1 positions at the end of each text whose n-gram runs into the next.
-    keep = np.ones(total, dtype=bool)
+    # The n-1 positions at the end of each text whose n-gram runs into the next are dropped.
     ends = np.cumsum(lengths)
     cross = (ends[:, None] - np.arange(1, n)).ravel()
-    keep[cross[cross < total]] = False
-    sizes = lengths - (n - 1)
-    keys = keys[keep]
+    cross = cross[cross < total]
     if sample > 1:
         with np.errstate(over="ignore"):
             chosen = ((keys * _M2) >> np.uint64(32)) % np.uint64(sample) == 0
-        owners = np.repeat(np.arange(len(sizes)), sizes)
-        keys, sizes = keys[chosen], np.bincount(owners[chosen], minlength=len(sizes))
+        chosen[cross] = False
+        positions = np.flatnonzero(chosen)
+        sizes = np.bincount(np.searchsorted(ends, positions, side="right"), minlength=len(lengths))
+        keys = keys[positions]
+    else:
+        keep = np.ones(total, dtype=bool)
+        keep[cross] = False
+        keys = keys[keep]
+        sizes = lengths - (n - 1)
     starts = np.concatenate(([0], np.cumsum(sizes)[:-1])).astype(np.int64)
     with np.errstate(over="ignore"):
         hashes = fmix64(keys)
