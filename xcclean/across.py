@@ -164,11 +164,6 @@ def _verify(earlier: _Keyed, later: _Keyed, pairs: np.ndarray, config: Config) -
                   later.page_of[j], later.position[j], [earlier.keys[k] for k in i.tolist()])
 
 
-def _verify_all(earlier: _Keyed, laters: list[_Keyed], pairs: list[np.ndarray], config: Config) -> list[_Found]:
-    """:func:`_verify` for one part's candidate pairs with each of the ``laters`` parts (one task a part)."""
-    return [_verify(earlier, later, codes, config) for later, codes in zip(laters, pairs, strict=True)]
-
-
 def decide(relations: Iterable[tuple[int, int, str, float]], archived: set[int]) -> dict[int, int]:
     """``{later: its row in relations}``: in page order, a paragraph goes for a relation
     ``(earlier, later, kind, similarity)`` to an earlier paragraph that is kept (``archived``
@@ -197,8 +192,8 @@ def across_parts(parts: list[Any], config: Config | None = None, engine: Any = N
     the global ids of the paragraphs kept. Steps, each a call on ``engine``
     (:class:`Local` by default): anchors per part, split into ``buckets`` key
     ranges; one self-join per key range; pair counts per part; MinHash bands
-    of short paragraphs, likewise; verification per part (with the parts its
-    candidates reach); then one
+    of short paragraphs, likewise; verification in even chunks of candidate
+    pairs (each with the two parts it reaches); then one
     ordered pass here over the verified relations (a few per duplicate).
     Any split gives the same answer. ``archived``: paragraph ids already
     removed for repeating the archive.
@@ -230,12 +225,12 @@ def across_parts(parts: list[Any], config: Config | None = None, engine: Any = N
         lo, hi, _ = count_pairs([_EMPTY, *band_codes])
         codes = np.union1d(codes, (lo << 32) | hi)
     tasks = []
+    chunk = max(1, -(-len(codes) // (4 * len(parts))))  # tasks of even size: the first parts hold most sources
     for p, mine in enumerate(_by_part(codes >> 32, starts, codes)):
-        groups = [(q, theirs) for q, theirs in enumerate(_by_part(mine & 0xFFFFFFFF, starts, mine)) if len(theirs)]
-        if groups:
-            tasks.append(engine.call(_verify_all, keyed[p], [keyed[q] for q, _ in groups],
-                                     [theirs for _, theirs in groups], config))
-    found: list[_Found] = [f for fs in engine.results(tasks) for f in fs]
+        for q, theirs in enumerate(_by_part(mine & 0xFFFFFFFF, starts, mine)):
+            for at in range(0, len(theirs), chunk):
+                tasks.append(engine.call(_verify, keyed[p], keyed[q], theirs[at : at + chunk], config))
+    found: list[_Found] = engine.results(tasks)
     ii = np.concatenate([_EMPTY, *(f.i for f in found)]).tolist()
     jj = np.concatenate([_EMPTY, *(f.j for f in found)]).tolist()
     kinds = [k for f in found for k in f.kind]
