@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import random
 import subprocess
 import sys
@@ -91,20 +92,24 @@ def _big_page(target_bytes: int) -> str:
 def test_ten_megabyte_page_is_linear():
     # Both sizes through the same candidate path (sampled anchors + LSH; by
     # default a 1 MB page would take the exact path and a 10 MB one this one).
+    # CPU time after a full collection: the suite before this test leaves many objects
+    # for the cyclic collector to walk, which once made one big run 60 % slower.
     cleaner = Cleaner(Config(exact_overlap_max_shingles=0))
     small, big = _big_page(1_000_000), _big_page(10_000_000)
     cleaner.clean(small[:2000])
     runs = []
     for _ in range(3):  # the median, so one noisy small run does not decide
-        start = time.perf_counter()
+        gc.collect()
+        start = time.process_time()
         cleaner.clean(small)
-        runs.append(time.perf_counter() - start)
+        runs.append(time.process_time() - start)
     t_small = sorted(runs)[1]
-    start = time.perf_counter()
+    gc.collect()
+    start = time.process_time()
     out = cleaner.clean(big)
-    t_big = time.perf_counter() - start
+    t_big = time.process_time() - start
     assert out
-    assert t_big < 20 * t_small  # 10x the text, not 100x the time (measured: ~15x)
+    assert t_big < 25 * t_small  # 10x the text, not 100x the time (measured: 14-15x)
 
 
 def test_ten_megabyte_page_takes_seconds():
