@@ -1,10 +1,11 @@
-"""Page-level cleaning on Dask: bags, dataframes and whole corpora of files.
+"""Cleaning on Dask: bags, dataframes and whole corpora of files, and cross-page dedup.
 
 Needs the ``dask`` extra (``pip install 'xcclean[dask]'``); ``import xcclean``
 never imports Dask. Every page is cleaned exactly as ``Cleaner.explain``
 cleans it on one machine; Dask only decides where. Each worker thread builds
-its Cleaner once and keeps it for every later partition. See
-``docs/distributed.md``.
+its Cleaner once and keeps it for every later partition. :func:`dedup_across`
+(and ``clean_files(..., across_pages=True)``) runs ``xcclean.across`` as
+tasks, with the same result as one machine. See ``docs/distributed.md``.
 
 >>> import dask.bag as db
 >>> page = "李朝锋强调,要扎实做好安全稳定工作。\\n\\n李朝锋强调,要扎实做好安全稳定工作。"
