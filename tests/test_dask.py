@@ -169,30 +169,44 @@ def test_existing_cluster_by_address(tmp_path):
         assert len(cluster.scheduler.workers) == 1  # the cluster outlives the run
 
 
-def test_run_survives_a_worker_killed_mid_run(tmp_path):
-    pages = [PAGES[i % len(PAGES)] + "\n\n" + EXAMPLE for i in range(600)]
-    write_jsonl(tmp_path / "in.jsonl", pages)
-    out = tmp_path / "out"
+def kill_a_worker_mid_run(job, written=lambda: 0, need_written: bool = False) -> tuple[dict, int]:
+    """Run ``job(client)`` on two worker processes and SIGKILL one while it is busy (and, with
+    ``need_written``, once ``written()`` is above 0).
+
+    Returns what the job returned (``result["summary"]``) and ``written()`` when the worker died."""
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster, \
             Client(cluster) as client:
         client.wait_for_workers(2)
         pids = client.run(os.getpid)
         result: dict = {}
-        run = threading.Thread(target=lambda: result.update(
-            summary=clean_files(str(tmp_path / "in.jsonl"), str(out), scheduler=client, blocksize=100_000)))
+        run = threading.Thread(target=lambda: result.update(summary=job(client)))
         run.start()
         victim = None
         deadline = time.monotonic() + 60
-        while victim is None and time.monotonic() < deadline:  # mid-run: some output written, the victim busy
+        while victim is None and time.monotonic() < deadline:
             busy = [w for w, keys in client.processing().items() if keys]
-            if out.exists() and any(out.glob("part-*")) and busy:
+            if busy and (written() > 0 or not need_written):
                 victim = busy[0]
             time.sleep(0.005)
         assert victim is not None and run.is_alive()
-        written = len(list(out.glob("part-*")))
+        before = written()
         os.kill(pids[victim], signal.SIGKILL)
         run.join(120)
         assert pids[victim] not in client.run(os.getpid).values()
+    return result, before
+
+
+def test_run_survives_a_worker_killed_mid_run(tmp_path):
+    pages = [PAGES[i % len(PAGES)] + "\n\n" + EXAMPLE for i in range(600)]
+    write_jsonl(tmp_path / "in.jsonl", pages)
+    out = tmp_path / "out"
+
+    def parts() -> int:
+        return len(list(out.glob("part-*"))) if out.exists() else 0
+
+    result, written = kill_a_worker_mid_run(  # mid-run: some output written, the victim busy
+        lambda client: clean_files(str(tmp_path / "in.jsonl"), str(out), scheduler=client, blocksize=100_000),
+        written=parts, need_written=True)
     summary = result["summary"]
     assert summary.pages == len(pages) and written < summary.partitions
     assert sorted(os.listdir(out)) == [Path(p).name for p in summary.outputs]  # no temporary files left
@@ -240,25 +254,8 @@ def test_across_pages_survives_a_worker_killed_mid_run(tmp_path):
     pages = [PAGES[i % len(PAGES)] + "\n\n" + PARAGRAPHS[i % 7] for i in range(240)]
     write_jsonl(tmp_path / "in.jsonl", pages)
     out = tmp_path / "out"
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster, \
-            Client(cluster) as client:
-        client.wait_for_workers(2)
-        pids = client.run(os.getpid)
-        result: dict = {}
-        run = threading.Thread(target=lambda: result.update(summary=clean_files(
-            str(tmp_path / "in.jsonl"), str(out), scheduler=client, blocksize=20_000, across_pages=True)))
-        run.start()
-        victim = None
-        deadline = time.monotonic() + 60
-        while victim is None and time.monotonic() < deadline:  # a worker busy cleaning or deduplicating
-            busy = [w for w, keys in client.processing().items() if keys]
-            if busy:
-                victim = busy[0]
-            time.sleep(0.01)
-        assert victim is not None and run.is_alive()
-        os.kill(pids[victim], signal.SIGKILL)
-        run.join(120)
-        assert pids[victim] not in client.run(os.getpid).values()
+    result, _ = kill_a_worker_mid_run(lambda client: clean_files(  # a worker busy cleaning or deduplicating
+        str(tmp_path / "in.jsonl"), str(out), scheduler=client, blocksize=20_000, across_pages=True))
     cleaner = Cleaner()
     first = [cleaner.explain(page) for page in pages]
     found = across_pages([body_paragraphs(r) for r in first])
