@@ -32,7 +32,7 @@ from .align import Relation, relate, relate_pairs
 from .candidates import Bands, anchors, containment_candidates, count_pairs, join_anchors, split_by_key
 from .chars import compare_key
 from .config import Config
-from .dedup import STRENGTH, ParagraphIndex
+from .dedup import STRENGTH, ParagraphIndex, no_cyclic_gc
 from .model import Edit, Kind, render
 from .pipeline import Cleaned
 
@@ -148,6 +148,11 @@ class _Found:
 
 def _verify(earlier: _Keyed, later: _Keyed, pairs: np.ndarray, config: Config) -> _Found:
     """Verified relations of candidate pairs (codes) between two parts, pages told apart."""
+    with no_cyclic_gc():
+        return _verified(earlier, later, pairs, config)
+
+
+def _verified(earlier: _Keyed, later: _Keyed, pairs: np.ndarray, config: Config) -> _Found:
     left, right = (pairs >> 32) - earlier.first, (pairs & 0xFFFFFFFF) - later.first
     other = earlier.page_of[left] != later.page_of[right]
     lefts, rights = left[other].tolist(), right[other].tolist()
@@ -198,9 +203,12 @@ def across_parts(parts: list[Any], config: Config | None = None, engine: Any = N
     Any split gives the same answer. ``archived``: paragraph ids already
     removed for repeating the archive.
     """
-    config = config or Config()
-    engine = engine or Local()
-    archived = archived or set()
+    with no_cyclic_gc():
+        return _across_parts(parts, config or Config(), engine or Local(), buckets, archived or set())
+
+
+def _across_parts(parts: list[Any], config: Config, engine: Any, buckets: int,
+                  archived: set[int]) -> tuple[list[dict[int, CrossMatch]], list[int]]:
     stats = engine.results([engine.call(_part_stats, part) for part in parts])
     pages = np.cumsum([0] + [s[0] for s in stats])
     firsts = np.cumsum([0] + [s[1] for s in stats])

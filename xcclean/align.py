@@ -211,22 +211,19 @@ def _verbatim_fragment(a: str, b: str, config: Config) -> Relation | Literal[Fal
     """
     dup, short, long_ = (0, a, b) if len(a) <= len(b) else (1, b, a)
     extra = len(long_) - len(short)
-    if extra <= max(config.contamination_max_chars, config.max_internal_gap):
-        # A later copy with junk glued on front or back of a complete paragraph.
-        if (extra > 0 and dup == 0 and len(short) >= config.min_fragment_chars
-                and is_complete(short, config) and (long_.startswith(short) or long_.endswith(short))):
-            front = extra if long_.endswith(short) else 0
-            return Relation("contaminated", 1 - dup, 1.0, (front, front + len(short)), (0, len(short)), extra)
-        return False
-    start = long_.find(short)
+    near = extra <= max(config.contamination_max_chars, config.max_internal_gap)
+    start = long_.find(short) if extra else -1
     if start < 0:
         return False
+    if near and dup == 0 and len(short) >= config.min_fragment_chars and is_complete(short, config):
+        # A later copy with junk glued around a complete paragraph.
+        return Relation("contaminated", 1, 1.0, (start, start + len(short)), (0, len(short)), extra)
     if len(short) < config.min_fragment_chars:
         return None
     span = (start, start + len(short))
     kind = _position(span, len(long_))
-    if _whole_sentences(short, long_, span, config):
-        return None
+    if kind == "copy" or _whole_sentences(short, long_, span, config):
+        return None  # nearly the whole paragraph, or whole sentences of it: editorial
     return Relation(kind, dup, 1.0, (0, len(short)), span)
 
 
