@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from .align import Relation, relate, relate_pairs
+from .align import relate_each
 from .candidates import Bands, anchors, containment_candidates, count_pairs, join_anchors, split_by_key
 from .chars import compare_key
 from .config import Config
@@ -82,19 +82,26 @@ class _Keyed:
     keys: list[str]
     page_of: np.ndarray  # global page index of each paragraph
     position: np.ndarray  # position among its page's paragraphs
+    pages: int
 
 
-def _part_stats(part: Sequence[Sequence[str]]) -> tuple[int, int, int]:
-    keys = [compare_key(p) for page in part for p in page]
-    return len(part), len(keys), sum(map(len, keys))
-
-
-def _keyed(part: Sequence[Sequence[str]], first: int, first_page: int) -> _Keyed:
+def _keyed(part: Sequence[Sequence[str]]) -> _Keyed:
+    """A part's paragraphs numbered as if it came first (see :func:`_placed`)."""
     keys = [compare_key(p) for page in part for p in page]
     sizes = np.fromiter(map(len, part), dtype=np.int64, count=len(part))
-    page_of = np.repeat(np.arange(len(part)), sizes) + first_page
+    page_of = np.repeat(np.arange(len(part)), sizes)
     position = np.arange(len(keys)) - np.repeat(np.cumsum(sizes) - sizes, sizes)
-    return _Keyed(first, keys, page_of, position)
+    return _Keyed(0, keys, page_of, position, len(part))
+
+
+def _stats(part: _Keyed) -> tuple[int, int, int]:
+    """Pages, paragraphs and characters of a part."""
+    return part.pages, len(part.keys), sum(map(len, part.keys))
+
+
+def _placed(part: _Keyed, first: int, first_page: int) -> _Keyed:
+    """The part numbered from paragraph ``first`` and page ``first_page``."""
+    return _Keyed(first, part.keys, part.page_of + first_page, part.position, part.pages)
 
 
 def _sketch(part: _Keyed, config: Config, sample: int, buckets: int) -> tuple[list[np.ndarray], np.ndarray]:
@@ -156,12 +163,9 @@ def _verified(earlier: _Keyed, later: _Keyed, pairs: np.ndarray, config: Config)
     left, right = (pairs >> 32) - earlier.first, (pairs & 0xFFFFFFFF) - later.first
     other = earlier.page_of[left] != later.page_of[right]
     lefts, rights = left[other].tolist(), right[other].tolist()
-    verdicts = relate_pairs([earlier.keys[i] for i in lefts], [later.keys[j] for j in rights], config)
-    rows: list[tuple[int, int, Relation]] = []
-    for i, j, verdict in zip(lefts, rights, verdicts, strict=True):
-        rel = relate(earlier.keys[i], later.keys[j], config, splices=False) if verdict is False else verdict
-        if rel is not None and rel.dup in (None, 1):  # the later one repeats the earlier
-            rows.append((i, j, rel))
+    verdicts = relate_each([earlier.keys[i] for i in lefts], [later.keys[j] for j in rights], config)
+    rows = [(i, j, rel) for i, j, rel in zip(lefts, rights, verdicts, strict=True)
+            if rel is not None and rel.dup in (None, 1)]  # the later one repeats the earlier
     i = np.array([r[0] for r in rows], dtype=np.int64)
     j = np.array([r[1] for r in rows], dtype=np.int64)
     return _Found(i + earlier.first, j + later.first, [r[2].kind for r in rows],
@@ -209,12 +213,13 @@ def across_parts(parts: list[Any], config: Config | None = None, engine: Any = N
 
 def _across_parts(parts: list[Any], config: Config, engine: Any, buckets: int,
                   archived: set[int]) -> tuple[list[dict[int, CrossMatch]], list[int]]:
-    stats = engine.results([engine.call(_part_stats, part) for part in parts])
+    local = [engine.call(_keyed, part) for part in parts]
+    stats = engine.results([engine.call(_stats, part) for part in local])
     pages = np.cumsum([0] + [s[0] for s in stats])
     firsts = np.cumsum([0] + [s[1] for s in stats])
     starts, total = firsts[:-1], int(firsts[-1])
     sample = 1 if sum(s[2] for s in stats) <= config.exact_overlap_max_shingles else config.anchor_sample
-    keyed = [engine.call(_keyed, part, int(firsts[p]), int(pages[p])) for p, part in enumerate(parts)]
+    keyed = [engine.call(_placed, part, int(firsts[p]), int(pages[p])) for p, part in enumerate(local)]
     sketches = [engine.call(_sketch, k, config, sample, buckets) for k in keyed]
     ranges = [engine.item(s, 0) for s in sketches]
     joins = [engine.call(_join, [engine.item(r, b) for r in ranges], config, starts) for b in range(buckets)]
@@ -264,7 +269,7 @@ def across_pages(pages: Sequence[Sequence[str]], config: Config | None = None,
     and the kept paragraphs of these pages are added to it (save it after).
     """
     config = config or (index.config if index is not None else Config())
-    keyed = _keyed(pages, 0, 0)
+    keyed = _keyed(pages)
     archived: dict[int, CrossMatch] = {}
     if index is not None and len(index) and keyed.keys:
         for j, matches in enumerate(index.query(keyed.keys)):

@@ -286,6 +286,13 @@ def relate_pairs(a: Sequence[str], b: Sequence[str], config: Config) -> list[Rel
     return out
 
 
+def relate_each(a: Sequence[str], b: Sequence[str], config: Config) -> list[Relation | None]:
+    """:func:`relate_pairs` with every pair answered: the ones it leaves are aligned here."""
+    verdicts = relate_pairs(a, b, config)
+    return [relate(x, y, config, splices=False) if verdict is False else verdict
+            for x, y, verdict in zip(a, b, verdicts, strict=True)]
+
+
 def may_carry_junk(a: str, b: str, config: Config) -> bool:
     """Whether ``b`` (the later) could be ``a`` with junk glued on: the alignment decides."""
     return (0 < len(b) - len(a) <= config.contamination_max_chars and len(a) >= config.min_fragment_chars

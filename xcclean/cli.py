@@ -134,6 +134,7 @@ def _clean(args: argparse.Namespace) -> int:
     writer = Writer(summary, progress, sys.stdout.buffer, report, args.field, sys.stderr if args.explain else None)
     try:
         results = clean_records(records(sources, args.field), mapper, blocks=args.across_pages)
+        index = None
         if args.across_pages:
             from .cross_run import deduplicate_across, open_index
 
@@ -141,7 +142,7 @@ def _clean(args: argparse.Namespace) -> int:
             results = iter(deduplicate_across(list(results), args.date_field, index))
         for record, outcome in results:
             writer.add(record, outcome)
-        if args.across_pages and index is not None and args.index:
+        if index is not None:
             index.save(args.index)
     except BaseException:
         remove_pending()

@@ -35,7 +35,7 @@ from typing import overload
 
 import numpy as np
 
-from .align import Relation, may_carry_junk, relate, relate_pairs
+from .align import Relation, may_carry_junk, relate, relate_each, relate_pairs
 from .candidates import Anchors, Bands, anchors, cross_pairs, find_candidates, merge
 from .chars import compare_key
 from .config import Config
@@ -152,11 +152,11 @@ def _duplicate(dup: int, rel: Relation) -> Duplicate:
 
 
 def resolve(keys: Sequence[str], relations: Iterable[tuple[int, int, Relation]],
-            pending: Iterable[tuple[int, int]] = (), config: Config | None = None) -> dict[int, tuple[int, Relation]]:
+            pending: Iterable[tuple[int, int]], config: Config) -> dict[int, tuple[int, Relation]]:
     """Which paragraphs are duplicates: ``{dup: (kept, relation)}``.
 
     ``relations`` are verified ``(i, j, relate(keys[i], keys[j]))``, ``i < j``;
-    ``pending`` pairs are aligned here (with ``config``) only when one side
+    ``pending`` pairs are aligned here only when one side
     is already kept, which skips most copy-to-copy pairs of a big cluster.
     Paragraphs are decided from the most complete down: length less
     glued-on junk, then less junk, then earlier. One goes only for a
@@ -192,7 +192,7 @@ def resolve(keys: Sequence[str], relations: Iterable[tuple[int, int, Relation]],
             verdict = known
             if verdict is None:
                 pair = (other, i) if other < i else (i, other)
-                verdict = relate(keys[pair[0]], keys[pair[1]], config or Config(), splices=False)
+                verdict = relate(keys[pair[0]], keys[pair[1]], config, splices=False)
                 if verdict is None or (verdict.dup is not None and pair[verdict.dup] != i):
                     continue
             found.append((other, verdict))
@@ -361,11 +361,9 @@ class ParagraphIndex:
         found.update(zip(*(side.tolist() for side in bands.cross_pairs(self._bands, self.config.max_shingle_df)),
                          strict=True))
         ordered = sorted(found)
-        verdicts = relate_pairs([self._keys[i] for _, i in ordered], [keys[q] for q, _ in ordered], self.config)
+        verdicts = relate_each([self._keys[i] for _, i in ordered], [keys[q] for q, _ in ordered], self.config)
         out: list[list[Match]] = [[] for _ in keys]
         for (q, i), rel in zip(ordered, verdicts, strict=True):  # the indexed paragraph came first
-            if rel is False:
-                rel = relate(self._keys[i], keys[q], self.config, splices=False)
             if rel is not None:
                 out[q].append(Match(i, rel.kind, round(rel.similarity, 4), rel.dup in (None, 1)))
         return out
