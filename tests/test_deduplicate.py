@@ -123,3 +123,15 @@ def test_short_repeated_name_is_not_a_fragment():
     lede = "记者获悉,我市的孙海洋等11人及许昌市胖东来商贸集团抗洪救灾团体、许昌市魏都区文峰社区免费爱心粥屋上榜。"
     _texts, edits = run([lede, "体、许昌市魏都区文峰社区免费爱心粥屋。"])
     assert edits == []
+
+
+def test_copy_with_junk_ending_in_a_comma_is_removed_not_joined():
+    # A contaminated copy whose junk ends in a comma looks like the head of a
+    # cut paragraph; it must be judged as a copy before any join.
+    import xcclean
+
+    para = "10月22日,魏都区委区长何长成到天伦燃气公司调研企业安全生产工作,要求压实责任、排查隐患。"
+    after = "他强调,要增强企业安全生产意识,确保群众生命财产安全。"
+    result = xcclean.clean_and_explain("\n\n".join([para, para + "时起,", after]))
+    assert result.text == "\n\n".join([para, after])
+    assert [e.kind for e in result.edits] == ["contaminated_copy"]

@@ -3,6 +3,7 @@
 import pytest
 
 from xcclean import Config
+from xcclean.cuts import ECHOED, cut_evidence
 from xcclean.lexicon import Lexicon
 from xcclean.stages.classify import classify
 from xcclean.stages.repair_splits import repair_splits
@@ -81,3 +82,28 @@ def test_dash_and_list_items_not_joined(lex):
 def test_latin_on_both_sides_is_not_a_chinese_cut(lex):
     texts, _ = repair(["这是一段关于 machine", "learning 的说明。"], lex)
     assert len(texts) == 2
+
+
+def test_unfinished_prose_with_commas_joins_body(lex):
+    # Longer than a subheading and with commas inside: prose, not a headline.
+    head = "今年以来,全市上下紧盯目标任务,各县(市、区)共组织"
+    tail = "重点项目集中开工活动12次,完成投资86亿元。"
+    texts, edits = repair([head, tail], lex)
+    assert texts == [head + tail]
+    assert edits[0].evidence["rule"] == "unfinished body paragraph followed by body text"
+
+
+def test_headline_quoted_by_its_lede_is_not_a_cut(lex):
+    headline = "许昌日报评论员文章:坚持稳中求进工作总基调,推动高质量发展走深走实再上新台阶"
+    lede = "今天出版的许昌日报发表评论员文章,题目是《坚持稳中求进工作总基调,推动高质量发展走深走实再上新台阶》。"
+    texts, edits = repair([headline, lede], lex)
+    assert texts == [headline, lede] and edits == []
+    assert cut_evidence(headline, lede, Config(), lex).veto == ECHOED
+
+
+def test_dateline_opens_a_paragraph(lex):
+    head = "去年全市新建5G基站1200个,新增光纤宽带用户3.5万户"
+    tail = "本报乌鲁木齐1月11日电 随着国家加大开发力度,新疆石油工业已进入快速发展阶段。"
+    texts, edits = repair([head, tail], lex)
+    assert texts == [head, tail]
+    assert edits[0].kind == "suspect_split"

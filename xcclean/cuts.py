@@ -19,8 +19,9 @@ from .model import Block, Kind
 
 # A block that starts like this opens a paragraph of its own.
 _OPENER = re.compile(
-    r"^(本报讯|本报[(（]|本报记者|本报[^,，。\s]{2,12}?讯|新华社|——|[(（](上接|下转|接|转)|[一二三四五六七八九十]+是|"
-    r"[(（][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、|\d+[.、](?!\d))"
+    r"^(本报讯|本报[(（]|本报记者|本报[^,，。\s]{2,12}?[讯电]|新华社|——|[(（](上接|下转|接|转)|[一二三四五六七八九十]+是|"
+    r"[(（][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、|\d+[.、](?!\d)|"
+    r"[^,，。\s]{2,16}?\d{1,2}月\d{1,2}日电(?![话视力网价影脑器子商]))"  # a dateline: 本报乌鲁木齐1月11日电
 )
 # A paragraph never starts with a sentence or clause of one to three
 # characters (势。 恒。 精神;): that is the end of one. (肃立、整理着装…
@@ -30,6 +31,7 @@ _CLAUSE_END = re.compile(r"^[^,，。;；、!?！？:：“”\s]{1,3}[。;；!?
 
 
 TAIL_OPENS = "tail opens a paragraph of its own"
+ECHOED = "tail repeats the head (a headline, then the lede quoting it)"
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,15 @@ def ends_sentence(text: str, config: Config) -> bool:
     return False
 
 
+def _echoed(head: str, tail: str, config: Config) -> bool:
+    """Whether most of ``head``'s n-grams recur in ``tail``: the two halves of a
+    cut paragraph never repeat each other, a title and the lede citing it do
+    (…钟声文章：打自由贸易之名… / …发表钟声文章,题目是《打自由贸易之名…》)."""
+    n = config.shingle_size
+    grams = {head[i : i + n] for i in range(len(head) - n + 1)}
+    return len(grams) >= n and sum(g in tail for g in grams) >= config.echo_min_share * len(grams)
+
+
 def cut_evidence(head: str, tail: str, config: Config, lexicon: Lexicon) -> CutEvidence:
     """Weigh a cut between ``head`` and ``tail``.
 
@@ -117,6 +128,8 @@ def cut_evidence(head: str, tail: str, config: Config, lexicon: Lexicon) -> CutE
     if _OPENER.match(tail):
         # 本报讯…, ——…, 一是…: a paragraph of its own, whatever the head lacks.
         return CutEvidence(veto=TAIL_OPENS)
+    if _echoed(head, tail, config):
+        return CutEvidence(veto=ECHOED)
     head_cut: list[str] = []
     joint: list[str] = []
     if head[-1] in ",，、":

@@ -6,8 +6,10 @@ captions, which then follow the rejoined paragraph. Evidence decides, not
 length: terminal punctuation (or a trailing dash, or a colon) vetoes; a comma
 or 、 at the cut, a quote left open, a dictionary word spanning the cut, or a
 tail starting with a particle is strong evidence; an unfinished body block
-longer than any headline, or with a full stop inside, followed by body text
-that does not open a paragraph (本报讯, ——, 一是…), is enough on its own.
+longer than any headline, with a full stop inside, or longer than a
+subheading with a comma inside, followed by body text that does not open a
+paragraph (本报讯, a dateline, ——, 一是…) nor quote the block (a title and
+its lede), is enough on its own.
 Headlines, bylines, captions, lists and jump notes are never glued to body text; a block that ``classify`` found to be a
 continuation joins its predecessor whatever its kind. A body block that does
 not end a sentence but is not joined to the block after it (a headline
@@ -17,7 +19,8 @@ logged for the last block of a page.
 The pipeline runs this stage twice: strong-evidence joins before
 deduplication (a copy split in two must be whole to be compared with the
 paragraph it copies), all joins after it (removing a copy can bring the two
-halves of a paragraph together).
+halves of a paragraph together). The first pass leaves alone any block
+that repeats another: deduplication judges copies first.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from ..align import relate
 from ..candidates import find_candidates
 from ..chars import compare_key
 from ..config import Config
@@ -35,35 +39,42 @@ from ..model import Block, Document, Edit, Kind
 STAGE = "repair_splits"
 # A block with a full stop inside is prose however short: it cannot be a headline.
 _FULL_STOP_INSIDE = re.compile(r"。[^。]")
+_COMMA_INSIDE = re.compile(r"[,，;；]")
 
 
-class _Containment:
-    """Whether a body block's text occurs again inside the page's other body blocks.
+class _Copies:
+    """Which body blocks deduplication has to judge first: copies, not halves.
 
-    On an ordinary page each question is one ``str.count`` over the page; on
-    a huge one (``_SCAN_LIMIT`` characters) the answers come from one
-    vectorised candidate search, so the cost stays linear.
+    A block whose text occurs inside another body block, or that ``relate``
+    finds repeating one (a copy with misreads, with junk glued on, a
+    fragment), is left alone before deduplication: glued to its neighbour
+    by a chance word (…违建,将9个各自封闭小 + 小区管理…: 小小) or by its junk
+    (…拿到了发票。业, + the next copy) it could not be removed. Candidates
+    come from one vectorised search, made the first time a join is weighed.
     """
 
-    _SCAN_LIMIT = 200_000
-
     def __init__(self, blocks: list[Block], config: Config) -> None:
-        keys = [compare_key(b.text) for b in blocks if b.kind is Kind.BODY]
-        self._page = "\0".join(keys)
-        self._inside: set[str] | None = None
-        if len(self._page) > self._SCAN_LIMIT:
-            cands = find_candidates(keys, config)
-            self._inside = set()
-            for left, right in zip(cands.left.tolist(), cands.right.tolist(), strict=True):
-                for a, b in ((left, right), (right, left)):
-                    if keys[a] in keys[b]:
-                        self._inside.add(keys[a])
+        self._config = config
+        self._body = [b for b in blocks if b.kind is Kind.BODY]
+        self._judged: set[tuple[int, ...]] | None = None
 
-    def elsewhere(self, block: Block) -> bool:
-        key = compare_key(block.text)
-        if self._inside is not None:
-            return key in self._inside
-        return bool(key) and self._page.count(key) > 1
+    def judged(self, block: Block) -> bool:
+        if self._judged is None:
+            self._judged = {self._body[k].ids for k in self._find()}
+        return block.ids in self._judged
+
+    def _find(self) -> set[int]:
+        keys = [compare_key(b.text) for b in self._body]
+        judged: set[int] = set()
+        cands = find_candidates(keys, self._config, splices=False)
+        for left, right in zip(cands.left.tolist(), cands.right.tolist(), strict=True):
+            a, b = keys[left], keys[right]
+            relation = relate(a, b, self._config, splices=False)
+            if relation is not None:
+                judged.update((left, right) if relation.dup is None else ((left, right)[relation.dup],))
+            elif a in b or b in a:  # whole sentences of the other: maybe editorial, maybe a fragment
+                judged.add(left if a in b else right)
+        return judged
 
 
 def repair_splits(doc: Document, config: Config, lexicon: Lexicon, *, strong_only: bool = False
@@ -76,10 +87,7 @@ def repair_splits(doc: Document, config: Config, lexicon: Lexicon, *, strong_onl
     """
     blocks = list(doc)
     edits: list[Edit] = []
-    # Before deduplication, a block that another block contains (a copy or a
-    # fragment) is left for deduplication to judge: glued to its neighbour by a
-    # chance word (…违建,将9个各自封闭小 + 小区管理…: 小小) it could not be.
-    containment = _Containment(blocks, config) if strong_only else None
+    copies = _Copies(blocks, config) if strong_only else None
     i = 0
     while i < len(blocks):
         head = blocks[i]
@@ -89,9 +97,6 @@ def repair_splits(doc: Document, config: Config, lexicon: Lexicon, *, strong_onl
             continue
         j, skipped = found
         tail = blocks[j]
-        if containment is not None and (containment.elsewhere(head) or containment.elsewhere(tail)):
-            i += 1
-            continue
         evidence = cut_evidence(head.text, tail.text, config, lexicon)
         if evidence.veto is not None and evidence.veto != TAIL_OPENS:
             i += 1
@@ -104,12 +109,15 @@ def repair_splits(doc: Document, config: Config, lexicon: Lexicon, *, strong_onl
             if evidence.strong:
                 rule = "strong evidence"
             elif (not strong_only and not head.text.endswith("》")  # a block ending in a 《title》 is a headline
-                  and (len(head.text) > config.headline_max_chars or _FULL_STOP_INSIDE.search(head.text))):
+                  and (len(head.text) > config.headline_max_chars or _FULL_STOP_INSIDE.search(head.text)
+                       or (len(head.text) > config.subheading_max_chars and _COMMA_INSIDE.search(head.text)))):
                 rule = "unfinished body paragraph followed by body text"
             else:
                 rule = ""
         else:
             rule = ""
+        if rule and copies is not None and (copies.judged(head) or copies.judged(tail)):
+            rule = ""  # a copy: deduplication judges it first
         if not rule:
             if head.kind is Kind.BODY and not strong_only:
                 edits.append(Edit("suspect_split", STAGE, i, head.ids + tail.ids, "", len(head.text), {
