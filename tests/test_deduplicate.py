@@ -135,3 +135,15 @@ def test_copy_with_junk_ending_in_a_comma_is_removed_not_joined():
     result = xcclean.clean_and_explain("\n\n".join([para, para + "时起,", after]))
     assert result.text == "\n\n".join([para, after])
     assert [e.kind for e in result.edits] == ["contaminated_copy"]
+
+
+def test_splice_after_a_finished_sentence_loses_its_tail():
+    # OCR glued the cut-off tail of another article's paragraph after a
+    # finished sentence; in its source the same span starts mid-word (救助).
+    tail = "助等帮扶力度。这让特困户王大妈有了实实在在的获得感。"
+    source = "随后,当地优化健康扶贫政策供给,加大对因病致贫群众医疗救助、慈善救" + tail
+    own = "蔬菜大棚由镇里整合财政专项扶贫资金建设,然而最初,不少村的理事会对这一计划并不赞成。"
+    texts, edits = run(["健康扶贫见实效", source, "大棚里的新希望", own + tail])
+    assert texts == ["健康扶贫见实效", source, "大棚里的新希望", own]
+    assert [e.kind for e in edits] == ["splice_trimmed"]
+    assert "mid-clause" in edits[0].evidence["rule"]

@@ -19,7 +19,8 @@ notes legitimately repeat (a deck echoed in the body, the same byline twice).
    goes with it when it continues that copy exactly.
 5. A splice (a paragraph whose tail repeats the tail of a paragraph in
    another article) loses only the repeated span, and only where the span
-   is foreign to its article.
+   starts mid-clause in the other paragraph but after a finished sentence
+   here, or is foreign to its article.
 """
 
 from __future__ import annotations
@@ -368,6 +369,15 @@ def _split_remainders(doc: Document, removed: dict[int, _Edge]) -> dict[int, _Ed
     return extra
 
 
+_HAN_BEFORE = re.compile(f"[{HAN}]")
+
+
+def _after_sentence(key: str, start: int, config: Config) -> bool:
+    """Whether ``key[start:]`` follows a finished sentence."""
+    before = key[:start].rstrip(config.closing_marks)
+    return start > 0 and bool(before) and before[-1] in config.terminal_punctuation
+
+
 def _choose_splice(doc: Document, a: int, b: int, rel: Relation, repeated: set[int],
                    config: Config) -> tuple[int, tuple[int, int], int, tuple[int, int], str] | None:
     """Which paragraph loses the repeated tail: the one whose article it does not fit.
@@ -375,10 +385,12 @@ def _choose_splice(doc: Document, a: int, b: int, rel: Relation, repeated: set[i
     Two paragraphs ending in the same long span may both be right (a legal
     formula: 已由…通过,现予公布,自2018年7月1日起施行。). OCR splices text across
     columns, so only paragraphs of different articles (a headline or jump
-    note between them) qualify, and the span is trimmed only where it is
-    foreign: it must share ``splice_fit_ratio`` times more
-    vocabulary with the other paragraph and its neighbours than with the
-    trimmed paragraph's own head and neighbours.
+    note between them) qualify. The span goes where it visibly does not
+    belong: after a finished sentence in one paragraph while it starts
+    mid-clause in the other (…并不赞成。助等帮扶力度 against …慈善救助等帮扶力度).
+    Otherwise it goes only where it is foreign: it must share
+    ``splice_fit_ratio`` times more vocabulary with the other paragraph and
+    its neighbours than with the trimmed paragraph's own head and neighbours.
     """
     if not any(doc[j].kind in (Kind.HEADLINE, Kind.JUMP) for j in range(min(a, b) + 1, max(a, b))):
         return None  # same article: parallel sentences end alike on purpose
@@ -391,6 +403,13 @@ def _choose_splice(doc: Document, a: int, b: int, rel: Relation, repeated: set[i
         rest = key[: span[0]] + key[span[1] :]
         return _affinity(key[span[0] : span[1]], _bigrams(rest) | _words(doc, _article(doc, index, repeated, reach=2)))
 
+    options = [(a, key_a, span_a, b, key_b, span_b), (b, key_b, span_b, a, key_a, span_a)]
+    if rel.dup is not None:
+        options = [options[rel.dup]]
+    for target, key, span, other, other_key, other_span in options:
+        if _after_sentence(key, span[0], config) and _HAN_BEFORE.match(other_key, max(0, other_span[0] - 1)):
+            return target, span, other, other_span, \
+                f"span follows a finished sentence here but starts mid-clause in p{doc[other].ids[0]}"
     fit_a, fit_b = fit(a, key_a, span_a), fit(b, key_b, span_b)
     options = [(a, span_a, fit_a, b, span_b, fit_b), (b, span_b, fit_b, a, span_a, fit_a)]
     if rel.dup is not None:
