@@ -403,10 +403,8 @@ def _choose_splice(doc: Document, a: int, b: int, rel: Relation, repeated: set[i
         rest = key[: span[0]] + key[span[1] :]
         return _affinity(key[span[0] : span[1]], _bigrams(rest) | _words(doc, _article(doc, index, repeated, reach=2)))
 
-    options = [(a, key_a, span_a, b, key_b, span_b), (b, key_b, span_b, a, key_a, span_a)]
-    if rel.dup is not None:
-        options = [options[rel.dup]]
-    for target, key, span, other, other_key, other_span in options:
+    sides = [(a, key_a, span_a, b, key_b, span_b), (b, key_b, span_b, a, key_a, span_a)]
+    for target, key, span, other, other_key, other_span in sides if rel.dup is None else [sides[rel.dup]]:
         if _after_sentence(key, span[0], config) and _HAN_BEFORE.match(other_key, max(0, other_span[0] - 1)):
             return target, span, other, other_span, \
                 f"span follows a finished sentence here but starts mid-clause in p{doc[other].ids[0]}"
