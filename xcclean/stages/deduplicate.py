@@ -405,7 +405,8 @@ def _choose_splice(doc: Document, a: int, b: int, rel: Relation, repeated: set[i
 
     sides = [(a, key_a, span_a, b, key_b, span_b), (b, key_b, span_b, a, key_a, span_a)]
     for target, key, span, other, other_key, other_span in sides if rel.dup is None else [sides[rel.dup]]:
-        if _after_sentence(key, span[0], config) and _HAN_BEFORE.match(other_key, max(0, other_span[0] - 1)):
+        if _after_sentence(key, span[0], config) and other_span[0] > 0 \
+                and _HAN_BEFORE.match(other_key, other_span[0] - 1):
             return target, span, other, other_span, \
                 f"span follows a finished sentence here but starts mid-clause in p{doc[other].ids[0]}"
     fit_a, fit_b = fit(a, key_a, span_a), fit(b, key_b, span_b)
