@@ -73,16 +73,18 @@ def _bigrams(text: str) -> set[str]:
 
 def _article(doc: Document, index: int, exclude: set[int], reach: int | None = None) -> tuple[int, ...]:
     """Body paragraphs of the article ``index`` stands in (headlines and jump notes
-    bound it), at most ``reach`` each side, leaving out ``exclude``."""
+    bound it), at most ``reach`` each side, leaving out ``exclude``; and the
+    article's headline, its most topical line."""
     out = []
     for step in (-1, 1):
         found, j = 0, index + step
-        while 0 <= j < len(doc) and doc[j].kind not in (Kind.HEADLINE, Kind.JUMP) \
-                and (reach is None or found < reach):
-            if doc[j].kind is Kind.BODY and j not in exclude:
+        while 0 <= j < len(doc) and doc[j].kind not in (Kind.HEADLINE, Kind.JUMP):
+            if doc[j].kind is Kind.BODY and j not in exclude and (reach is None or found < reach):
                 out.append(j)
                 found += 1
             j += step
+        if step == -1 and j >= 0 and doc[j].kind is Kind.HEADLINE:
+            out.append(j)
     return tuple(sorted(out))
 
 
