@@ -114,7 +114,9 @@ class Config:
         fits both stays in both.
         ``affinity_ratio``: of equal copies keep the one that fits its article
         best: the share of its character bigrams found in the rest of its
-        article (up to the nearest headline or jump note each side). Fits are
+        article (up to the nearest headline or jump note each side) and in
+        its headline (which lifted misplaced copies found from 0.958 to
+        0.966, and from 0.892 to 0.942 with generator seed 1). Fits are
         compared on a log scale in buckets of this ratio, a total order over
         any number of copies; copies in the same bucket are equally at home
         and the first is kept. (On 200 synthetic pages this beat ±2-neighbour
