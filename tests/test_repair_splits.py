@@ -107,3 +107,20 @@ def test_dateline_opens_a_paragraph(lex):
     texts, edits = repair([head, tail], lex)
     assert texts == [head, tail]
     assert edits[0].kind == "suspect_split"
+
+
+@pytest.mark.parametrize("head, tail", [
+    # a dateline is never a headline: the word across the cut (不久) counts
+    ("新华社郑州3月5日电(记者李新)不", "久前召开的全省经济工作会议提出,要加快建设现代化产业体系。"),
+    # no clause is one character long
+    ("许昌至郑州城际列车一共8节车厢,全长200多米,小", "孙她们每天要在车厢里往返行走十几公里。"),
+    # a number cut in two inside prose
+    ("该遗址保存完好。其中最著名的是建于1", "5世纪末的一座古塔,塔高30余米。"),
+    # the middle dot of a foreign name, with a caption between the halves
+    ("出席会议的有常务主席刘奇葆、帕巴拉", "·格列朗杰、董建华、万钢等。"),
+    # a dash inside an open quote does not announce a list
+    ("天刚蒙蒙亮,正睡得香,“嘭——", "—啪”,不知谁家放了第一个爆竹。"),
+])
+def test_more_cuts_joined(head, tail, lex):
+    texts, _ = repair([head, tail], lex)
+    assert texts == [head + tail]

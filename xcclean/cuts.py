@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .chars import NON_INITIAL, NON_INITIAL_WORDS, unbalanced_closing, unbalanced_opening
+from .chars import HAN, NON_INITIAL, NON_INITIAL_WORDS, unbalanced_closing, unbalanced_opening
 from .config import Config
 from .lexicon import Lexicon
 from .model import Block, Kind
@@ -29,6 +29,9 @@ _OPENER = re.compile(
 _PARTICLE_CHARS = frozenset("".join(NON_INITIAL_WORDS))
 _CLAUSE_END = re.compile(r"^[^,，。;；、!?！？:：“”\s]{1,3}[。;；!?！？]")
 
+
+# …全长大概400多米,小 / 孙她们…: no clause is one character long.
+_ONE_CHARACTER_CLAUSE = re.compile(f"[,，、;；:：][{HAN}]$")
 
 TAIL_OPENS = "tail opens a paragraph of its own"
 ECHOED = "tail repeats the head (a headline, then the lede quoting it)"
@@ -98,6 +101,11 @@ def ends_sentence(text: str, config: Config) -> bool:
     return False
 
 
+def opens_paragraph(text: str) -> bool:
+    """Whether ``text`` starts the way only a paragraph starts (本报讯, a dateline, 一是…)."""
+    return bool(_OPENER.match(text))
+
+
 def _echoed(head: str, tail: str, config: Config) -> bool:
     """Whether most of ``head``'s n-grams recur in ``tail``: the two halves of a
     cut paragraph never repeat each other, a title and the lede citing it do
@@ -121,11 +129,12 @@ def cut_evidence(head: str, tail: str, config: Config, lexicon: Lexicon) -> CutE
         return CutEvidence(veto="empty")
     if ends_sentence(head, config):
         return CutEvidence(veto="head ends a sentence")
-    if head.endswith(("——", "—", "--")):
-        return CutEvidence(veto="head ends in a dash (a list follows)")
-    if head[-1].isascii() and head[-1].isalnum() and tail[0].isascii() and tail[0].isalnum():
-        return CutEvidence(veto="Latin or digits on both sides (not a Chinese cut)")
-    if _OPENER.match(tail):
+    open_quote = unbalanced_opening(head)
+    if head.endswith(("——", "—", "--")) and not (open_quote and unbalanced_closing(tail)):
+        return CutEvidence(veto="head ends in a dash (a list follows)")  # not inside a quote: “嘭—— / —啪”
+    if head[-1].isascii() and head[-1].isalpha() and tail[0].isascii() and tail[0].isalpha():
+        return CutEvidence(veto="Latin on both sides (not a Chinese cut)")
+    if opens_paragraph(tail):
         # 本报讯…, ——…, 一是…: a paragraph of its own, whatever the head lacks.
         return CutEvidence(veto=TAIL_OPENS)
     if _echoed(head, tail, config):
@@ -134,7 +143,8 @@ def cut_evidence(head: str, tail: str, config: Config, lexicon: Lexicon) -> CutE
     joint: list[str] = []
     if head[-1] in ",，、":
         head_cut.append("head ends in a comma")
-    open_quote = unbalanced_opening(head)
+    elif _ONE_CHARACTER_CLAUSE.search(head):
+        head_cut.append("head ends in a one-character clause")
     if open_quote:
         head_cut.append("head leaves a quote or bracket open")
     word = None

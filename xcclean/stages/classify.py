@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 
 from ..config import Config
-from ..cuts import cut_evidence, ends_sentence, past_captions
+from ..cuts import cut_evidence, ends_sentence, opens_paragraph, past_captions
 from ..lexicon import Lexicon
 from ..model import Block, Document, Kind
 
@@ -109,7 +109,8 @@ def reconsider(doc: Document, config: Config, lexicon: Lexicon) -> Document:
         # A word across the cut proves little after a real headline (撸起袖子加油干
         # 风雨无阻向前行 + 当好… makes 行当): it counts only for a line that reads
         # like prose, with punctuation inside, or is too long for a headline.
-        prose = bool(_PROSE_STOP.search(block.text)) or len(block.text) > config.headline_max_chars
+        prose = bool(_PROSE_STOP.search(block.text)) or len(block.text) > config.headline_max_chars \
+            or opens_paragraph(block.text)  # 新华社耶路撒冷1月22日电(记者支林飞)不 / 久前…
         if evidence.head_cut or (evidence.joint and prose):
             blocks[i] = block.with_kind(Kind.BODY)
     # Tails that continue the body or deck before them word-wise.
