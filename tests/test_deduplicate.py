@@ -147,3 +147,19 @@ def test_splice_after_a_finished_sentence_loses_its_tail():
     assert texts == ["健康扶贫见实效", source, "大棚里的新希望", own]
     assert [e.kind for e in edits] == ["splice_trimmed"]
     assert "mid-clause" in edits[0].evidence["rule"]
+
+
+def test_tail_of_a_cut_paragraph_is_not_a_fragment_of_an_echo():
+    # The lede echoes a paragraph in other words (也 inserted); the paragraph
+    # itself is cut in two. Its tail is verbatim in the echo, but its head
+    # runs up to it as the echo does: the halves are rejoined, nothing removed.
+    import xcclean
+
+    head = "今天,又有十位市政协委员走上“委员通道”接受集体采访,委员们和大家一起分享了本市重"
+    tail = "大项目建设的最新进展,积极为经济社会发展建言献策。"
+    echo = "今天,也又有十位市政协委员走上“委员通道”接受集体采访,委员们和大家一起分享了本市重大项目建设的最新进展," \
+           "积极为经济社会发展建言献策。"
+    other = "市政协主席在会上强调,要围绕中心、服务大局,把协商民主贯穿履行职能全过程。"
+    result = xcclean.clean_and_explain("\n\n".join([echo, other, head, tail]))
+    assert result.text == "\n\n".join([echo, other, head + tail])
+    assert [e.kind for e in result.edits] == ["split_joined"]

@@ -125,6 +125,11 @@ class Config:
 
     Repair splits
         ``max_captions_between``: captions skipped between two halves.
+        ``split_context_chars``: a suffix fragment whose preceding block is
+        unfinished and ends with the same this many characters as precede
+        the fragment in the paragraph it repeats is the tail of a cut
+        paragraph: it stays, to be rejoined (a chance match of 8 characters
+        at exactly that place is rare; the synthetic cases share 12 and 40).
         ``max_rounds``: deduplicate-then-repair rounds; a repaired paragraph
         can show another to be a fragment of it, so the pipeline repeats
         until nothing changes (two rounds suffice on every page seen so far).
@@ -172,6 +177,7 @@ class Config:
     affinity_ratio: float = 1.5
 
     max_captions_between: int = 2
+    split_context_chars: int = 8
     max_rounds: int = 3
     terminal_punctuation: str = TERMINAL_PUNCTUATION
     closing_marks: str = CLOSING_MARKS

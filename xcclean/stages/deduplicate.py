@@ -193,6 +193,7 @@ def deduplicate(doc: Document, config: Config, lexicon: Lexicon | None = None,
 
     removed = _resolve(edges, {i: len(keys[k]) for k, i in enumerate(body)})
     _prefer_split_halves(doc, removed, config)
+    _keep_tails_of_cut_paragraphs(doc, removed, config)
     removed.update(_split_remainders(doc, removed))
 
     edits: list[Edit] = []
@@ -335,6 +336,29 @@ def _prefer_split_halves(doc: Document, removed: dict[int, _Edge], config: Confi
         removed[keeper] = _Edge(keeper, head, relation, (0, len(key_keeper)), span,
                                 f"copy of the split paragraph p{doc[head].ids[0]} + p{doc[tail].ids[0]}",
                                 keep_also=tail)
+
+
+def _keep_tails_of_cut_paragraphs(doc: Document, removed: dict[int, _Edge], config: Config) -> None:
+    """A suffix that continues the unfinished block before it is that block's tail.
+
+    ``…一起分享了国家重`` / ``大科研成果的最新进展…`` is one paragraph cut in two;
+    the lede echoes it in other words (``今天,也又有十位…国家重大科研成果…``).
+    The tail half is verbatim in the echo, but its head ends the way the echo
+    runs up to it (``split_context_chars``): it is half of a paragraph, not a
+    floating fragment, and stays, to be rejoined and judged whole.
+    """
+    n = config.split_context_chars
+    for tail, edge in list(removed.items()):
+        start = edge.keep_span[0]
+        if edge.relation.kind != "suffix" or start < n:
+            continue
+        head = tail - 1
+        while head >= 0 and doc[head].kind is Kind.CAPTION:
+            head -= 1
+        if head < 0 or head in removed or doc[head].kind is not Kind.BODY or ends_sentence(doc[head].text, config):
+            continue
+        if compare_key(doc[head].text).endswith(compare_key(doc[edge.keep].text)[start - n : start]):
+            del removed[tail]
 
 
 def _split_remainders(doc: Document, removed: dict[int, _Edge]) -> dict[int, _Edge]:
