@@ -111,8 +111,8 @@ def _echoed(head: str, tail: str, config: Config) -> bool:
     cut paragraph never repeat each other, a title and the lede citing it do
     (…钟声文章：打自由贸易之名… / …发表钟声文章,题目是《打自由贸易之名…》)."""
     n = config.shingle_size
-    grams = {head[i : i + n] for i in range(len(head) - n + 1)}
-    return len(grams) >= n and sum(g in tail for g in grams) >= config.echo_min_share * len(grams)
+    grams = [head[i : i + n] for i in range(0, len(head) - n + 1, n)]  # side by side: a sample is enough
+    return len(grams) >= 2 and sum(g in tail for g in grams) >= config.echo_min_share * len(grams)
 
 
 def cut_evidence(head: str, tail: str, config: Config, lexicon: Lexicon) -> CutEvidence:

@@ -115,15 +115,17 @@ class Cleaner:
                 "rule": "only normalised: the other stages are rules for Chinese text"}))
             return self._finish(doc, edits)
         doc = classify(doc, config, lexicon)
-        doc, found = repair_splits(doc, config, lexicon, strong_only=True)
+        memo: dict[tuple[str, str], Relation | None] = {}  # alignments of this page, for every stage
+        doc, found = repair_splits(doc, config, lexicon, strong_only=True, memo=memo)
         edits += found
-        doc, found = self._deduplicate_and_repair(doc)
+        doc, found = self._deduplicate_and_repair(doc, memo)
         edits += found
         doc, found = remove_stray_tokens(doc, config, lexicon)
         edits += found
         return self._finish(doc, edits)
 
-    def _deduplicate_and_repair(self, doc: Document) -> tuple[Document, list[Edit]]:
+    def _deduplicate_and_repair(self, doc: Document, memo: dict[tuple[str, str], Relation | None]
+                                ) -> tuple[Document, list[Edit]]:
         """Deduplicate and repair splits until nothing changes.
 
         A repaired paragraph can reveal another paragraph to be a fragment of
@@ -137,7 +139,6 @@ class Cleaner:
         edits: list[Edit] = []
         focus: set[int] | None = None
         suspects: list[Edit] = []
-        memo: dict[tuple[str, str], Relation | None] = {}  # alignments of this page, for later rounds
         for round_ in range(config.max_rounds):
             doc, removed = deduplicate(doc, config, lexicon, focus, memo)
             if round_ and not removed:

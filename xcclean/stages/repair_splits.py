@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from ..align import relate
+from ..align import Relation, relate
 from ..candidates import find_candidates
 from ..chars import compare_key
 from ..config import Config
@@ -53,8 +53,8 @@ class _Copies:
     come from one vectorised search, made the first time a join is weighed.
     """
 
-    def __init__(self, blocks: list[Block], config: Config) -> None:
-        self._config = config
+    def __init__(self, blocks: list[Block], config: Config, memo: dict[tuple[str, str], Relation | None]) -> None:
+        self._config, self._memo = config, memo
         self._body = [b for b in blocks if b.kind is Kind.BODY]
         self._judged: set[tuple[int, ...]] | None = None
 
@@ -69,25 +69,28 @@ class _Copies:
         cands = find_candidates(keys, self._config, splices=False)
         for left, right in zip(cands.left.tolist(), cands.right.tolist(), strict=True):
             a, b = keys[left], keys[right]
-            relation = relate(a, b, self._config, splices=False)
-            if relation is not None:
+            if (a, b) not in self._memo:
+                self._memo[a, b] = relate(a, b, self._config)
+            relation = self._memo[a, b]
+            if relation is not None and relation.kind != "splice":
                 judged.update((left, right) if relation.dup is None else ((left, right)[relation.dup],))
             elif a in b or b in a:  # whole sentences of the other: maybe editorial, maybe a fragment
                 judged.add(left if a in b else right)
         return judged
 
 
-def repair_splits(doc: Document, config: Config, lexicon: Lexicon, *, strong_only: bool = False
-                  ) -> tuple[Document, list[Edit]]:
+def repair_splits(doc: Document, config: Config, lexicon: Lexicon, *, strong_only: bool = False,
+                  memo: dict[tuple[str, str], Relation | None] | None = None) -> tuple[Document, list[Edit]]:
     """Join cut paragraphs; return the new document and one edit per join.
 
     With ``strong_only`` only cuts with strong evidence are joined and nothing
     is logged as suspect: the pipeline runs this before deduplication, so that
-    a copy OCR split in two is compared whole.
+    a copy OCR split in two is compared whole. ``memo``: alignments of this
+    page, shared with deduplication.
     """
     blocks = list(doc)
     edits: list[Edit] = []
-    copies = _Copies(blocks, config) if strong_only else None
+    copies = _Copies(blocks, config, {} if memo is None else memo) if strong_only else None
     i = 0
     while i < len(blocks):
         head = blocks[i]
