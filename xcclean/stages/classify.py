@@ -111,9 +111,7 @@ def reconsider(doc: Document, config: Config, lexicon: Lexicon) -> Document:
         # like prose, with punctuation inside, or is too long for a headline.
         prose = bool(_PROSE_STOP.search(block.text)) or len(block.text) > config.headline_max_chars \
             or opens_paragraph(block.text)  # 新华社耶路撒冷1月22日电(记者支林飞)不 / 久前…
-        # A word of three or more characters across the cut (委员 / 长会议: 委员长) is no chance.
-        long_word = evidence.word is not None and len(evidence.word) >= 3
-        if evidence.head_cut or (evidence.joint and (prose or long_word)):
+        if evidence.head_cut or (evidence.joint and prose):
             blocks[i] = block.with_kind(Kind.BODY)
     # Tails that continue the body or deck before them word-wise.
     for i, block in enumerate(blocks):
