@@ -45,7 +45,7 @@ RELATIONS = ("exact", "near_copy", "prefix", "suffix", "inner", "contaminated")
 STRENGTH = {"exact": 0, "near_copy": 1, "contaminated": 2, "prefix": 3, "suffix": 3, "inner": 4}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Duplicate:
     """Paragraph ``index`` repeats its cluster's kept paragraph.
 
@@ -61,7 +61,7 @@ class Duplicate:
     junk: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Cluster:
     """One kept paragraph and the paragraphs that repeat it (ascending index)."""
 
