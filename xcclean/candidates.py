@@ -322,8 +322,14 @@ def find_candidates(texts: list[str], config: Config, *, splices: bool = True) -
 
 
 def with_band_pairs(found: Candidates, lo: np.ndarray, hi: np.ndarray) -> Candidates:
-    """``found`` plus the band pairs ``(lo, hi)`` it lacks (their containment unknown: NaN)."""
-    extra = np.setdiff1d((lo << 32) | hi, (found.left << 32) | found.right)
+    """``found`` plus the band pairs ``(lo, hi)`` it lacks (their containment unknown: NaN).
+
+    Both come sorted by pair (as :func:`_pairs` gives them), so the ones lacking are found by
+    binary search.
+    """
+    codes, known = (lo << 32) | hi, (found.left << 32) | found.right
+    at = np.minimum(np.searchsorted(known, codes), max(len(known) - 1, 0))
+    extra = codes[known[at] != codes] if len(known) else codes
     if len(extra) == 0:
         return found
     nan = np.full(len(extra), np.nan)
