@@ -37,7 +37,9 @@ from .shingles import shingle_hashes
 
 _OWNER_BITS = np.uint64(32)
 _OWNER_MASK = np.uint64(0xFFFFFFFF)
-_CHUNK = 50_000  # texts shingled at a time: bounds the full shingle array's memory
+# Texts shingled at a time: bounds the full shingle array's memory, and each chunk's anchors are
+# sorted while they fit in cache (10 000 paragraphs sampled: about 2 MB), then merged.
+_CHUNK = 10_000
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,8 @@ def sample_rate(texts: list[str], config: Config) -> int:
 
 
 def _sorted_unique(values: np.ndarray) -> np.ndarray:
-    values = np.sort(values)
+    """The distinct values, sorted (``values`` is sorted in place)."""
+    values.sort()
     if len(values) > 1:
         values = values[np.concatenate(([True], values[1:] != values[:-1]))]
     return values
@@ -103,13 +106,20 @@ def anchors(texts: list[str], config: Config, sample: int, first: int = 0) -> An
     """The anchors of ``texts``, numbered from ``first`` (see module docstring)."""
     if len(texts) + first > 1 << 31:
         raise ValueError("at most 2**31 texts can be indexed")
+    if not texts:
+        return Anchors(np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64))
     parts: list[np.ndarray] = []
+    sizes: list[np.ndarray] = []
     for start in range(0, len(texts), _CHUNK):
         flat = shingle_hashes(texts[start : start + _CHUNK], config.shingle_size, sample)
-        parts.append((flat.hashes & ~_OWNER_MASK) | (flat.owners + first + start).astype(np.uint64))
-    packed = _sorted_unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.uint64)
-    sizes = np.bincount((packed & _OWNER_MASK).astype(np.int64) - first, minlength=len(texts))
-    return Anchors(packed, sizes.astype(np.int64))
+        base = first + start
+        part = _sorted_unique((flat.hashes & ~_OWNER_MASK) | (flat.owners + base).astype(np.uint64))
+        parts.append(part)
+        sizes.append(np.bincount((part & _OWNER_MASK).astype(np.int64) - base, minlength=len(flat.sizes)))
+    packed = np.concatenate(parts)
+    if len(parts) > 1:
+        packed.sort(kind="stable")  # one sorted run a chunk: timsort merges them
+    return Anchors(packed, np.concatenate(sizes))
 
 
 def merge(a: Anchors, b: Anchors) -> Anchors:
@@ -312,8 +322,14 @@ def find_candidates(texts: list[str], config: Config, *, splices: bool = True) -
 
 
 def with_band_pairs(found: Candidates, lo: np.ndarray, hi: np.ndarray) -> Candidates:
-    """``found`` plus the band pairs ``(lo, hi)`` it lacks (their containment unknown: NaN)."""
-    extra = np.setdiff1d((lo << 32) | hi, (found.left << 32) | found.right)
+    """``found`` plus the band pairs ``(lo, hi)`` it lacks (their containment unknown: NaN).
+
+    Both come sorted by pair (as :func:`_pairs` gives them), so the ones lacking are found by
+    binary search.
+    """
+    codes, known = (lo << 32) | hi, (found.left << 32) | found.right
+    at = np.minimum(np.searchsorted(known, codes), max(len(known) - 1, 0))
+    extra = codes[known[at] != codes] if len(known) else codes
     if len(extra) == 0:
         return found
     nan = np.full(len(extra), np.nan)

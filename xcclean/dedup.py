@@ -45,7 +45,7 @@ RELATIONS = ("exact", "near_copy", "prefix", "suffix", "inner", "contaminated")
 STRENGTH = {"exact": 0, "near_copy": 1, "contaminated": 2, "prefix": 3, "suffix": 3, "inner": 4}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Duplicate:
     """Paragraph ``index`` repeats its cluster's kept paragraph.
 
@@ -61,7 +61,7 @@ class Duplicate:
     junk: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Cluster:
     """One kept paragraph and the paragraphs that repeat it (ascending index)."""
 
@@ -275,14 +275,15 @@ def _near_duplicates(keys: list[str], config: Config) -> Clusters:
     relations, pending = verify(rep_keys, cands.left.tolist(), cands.right.tolist(), config)
     removed = {reps[dup]: (reps[kept], _duplicate(reps[dup], rel))
                for dup, (kept, rel) in resolve(rep_keys, relations, pending, config).items()}
-    by_kept: dict[int, list[Duplicate]] = {}
-    for kept, how in removed.values():
-        by_kept.setdefault(kept, []).append(how)
     for rep, copies in twins.items():
         # Exact twins share their representative's fate: removed with it, by the same relation.
-        kept, how = removed.get(rep, (rep, Duplicate(rep, "exact", 1.0, (0, len(keys[rep])))))
-        by_kept.setdefault(kept, []).extend(replace(how, index=copy) for copy in copies)
-    return Clusters((Cluster(k, tuple(sorted(d, key=lambda x: x.index))) for k, d in by_kept.items()), len(keys))
+        kept, how = removed.get(rep) or (rep, Duplicate(rep, "exact", 1.0, (0, len(keys[rep]))))
+        removed.update((copy, (kept, Duplicate(copy, how.relation, how.score, how.span, how.junk))) for copy in copies)
+    by_kept: dict[int, list[Duplicate]] = {}
+    for index in sorted(removed):  # ascending, so each cluster's duplicates come in order
+        kept, how = removed[index]
+        by_kept.setdefault(kept, []).append(how)
+    return Clusters((Cluster(k, tuple(d)) for k, d in by_kept.items()), len(keys))
 
 
 @dataclass(frozen=True)

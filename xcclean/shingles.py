@@ -65,6 +65,18 @@ def _folded(texts: list[str], n: int) -> tuple[np.ndarray, np.ndarray]:
     return folded, lengths
 
 
+def _sampled(keys: np.ndarray, sample: int) -> np.ndarray:
+    """Whether each n-gram is in the consistent 1-in-``sample`` sample: bits 32 and up of a
+    multiplicative hash are a multiple of ``sample``."""
+    with np.errstate(over="ignore"):
+        mixed = keys * _M2
+    if sample & (sample - 1):
+        chosen: np.ndarray = (mixed >> np.uint64(32)) % np.uint64(sample) == 0
+    else:  # a power of two: the same test is one mask
+        chosen = mixed & np.uint64((sample - 1) << 32) == 0
+    return chosen
+
+
 def shingle_hashes(texts: list[str], n: int, sample: int = 1) -> FlatShingles:
     """Hash every character n-gram of every text (see module docstring).
 
@@ -95,12 +107,10 @@ def shingle_hashes(texts: list[str], n: int, sample: int = 1) -> FlatShingles:
     cross = (ends[:, None] - np.arange(1, n)).ravel()
     cross = cross[cross < total]
     if sample > 1:
-        with np.errstate(over="ignore"):
-            chosen = ((keys * _M2) >> np.uint64(32)) % np.uint64(sample) == 0
+        chosen = _sampled(keys, sample)
         chosen[cross] = False
-        positions = np.flatnonzero(chosen)
-        sizes = np.bincount(np.searchsorted(ends, positions, side="right"), minlength=len(lengths))
-        keys = keys[positions]
+        sizes = np.add.reduceat(chosen, ends - lengths, dtype=np.int64)  # every text spans >= 1 position
+        keys = keys[np.flatnonzero(chosen)]
     else:
         keep = np.ones(total, dtype=bool)
         keep[cross] = False
