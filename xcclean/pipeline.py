@@ -22,22 +22,29 @@ from .restore import restore
 from .shingles import shingle_hash, shingle_hashes
 from .stages import classify, deduplicate, normalise, reconsider, remove_stray_tokens, repair_splits, segment
 
+_ACROSS = 4  # characters on the long side of a window across a cut
+
 
 def _cuts_repeated_elsewhere(doc: Document, joins: list[Edit]) -> set[int]:
     """Joined blocks (indices in ``doc``) whose text across the cut occurs in another block.
 
     Only such a block can have become the source of a fragment or copy that
-    its halves were too short to show.
+    its halves were too short to show. The windows reach one character past
+    the cut on one side and ``_ACROSS`` on the other: a copy of the head
+    that runs on by a single character (…提出意见和) is one.
     """
     where = {ident: i for i, block in enumerate(doc) for ident in block.ids}
     windows: dict[int, set[int]] = {}  # hash of the text across a cut -> blocks joined there
+    n = _ACROSS + 1
     for edit in joins:
-        window = compare_key(str(edit.evidence["head_end"]))[-4:] + compare_key(edit.text)[:4]
-        if len(window) == 8 and edit.ids[0] in where:
-            windows.setdefault(shingle_hash(window, 8)[0], set()).add(where[edit.ids[0]])
+        head, tail = compare_key(str(edit.evidence["head_end"])), compare_key(edit.text)
+        if len(head) < _ACROSS or len(tail) < _ACROSS or edit.ids[0] not in where:
+            continue
+        for window in (head[-_ACROSS:] + tail[:1], head[-1:] + tail[:_ACROSS]):
+            windows.setdefault(shingle_hash(window, n)[0], set()).add(where[edit.ids[0]])
     if not windows:
         return set()
-    flat = shingle_hashes([compare_key(block.text) for block in doc], 8)
+    flat = shingle_hashes([compare_key(block.text) for block in doc], n)
     hits = np.isin(flat.hashes, np.fromiter(windows, dtype=np.uint64, count=len(windows)))
     out: set[int] = set()
     for value, owner in zip(flat.hashes[hits].tolist(), flat.owners[hits].tolist(), strict=True):
