@@ -39,7 +39,6 @@ from ..model import Block, Document, Edit, Kind
 STAGE = "repair_splits"
 # A block with a full stop inside is prose however short: it cannot be a headline.
 _FULL_STOP_INSIDE = re.compile(r"。[^。]")
-_COMMA_INSIDE = re.compile(r"[,，;；]")
 
 
 class _Copies:
@@ -112,8 +111,7 @@ def repair_splits(doc: Document, config: Config, lexicon: Lexicon, *, strong_onl
             if evidence.strong:
                 rule = "strong evidence"
             elif (not strong_only and not head.text.endswith("》")  # a block ending in a 《title》 is a headline
-                  and (len(head.text) > config.headline_max_chars or _FULL_STOP_INSIDE.search(head.text)
-                       or (len(head.text) > config.subheading_max_chars and _COMMA_INSIDE.search(head.text)))):
+                  and (len(head.text) > config.headline_max_chars or _FULL_STOP_INSIDE.search(head.text))):
                 rule = "unfinished body paragraph followed by body text"
             else:
                 rule = ""
