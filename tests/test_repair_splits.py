@@ -84,13 +84,16 @@ def test_latin_on_both_sides_is_not_a_chinese_cut(lex):
     assert len(texts) == 2
 
 
-def test_unfinished_prose_with_commas_joins_body(lex):
-    # Longer than a subheading and with commas inside: prose, not a headline.
-    head = "今年以来,全市上下紧盯目标任务,各县(市、区)共组织"
-    tail = "重点项目集中开工活动12次,完成投资86亿元。"
+def test_unfinished_line_with_commas_before_body_is_a_headline(lex):
+    # Headlines of 25-40 characters with commas are common in the clean
+    # corpus; taking them for cut prose made 14 false joins over its 2,260
+    # pages. Without evidence at the cut, such a line is left alone (and
+    # logged as a suspect).
+    head = "全市上下坚持以人民为中心,推动扶贫开发工作取得更大新成效"
+    tail = "改革开放以来,我市全面展开了以产业扶贫为主的攻坚行动。"
     texts, edits = repair([head, tail], lex)
-    assert texts == [head + tail]
-    assert edits[0].evidence["rule"] == "unfinished body paragraph followed by body text"
+    assert texts == [head, tail]
+    assert [e.kind for e in edits] == ["suspect_split"]
 
 
 def test_headline_quoted_by_its_lede_is_not_a_cut(lex):

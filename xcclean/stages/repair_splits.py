@@ -6,10 +6,9 @@ captions, which then follow the rejoined paragraph. Evidence decides, not
 length: terminal punctuation (or a trailing dash, or a colon) vetoes; a comma
 or 、 at the cut, a quote left open, a dictionary word spanning the cut, or a
 tail starting with a particle is strong evidence; an unfinished body block
-longer than any headline, with a full stop inside, or longer than a
-subheading with a comma inside, followed by body text that does not open a
-paragraph (本报讯, a dateline, ——, 一是…) nor quote the block (a title and
-its lede), is enough on its own.
+longer than any headline or with a full stop inside, followed by body text
+that does not open a paragraph (本报讯, a dateline, ——, 一是…) nor quote the
+block (a title and its lede), is enough on its own.
 Headlines, bylines, captions, lists and jump notes are never glued to body text; a block that ``classify`` found to be a
 continuation joins its predecessor whatever its kind. A body block that does
 not end a sentence but is not joined to the block after it (a headline
