@@ -7,7 +7,11 @@ ER = 1 − lev(output, truth) / lev(raw, truth) over all pages (character
 Levenshtein, rapidfuzz; fullwidth ASCII folded and blank-line runs collapsed
 on every side first, so neither layout nor width choices count) and **lost
 characters**: truth text the cleaner deleted that the raw page still had,
-overall and on the hard negatives. In the same run, on the same pages:
+overall and on the hard negatives; and **clean pages changed**: of pages
+built from the clean corpus (``--clean-pages``, four undamaged articles
+each), how many a cleaner changed at all -- every such change is a mistake.
+In the same run,
+on the same pages:
 
 * ``exact hash`` -- paragraph dedup by hash, keep the first (cc_net / dolma);
 * ``minhash lsh`` -- datasketch MinHash-LSH over character 5-grams, threshold
@@ -274,6 +278,28 @@ def evaluate(pages: list[Page], cleaners: dict[str, Callable[[str], Result]]) ->
     return report
 
 
+def clean_corpus_pages(articles: list[dict[str, Any]], per_page: int = 4) -> list[str]:
+    """Pages of ``per_page`` clean articles (title + paragraphs): nothing to repair."""
+    pages, blocks = [], []
+    for n, article in enumerate(articles):
+        blocks += [article["title"], *article["paragraphs"]]
+        if n % per_page == per_page - 1:
+            pages.append("\n\n".join(blocks))
+            blocks = []
+    return pages
+
+
+def changed(result: Result) -> bool:
+    """Whether a cleaner removed, trimmed, joined or repaired anything."""
+    return bool(result.removed or result.trimmed or result.tokens or result.fixed
+                or any(len(ids) > 1 for ids in result.final_ids))
+
+
+def false_alarms(pages: list[str], cleaners: dict[str, Callable[[str], Result]]) -> dict[str, int]:
+    """Clean pages each cleaner changed (each one a mistake)."""
+    return {name: sum(changed(clean(page)) for page in pages) for name, clean in cleaners.items()}
+
+
 def markdown(report: dict[str, dict[str, Any]], pages: int, command: str) -> str:
     names = list(report)
     lines = [f"# Quality on {pages} synthetic pages", "", f"Command: `{command}`", "",
@@ -292,11 +318,16 @@ def markdown(report: dict[str, dict[str, Any]], pages: int, command: str) -> str
             hit, total, right, claims = report[name]["tally"].get(kind, [0, 0, 0, 0])
             cells += [ratio(hit, total), f"{ratio(right, claims)} ({claims})"]
         lines.append(f"| {kind} | {faults} | " + " | ".join(cells) + " |")
-    lines += ["", "| cleaner | error reduction | lost characters | lost on hard negatives | seconds |",
-              "|---|---:|---:|---:|---:|"]
+    clean_pages = report[names[0]].get("clean_pages", 0)
+    lines += ["", f"| cleaner | error reduction | lost characters | lost on hard negatives | seconds "
+              f"| clean pages changed (of {clean_pages}) |",
+              "|---|---:|---:|---:|---:|---:|"]
     for name in names:
         r = report[name]
-        lines.append(f"| {name} | {r['er']:.3f} | {r['lost']} | {r['lost_negatives']} | {r['seconds']:.2f} |")
+        lines.append(f"| {name} | {r['er']:.3f} | {r['lost']} | {r['lost_negatives']} | {r['seconds']:.2f} "
+                     f"| {r.get('false_alarms', '—')} |")
+    lines += ["", "Clean pages: articles of the clean corpus, four to a page, undamaged; any removal, "
+              "trim, join, token removal or unicode repair there is a mistake."]
     return "\n".join(lines) + "\n"
 
 
@@ -333,6 +364,8 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--rate", type=float, default=0.6)
     parser.add_argument("--no-plot", action="store_true")
+    parser.add_argument("--clean-pages", type=int, default=1000,
+                        help="clean corpus pages (4 articles each) checked for false alarms; 0 to skip")
     parser.add_argument("--output", type=Path, default=RESULTS / "quality.md")
     args = parser.parse_args()
     import xcclean
@@ -341,6 +374,10 @@ def main() -> int:
     cleaners = {"xcclean": run_xcclean(xcclean.Cleaner()), "exact hash": run_exact,
                 "minhash lsh": run_minhash, "ftfy": run_ftfy}
     report = evaluate(pages, cleaners)
+    if args.clean_pages:
+        clean_pages = clean_corpus_pages(load_articles(limit=4 * args.clean_pages))
+        for name, count in false_alarms(clean_pages, cleaners).items():
+            report[name] |= {"false_alarms": count, "clean_pages": len(clean_pages)}
     text = markdown(report, args.pages, "python benchmarks/quality.py " + " ".join(sys.argv[1:]))
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(text, encoding="utf-8")
