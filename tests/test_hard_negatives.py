@@ -85,7 +85,7 @@ def test_clean_corpus_pages_lose_nothing(corpus_pages):
     """300 pages of four clean articles each: nothing is removed, no token goes.
 
     Joins are the one known weak spot: a long headline with commas before a
-    body paragraph can be taken for a paragraph cut in two (5 of 2,261 pages on
+    body paragraph can be taken for a paragraph cut in two (4 of 2,260 pages on
     the whole corpus); at most 1 % of pages may show one.
     """
     cleaner = Cleaner()
