@@ -222,8 +222,8 @@ def many(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, byte
     """Enough pages (in two folders) for a run to be caught halfway."""
     root = tmp_path_factory.mktemp("many") / "pages"
     want = {}
-    for i in range(160):
-        rel = f"{i // 80}/p{i:03d}.txt"
+    for i in range(320):
+        rel = f"{i // 160}/p{i:03d}.txt"
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text(page(i), encoding="utf-8")
         want[rel] = expected(page(i)).encode()
@@ -231,10 +231,10 @@ def many(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, byte
 
 
 def _interrupt(proc: subprocess.Popen[bytes], out: Path, sig: signal.Signals) -> bytes:
-    """Send ``sig`` once a few outputs exist; return stderr."""
+    """Send ``sig`` once a few outputs are finished (temporary files do not count); return stderr."""
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and proc.poll() is None:
-        if sum(len(names) for _, _, names in os.walk(out)) >= 5:
+        if sum(not name.endswith(TEMP_SUFFIX) for _, _, names in os.walk(out) for name in names) >= 5:
             break
         time.sleep(0.005)
     proc.send_signal(sig)
