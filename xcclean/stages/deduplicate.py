@@ -34,7 +34,7 @@ from rapidfuzz.distance import Levenshtein
 
 from ..align import Relation, relate
 from ..candidates import find_candidates
-from ..chars import HAN, compare_key
+from ..chars import HAN, HAN_RE, compare_key
 from ..config import Config
 from ..cuts import ends_sentence
 from ..lexicon import Lexicon
@@ -305,6 +305,16 @@ def _resolve(edges: list[_Edge], sizes: dict[int, int]) -> dict[int, _Edge]:
     return removed
 
 
+def _unfinished_head(doc: Document, tail: int, removed: dict[int, _Edge], config: Config) -> int | None:
+    """The kept body block before ``tail`` (captions skipped), if it does not end a sentence."""
+    head = tail - 1
+    while head >= 0 and doc[head].kind is Kind.CAPTION:
+        head -= 1
+    if head < 0 or head in removed or doc[head].kind is not Kind.BODY or ends_sentence(doc[head].text, config):
+        return None
+    return head
+
+
 def _prefer_split_halves(doc: Document, removed: dict[int, _Edge], config: Config) -> None:
     """A half of a split paragraph beats a floating fragment of the whole paragraph.
 
@@ -320,10 +330,8 @@ def _prefer_split_halves(doc: Document, removed: dict[int, _Edge], config: Confi
         keeper, start = edge.keep, edge.keep_span[0]
         if edge.relation.kind != "suffix" or keepers[keeper] != 1 or start == 0:
             continue
-        head = tail - 1
-        while head >= 0 and doc[head].kind is Kind.CAPTION:
-            head -= 1
-        if head < 0 or head in removed or doc[head].kind is not Kind.BODY or ends_sentence(doc[head].text, config):
+        head = _unfinished_head(doc, tail, removed, config)
+        if head is None:
             continue
         key_head, key_keeper = compare_key(doc[head].text), compare_key(doc[keeper].text)
         if not key_head.endswith(key_keeper[:start]):
@@ -352,12 +360,9 @@ def _keep_tails_of_cut_paragraphs(doc: Document, removed: dict[int, _Edge], conf
         start = edge.keep_span[0]
         if edge.relation.kind != "suffix" or start < n:
             continue
-        head = tail - 1
-        while head >= 0 and doc[head].kind is Kind.CAPTION:
-            head -= 1
-        if head < 0 or head in removed or doc[head].kind is not Kind.BODY or ends_sentence(doc[head].text, config):
-            continue
-        if compare_key(doc[head].text).endswith(compare_key(doc[edge.keep].text)[start - n : start]):
+        head = _unfinished_head(doc, tail, removed, config)
+        context = compare_key(doc[edge.keep].text)[start - n : start]
+        if head is not None and compare_key(doc[head].text).endswith(context):
             del removed[tail]
 
 
@@ -395,9 +400,6 @@ def _split_remainders(doc: Document, removed: dict[int, _Edge]) -> dict[int, _Ed
     return extra
 
 
-_HAN_BEFORE = re.compile(f"[{HAN}]")
-
-
 def _after_sentence(key: str, start: int, config: Config) -> bool:
     """Whether ``key[start:]`` follows a finished sentence."""
     before = key[:start].rstrip(config.closing_marks)
@@ -430,16 +432,16 @@ def _choose_splice(doc: Document, a: int, b: int, rel: Relation, repeated: set[i
         return _affinity(key[span[0] : span[1]], _bigrams(rest) | _words(doc, _article(doc, index, repeated, reach=2)))
 
     sides = [(a, key_a, span_a, b, key_b, span_b), (b, key_b, span_b, a, key_a, span_a)]
-    for target, key, span, other, other_key, other_span in sides if rel.dup is None else [sides[rel.dup]]:
+    if rel.dup is not None:
+        sides = [sides[rel.dup]]
+    for target, key, span, other, other_key, other_span in sides:
         if _after_sentence(key, span[0], config) and other_span[0] > 0 \
-                and _HAN_BEFORE.match(other_key, other_span[0] - 1):
+                and HAN_RE.match(other_key, other_span[0] - 1):
             return target, span, other, other_span, \
                 f"span follows a finished sentence here but starts mid-clause in p{doc[other].ids[0]}"
-    fit_a, fit_b = fit(a, key_a, span_a), fit(b, key_b, span_b)
-    options = [(a, span_a, fit_a, b, span_b, fit_b), (b, span_b, fit_b, a, span_a, fit_a)]
-    if rel.dup is not None:
-        options = [options[rel.dup]]
-    for target, span, own, other, other_span, elsewhere in options:
+    fits = {a: fit(a, key_a, span_a), b: fit(b, key_b, span_b)}
+    for target, _, span, other, _, other_span in sides:
+        own, elsewhere = fits[target], fits[other]
         if elsewhere > 0 and elsewhere >= config.splice_fit_ratio * own:
             return target, span, other, other_span, f"span fits the other article {elsewhere:.2f} vs {own:.2f}"
     return None
