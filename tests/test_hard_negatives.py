@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 
 import pytest
 
+from benchmarks.damage import load_articles
+from benchmarks.quality import clean_corpus_pages
 from tests.conftest import SHARED
 from xcclean import Cleaner
 
@@ -67,18 +68,7 @@ def corpus_pages() -> list[str]:
     path = SHARED / "corpus" / "news.jsonl"
     if not path.exists():
         pytest.skip(f"clean corpus not found at {path}")
-    pages: list[str] = []
-    blocks: list[str] = []
-    with path.open(encoding="utf-8") as handle:
-        for n, line in enumerate(handle):
-            if n == 1200:
-                break
-            article = json.loads(line)
-            blocks += [article["title"], *article["paragraphs"]]
-            if n % 4 == 3:
-                pages.append("\n\n".join(blocks))
-                blocks = []
-    return pages
+    return clean_corpus_pages(load_articles(path, limit=1200))
 
 
 def test_clean_corpus_pages_lose_nothing(corpus_pages):
