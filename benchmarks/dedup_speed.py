@@ -56,9 +56,13 @@ def _shingles(text: str) -> list[str]:
 
 
 def run_xcclean(texts: list[str]) -> dict[int, int]:
+    import numpy as np
+
     from xcclean.dedup import near_duplicates
 
-    return {i: kept for i, (kept, _) in near_duplicates(texts).duplicate_of().items()}
+    kept = near_duplicates(texts).kept_of()
+    dups = np.flatnonzero(kept != np.arange(len(kept)))
+    return dict(zip(dups.tolist(), kept[dups].tolist(), strict=True))
 
 
 def run_exact(texts: list[str]) -> dict[int, int]:

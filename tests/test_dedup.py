@@ -169,3 +169,33 @@ def test_index_refuses_other_sketch_settings_and_foreign_files(tmp_path):
     np.savez(other, meta=np.array('{"format": "something else"}'))
     with pytest.raises(ValueError, match="not an xcclean paragraph index"):
         ParagraphIndex.load(other)
+
+
+def test_clusters_index_like_a_sequence_and_agree_with_their_arrays():
+    texts = _corpus(3)
+    clusters = near_duplicates(texts)
+    listed = list(clusters)
+    assert len(listed) == len(clusters) > 5
+    assert clusters[-1] == listed[-1] and list(clusters[1:3]) == listed[1:3]
+    with pytest.raises(IndexError):
+        clusters[len(clusters)]
+    assert [c.kept for c in listed] == sorted(c.kept for c in listed)
+    kept = clusters.kept_of()
+    dup_of = clusters.duplicate_of()
+    assert {i: k for i, k in enumerate(kept.tolist()) if i != k} == {i: k for i, (k, _) in dup_of.items()}
+    assert clusters.keep_mask().tolist() == [i not in dup_of for i in range(len(texts))]
+    for cluster in listed:
+        assert all(kept[d.index] == cluster.kept and d.relation in RELATIONS for d in cluster.duplicates)
+        assert [d.index for d in cluster.duplicates] == sorted(d.index for d in cluster.duplicates)
+
+
+def test_exact_twins_share_their_representatives_fate():
+    # Two exact copies of a prefix fragment: both go, by the prefix relation, to the source.
+    prefix = COPIES["prefix"]
+    clusters = near_duplicates([prefix, OTHER, SOURCE, prefix, SOURCE])
+    (cluster,) = clusters
+    assert cluster.kept == 2
+    assert [(d.index, d.relation) for d in cluster.duplicates] == [(0, "prefix"), (3, "prefix"), (4, "exact")]
+    assert cluster.duplicates[1].span == cluster.duplicates[0].span == (0, len(prefix))
+    assert cluster.duplicates[2].span == (0, len(SOURCE))
+    assert clusters.kept_of().tolist() == [2, 1, 2, 2, 2]

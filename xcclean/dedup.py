@@ -74,36 +74,71 @@ class Cluster:
 
 
 class Clusters(Sequence[Cluster]):
-    """The clusters of :func:`near_duplicates`, ordered by kept index."""
+    """The clusters of :func:`near_duplicates`, ordered by kept index.
 
-    def __init__(self, clusters: Iterable[Cluster], size: int) -> None:
-        self._clusters = tuple(sorted(clusters, key=lambda c: c.kept))
+    Held as arrays, one row per duplicate (a million-paragraph corpus has
+    hundreds of thousands): :class:`Cluster` objects are made only when
+    indexed or iterated, and :meth:`kept_of` / :meth:`keep_mask` answer
+    without any.
+    """
+
+    def __init__(self, index: np.ndarray, kept: np.ndarray, relation: np.ndarray, score: np.ndarray,
+                 span: np.ndarray, junk: np.ndarray, size: int) -> None:
+        """One row per duplicate: its ``index``, the ``kept`` paragraph it repeats, ``relation`` (a position in
+        :data:`RELATIONS`), ``score``, ``span`` (rows of start, end) and ``junk``; ``size`` texts in all."""
+        order = np.lexsort((index, kept))
+        self._index, self._kept, self._relation = index[order], kept[order], relation[order]
+        self._score, self._span, self._junk = score[order], span[order].reshape(-1, 2), junk[order]
+        starts = np.flatnonzero(np.diff(self._kept, prepend=-1)) if len(order) else np.zeros(0, dtype=np.int64)
+        self._bounds = np.append(starts, len(order))
         self.size = size  # number of input texts
+
+    def _cluster(self, k: int) -> Cluster:
+        lo, hi = int(self._bounds[k]), int(self._bounds[k + 1])
+        rows = zip(self._index[lo:hi].tolist(), self._relation[lo:hi].tolist(), self._score[lo:hi].tolist(),
+                   self._span[lo:hi].tolist(), self._junk[lo:hi].tolist(), strict=True)
+        return Cluster(int(self._kept[lo]),
+                       tuple(Duplicate(i, RELATIONS[r], s, (a, b), j) for i, r, s, (a, b), j in rows))
 
     @overload
     def __getitem__(self, i: int) -> Cluster: ...
     @overload
     def __getitem__(self, i: slice) -> Sequence[Cluster]: ...
     def __getitem__(self, i: int | slice) -> Cluster | Sequence[Cluster]:
-        return self._clusters[i]
+        if isinstance(i, slice):
+            return [self._cluster(k) for k in range(len(self))[i]]
+        k = range(len(self))[i]  # IndexError and negative indices as for a tuple
+        return self._cluster(k)
 
     def __len__(self) -> int:
-        return len(self._clusters)
+        return len(self._bounds) - 1
 
     def __iter__(self) -> Iterator[Cluster]:
-        return iter(self._clusters)
+        return map(self._cluster, range(len(self)))
 
     def __repr__(self) -> str:
-        return f"Clusters({len(self)} clusters, {len(self.duplicate_of())} duplicates in {self.size} texts)"
+        return f"Clusters({len(self)} clusters, {len(self._index)} duplicates in {self.size} texts)"
 
     def duplicate_of(self) -> dict[int, tuple[int, Duplicate]]:
         """Each duplicate paragraph's index -> (kept paragraph, how it repeats it)."""
-        return {d.index: (c.kept, d) for c in self._clusters for d in c.duplicates}
+        with no_cyclic_gc():
+            return {d.index: (c.kept, d) for c in self for d in c.duplicates}
+
+    def kept_of(self) -> np.ndarray:
+        """Integer array: for each text, the kept paragraph it repeats, or its own index when it is kept.
+
+        >>> near_duplicates(["许昌市召开全市重点项目建设推进会议,市长出席会议并讲话。", "魏都区召开会议。",
+        ...                  "许昌市召开全市重点项目建设推进会议,市长出席会议并讲话。"]).kept_of().tolist()
+        [0, 1, 0]
+        """
+        out = np.arange(self.size, dtype=np.int64)
+        out[self._index] = self._kept
+        return out
 
     def keep_mask(self) -> np.ndarray:
         """Boolean array: True for every paragraph to keep."""
         mask = np.ones(self.size, dtype=bool)
-        mask[[d.index for c in self._clusters for d in c.duplicates]] = False
+        mask[self._index] = False
         return mask
 
 
@@ -145,10 +180,6 @@ def _keys(texts: Iterable[str]) -> list[str]:
             raise TypeError(f"text {i} is {type(text).__name__}, not str")
         keys.append(compare_key(text))
     return keys
-
-
-def _duplicate(dup: int, rel: Relation) -> Duplicate:
-    return Duplicate(dup, rel.kind, round(rel.similarity, 4), rel.other_span, rel.junk)
 
 
 def resolve(keys: Sequence[str], relations: Iterable[tuple[int, int, Relation]],
@@ -265,25 +296,46 @@ def near_duplicates(texts: Iterable[str], *, config: Config | None = None, thres
 
 def _near_duplicates(keys: list[str], config: Config) -> Clusters:
     rep_of = _exact_groups(keys)
-    twins: dict[int, list[int]] = {}
-    for i in np.flatnonzero(rep_of != np.arange(len(keys))).tolist():
-        if len(keys[i]) >= config.min_copy_chars:
-            twins.setdefault(int(rep_of[i]), []).append(i)
     reps = np.flatnonzero(rep_of == np.arange(len(keys))).tolist()
     rep_keys = [keys[r] for r in reps]
     cands = find_candidates(rep_keys, config, splices=False)
     relations, pending = verify(rep_keys, cands.left.tolist(), cands.right.tolist(), config)
-    removed = {reps[dup]: (reps[kept], _duplicate(reps[dup], rel))
-               for dup, (kept, rel) in resolve(rep_keys, relations, pending, config).items()}
-    for rep, copies in twins.items():
-        # Exact twins share their representative's fate: removed with it, by the same relation.
-        kept, how = removed.get(rep) or (rep, Duplicate(rep, "exact", 1.0, (0, len(keys[rep]))))
-        removed.update((copy, (kept, Duplicate(copy, how.relation, how.score, how.span, how.junk))) for copy in copies)
-    by_kept: dict[int, list[Duplicate]] = {}
-    for index in sorted(removed):  # ascending, so each cluster's duplicates come in order
-        kept, how = removed[index]
-        by_kept.setdefault(kept, []).append(how)
-    return Clusters((Cluster(k, tuple(d)) for k, d in by_kept.items()), len(keys))
+    resolved = resolve(rep_keys, relations, pending, config)
+    return _clusters(keys, np.asarray(reps, dtype=np.int64), rep_of, resolved, config)
+
+
+def _clusters(keys: list[str], reps: np.ndarray, rep_of: np.ndarray, resolved: dict[int, tuple[int, Relation]],
+              config: Config) -> Clusters:
+    """The clusters of the representatives' verdicts (``resolved``, in representative numbering), with each
+    exact twin sharing its representative's fate: removed with it by the same relation, else an exact copy of it."""
+    count = len(resolved)
+    rels = [rel for _, rel in resolved.values()]
+    dup = reps[np.fromiter(resolved, dtype=np.int64, count=count)]
+    kept = reps[np.fromiter((k for k, _ in resolved.values()), dtype=np.int64, count=count)]
+    relation = np.fromiter((RELATIONS.index(r.kind) for r in rels), dtype=np.int8, count=count)
+    score = np.fromiter((round(r.similarity, 4) for r in rels), dtype=np.float64, count=count)
+    span = np.fromiter((x for r in rels for x in r.other_span), dtype=np.int64, count=2 * count).reshape(-1, 2)
+    junk = np.fromiter((r.junk for r in rels), dtype=np.int64, count=count)
+    twins = np.flatnonzero(rep_of != np.arange(len(keys)))
+    twins = twins[np.fromiter((len(keys[i]) >= config.min_copy_chars for i in twins.tolist()),
+                              dtype=bool, count=len(twins))]
+    of = rep_of[twins]
+    row = np.full(len(keys), -1, dtype=np.int64)
+    row[dup] = np.arange(count)
+    shared = row[of]  # the twin's representative's row, -1 where the representative is kept
+    alone = shared < 0
+    take = np.where(alone, count, shared)  # row ``count``: an exact copy of the kept representative
+
+    def twin(column: np.ndarray, exact: object) -> np.ndarray:
+        return np.concatenate([column, np.asarray([exact], dtype=column.dtype)])[take]
+
+    twin_span = twin(span, [0, 0])
+    twin_span[alone, 1] = np.fromiter((len(keys[i]) for i in of[alone].tolist()), dtype=np.int64,
+                                      count=int(alone.sum()))
+    return Clusters(index=np.concatenate([dup, twins]), kept=np.concatenate([kept, np.where(alone, of, twin(kept, 0))]),
+                    relation=np.concatenate([relation, twin(relation, RELATIONS.index("exact"))]),
+                    score=np.concatenate([score, twin(score, 1.0)]), span=np.concatenate([span, twin_span]),
+                    junk=np.concatenate([junk, twin(junk, 0)]), size=len(keys))
 
 
 @dataclass(frozen=True)
