@@ -199,3 +199,73 @@ def test_exact_twins_share_their_representatives_fate():
     assert cluster.duplicates[1].span == cluster.duplicates[0].span == (0, len(prefix))
     assert cluster.duplicates[2].span == (0, len(SOURCE))
     assert clusters.kept_of().tolist() == [2, 1, 2, 2, 2]
+
+
+def test_a_fragment_of_a_fragment_goes_to_the_whole_paragraph():
+    # 2 repeats both 0 and 1, and 1 itself goes: decided one by one, not in bulk.
+    texts = [SOURCE, SOURCE[:34], SOURCE[:26]]
+    (cluster,) = near_duplicates(texts)
+    assert cluster.kept == 0
+    assert [(d.index, d.relation) for d in cluster.duplicates] == [(1, "prefix"), (2, "prefix")]
+
+
+def _resolve_one_by_one(keys, relations, pending, config):
+    """The decision rule of :func:`xcclean.dedup.resolve`, written as a plain loop (the reference)."""
+    from xcclean.align import relate
+    from xcclean.dedup import STRENGTH
+
+    edges, junk = {}, {}
+    for i, j, rel in relations:
+        if rel.dup is None:
+            edges.setdefault(i, []).append((j, rel))
+            edges.setdefault(j, []).append((i, rel))
+            continue
+        dup, other = (i, j) if rel.dup == 0 else (j, i)
+        edges.setdefault(dup, []).append((other, rel))
+        edges.setdefault(other, [])
+        junk[dup] = max(junk.get(dup, 0), rel.junk)
+    for i, j in pending:
+        edges.setdefault(i, []).append((j, None))
+        edges.setdefault(j, []).append((i, None))
+    order = sorted(edges, key=lambda i: (junk.get(i, 0) - len(keys[i]), junk.get(i, 0), i))
+    rank = {i: r for r, i in enumerate(order)}
+    kept, out = set(), {}
+    for i in order:
+        found = []
+        for other, verdict in edges[i]:
+            if other in kept:
+                if verdict is None:
+                    pair = (other, i) if other < i else (i, other)
+                    verdict = relate(keys[pair[0]], keys[pair[1]], config, splices=False)
+                    if verdict is None or (verdict.dup is not None and pair[verdict.dup] != i):
+                        continue
+                found.append((other, verdict))
+        if found:
+            out[i] = min(found, key=lambda f: (STRENGTH[f[1].kind], -f[1].similarity, rank[f[0]]))
+        else:
+            kept.add(i)
+    return out
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_bulk_decisions_agree_with_deciding_one_by_one(seed):
+    from xcclean.candidates import find_candidates
+    from xcclean.dedup import resolve, verify
+
+    rng = random.Random(seed)
+    keys = _corpus(seed)
+    for _ in range(30):  # chains: fragments of fragments, copies of copies
+        source = rng.choice(keys)
+        keys.append(source[rng.randrange(3) : len(source) - rng.randrange(1, 12)])
+    keys = list(dict.fromkeys(keys))  # representatives are distinct
+    config = Config()
+    cands = find_candidates(keys, config, splices=False)
+    relations, pending = verify(keys, cands.left.tolist(), cands.right.tolist(), config)
+    resolved = resolve(keys, relations, pending, config)
+    rows = resolved.rows
+    got = {d: (k, RELATIONS[c], s, (a, b), j) for d, k, c, s, a, b, j in zip(
+        resolved.dup.tolist(), resolved.kept.tolist(), rows["kind"].tolist(), rows["similarity"].tolist(),
+        rows["start"].tolist(), rows["end"].tolist(), rows["junk"].tolist(), strict=True)}
+    want = _resolve_one_by_one(keys, relations, pending, config)
+    assert got == {d: (k, r.kind, r.similarity, r.other_span, r.junk) for d, (k, r) in want.items()}
+    assert len(got) > 20

@@ -186,7 +186,7 @@ def _self_join(keys: np.ndarray, owners: Callable[[np.ndarray], np.ndarray], max
     runs = runs[runs <= max_df]
     starts = np.cumsum(runs) - runs
     codes: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
-    for size in np.unique(runs).tolist():
+    for size in np.flatnonzero(np.bincount(runs)).tolist():  # np.unique hashes: slow on a big array
         block = who[starts[runs == size][:, None] + np.arange(size)]  # (groups, size)
         i, j = _pair_positions(size)
         codes.append(((block[:, i] << 32) | block[:, j]).ravel())

@@ -85,7 +85,8 @@ class Clusters(Sequence[Cluster]):
     def __init__(self, index: np.ndarray, kept: np.ndarray, relation: np.ndarray, score: np.ndarray,
                  span: np.ndarray, junk: np.ndarray, size: int) -> None:
         """One row per duplicate: its ``index``, the ``kept`` paragraph it repeats, ``relation`` (a position in
-        :data:`RELATIONS`), ``score``, ``span`` (rows of start, end) and ``junk``; ``size`` texts in all."""
+        :data:`RELATIONS`), ``score`` (the similarity; rounded to 4 places in a :class:`Duplicate`), ``span``
+        (rows of start, end) and ``junk``; ``size`` texts in all."""
         order = np.lexsort((index, kept))
         self._index, self._kept, self._relation = index[order], kept[order], relation[order]
         self._score, self._span, self._junk = score[order], span[order].reshape(-1, 2), junk[order]
@@ -98,7 +99,7 @@ class Clusters(Sequence[Cluster]):
         rows = zip(self._index[lo:hi].tolist(), self._relation[lo:hi].tolist(), self._score[lo:hi].tolist(),
                    self._span[lo:hi].tolist(), self._junk[lo:hi].tolist(), strict=True)
         return Cluster(int(self._kept[lo]),
-                       tuple(Duplicate(i, RELATIONS[r], s, (a, b), j) for i, r, s, (a, b), j in rows))
+                       tuple(Duplicate(i, RELATIONS[r], round(s, 4), (a, b), j) for i, r, s, (a, b), j in rows))
 
     @overload
     def __getitem__(self, i: int) -> Cluster: ...
@@ -182,58 +183,136 @@ def _keys(texts: Iterable[str]) -> list[str]:
     return keys
 
 
-def resolve(keys: Sequence[str], relations: Iterable[tuple[int, int, Relation]],
-            pending: Iterable[tuple[int, int]], config: Config) -> dict[int, tuple[int, Relation]]:
-    """Which paragraphs are duplicates: ``{dup: (kept, relation)}``.
+# One row per verified relation, read from the Relation objects in a single pass (at a million
+# paragraphs each pass over them costs a tenth of a second).
+_ROW = np.dtype([("first", np.int64), ("second", np.int64), ("kind", np.int8), ("dup", np.int8),
+                 ("similarity", np.float64), ("start", np.int64), ("end", np.int64), ("junk", np.int64)])
+_KIND = {kind: code for code, kind in enumerate(RELATIONS)}
+_STRENGTH = np.array([STRENGTH[kind] for kind in RELATIONS])
+_OPEN, _KEPT, _GONE = 0, 1, 2
+# Bulk rounds stop when one decides fewer paragraphs than this (long chains, big clusters of
+# copies of copies): the rest are decided one by one.
+_ROUND_MIN = 64
+
+
+def _rows(relations: Sequence[tuple[int, int, Relation]]) -> np.ndarray:
+    """``(i, j, relation)`` triples as :data:`_ROW` records."""
+    return np.fromiter(((i, j, _KIND[r.kind], -1 if r.dup is None else r.dup, r.similarity, *r.other_span, r.junk)
+                        for i, j, r in relations), dtype=_ROW, count=len(relations))
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """The verdicts of :func:`resolve`: paragraph ``dup[k]`` repeats ``kept[k]`` as ``rows[k]`` says
+    (a :data:`_ROW` record: relation, similarity, span in the kept paragraph, junk)."""
+
+    dup: np.ndarray
+    kept: np.ndarray
+    rows: np.ndarray
+
+
+def _best(src: np.ndarray, dst: np.ndarray, rid: np.ndarray, rows: np.ndarray, rank: np.ndarray
+          ) -> np.ndarray:
+    """Positions of the edge each ``src`` goes by: strongest relation, most similar, most complete kept one."""
+    best = np.lexsort((rank[dst], -rows["similarity"][rid], _STRENGTH[rows["kind"][rid]], src))
+    firsts: np.ndarray = best[np.flatnonzero(np.diff(src[best], prepend=-1))]
+    return firsts
+
+
+def resolve(keys: Sequence[str], relations: Sequence[tuple[int, int, Relation]],
+            pending: Sequence[tuple[int, int]], config: Config) -> Resolved:
+    """Which paragraphs are duplicates, and of which kept paragraph.
 
     ``relations`` are verified ``(i, j, relate(keys[i], keys[j]))``, ``i < j``;
     ``pending`` pairs are aligned here only when one side
     is already kept, which skips most copy-to-copy pairs of a big cluster.
     Paragraphs are decided from the most complete down: length less
     glued-on junk, then less junk, then earlier. One goes only for a
-    relation to a paragraph already kept, so nothing is removed through a chain.
+    relation to a paragraph already kept, so nothing is removed through a
+    chain; of several, for the strongest relation, then the most similar,
+    then the most complete kept paragraph.
+
+    The decisions are taken in bulk, round by round: a paragraph is decided
+    once every more complete paragraph it relates to is, unless a pair
+    with a kept one is still to align. What is left when a round decides
+    few (a big cluster of copies of copies) is decided one by one in order.
     """
-    edges: dict[int, list[tuple[int, Relation | None]]] = {}
-    junk: dict[int, int] = {}
-    for i, j, rel in relations:
-        if rel.dup is None:  # equal copies: the decision order picks the survivor
-            edges.setdefault(i, []).append((j, rel))
-            edges.setdefault(j, []).append((i, rel))
-            continue
-        dup, other = (i, j) if rel.dup == 0 else (j, i)
-        edges.setdefault(dup, []).append((other, rel))
-        edges.setdefault(other, [])
-        if rel.junk:
-            junk[dup] = max(junk.get(dup, 0), rel.junk)
-    for i, j in pending:
-        edges.setdefault(i, []).append((j, None))
-        edges.setdefault(j, []).append((i, None))
-    nodes = np.fromiter(edges, dtype=np.int64, count=len(edges))
-    junks = np.fromiter((junk.get(i, 0) for i in nodes.tolist()), dtype=np.int64, count=len(nodes))
-    lengths = np.fromiter((len(keys[i]) for i in nodes.tolist()), dtype=np.int64, count=len(nodes))
-    order = nodes[np.lexsort((nodes, junks, junks - lengths))].tolist()
-    rank = dict(zip(order, range(len(order)), strict=True))
-    kept: set[int] = set()
-    out: dict[int, tuple[int, Relation]] = {}
-    for i in order:
-        found: list[tuple[int, Relation]] = []
-        for other, known in edges[i]:
-            if other not in kept:
+    rows = _rows(relations)
+    first, second, side = rows["first"], rows["second"], rows["dup"]
+    pairs = np.asarray(pending, dtype=np.int64).reshape(-1, 2)
+    # Directed edges dup -> other (both ways for equal copies and for pairs still to align),
+    # each with its relation (-1: to align).
+    dup_end, other_end = np.where(side == 1, second, first), np.where(side == 1, first, second)
+    equal, ids = side < 0, np.arange(len(rows))
+    src = np.concatenate((dup_end, second[equal], pairs[:, 0], pairs[:, 1]))
+    dst = np.concatenate((other_end, first[equal], pairs[:, 1], pairs[:, 0]))
+    rid = np.concatenate((ids, ids[equal], np.full(2 * len(pairs), -1)))
+
+    junk = np.zeros(len(keys), dtype=np.int64)
+    np.maximum.at(junk, dup_end[~equal], rows["junk"][~equal])
+    lengths = np.fromiter(map(len, keys), dtype=np.int64, count=len(keys))
+    present = np.zeros(len(keys), dtype=bool)
+    present[src] = present[dst] = True
+    nodes = np.flatnonzero(present)  # np.unique hashes: ten times slower at a million
+    order = nodes[np.lexsort((nodes, junk[nodes], junk[nodes] - lengths[nodes]))]
+    rank = np.empty(len(keys), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    earlier = rank[dst] < rank[src]  # only a more complete paragraph can be kept when one is decided
+    src, dst, rid = src[earlier], dst[earlier], rid[earlier]
+
+    state = np.full(len(keys), _KEPT, dtype=np.int8)  # a paragraph with no more complete relative is kept
+    state[src] = _OPEN
+    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    while len(src):
+        other = state[dst]
+        waits = (other == _OPEN) | ((other == _KEPT) & (rid < 0))
+        blocked = np.zeros(len(keys), dtype=bool)
+        blocked[src[waits]] = True
+        ready = ~blocked[src]  # every relation to a decided paragraph, and verified where it is kept
+        go = ready & (other == _KEPT)
+        heads = _best(src[go], dst[go], rid[go], rows, rank)
+        parts.append((src[go][heads], dst[go][heads], rid[go][heads]))
+        state[src[ready]] = _KEPT
+        state[src[go]] = _GONE
+        src, dst, rid = src[~ready], dst[~ready], rid[~ready]
+        if np.count_nonzero(ready) < _ROUND_MIN:
+            break
+
+    edges: dict[int, list[tuple[int, int]]] = {}
+    for i, other, r in zip(src.tolist(), dst.tolist(), rid.tolist(), strict=True):
+        edges.setdefault(i, []).append((other, r))
+    states, ranks = state.tolist(), rank.tolist()
+    strengths, similarities = _STRENGTH[rows["kind"]].tolist(), rows["similarity"].tolist()
+    out_dup, out_kept, out_rid = [], [], []
+    aligned: list[tuple[int, int, Relation]] = []
+    for i in order[state[order] == _OPEN].tolist():
+        chosen: tuple[tuple[int, float, int], int, int] | None = None
+        for other, r in edges[i]:
+            if states[other] != _KEPT:
                 continue
-            verdict = known
-            if verdict is None:
+            if r >= 0:
+                key = (strengths[r], -similarities[r], ranks[other])
+            else:
                 pair = (other, i) if other < i else (i, other)
-                verdict = relate(keys[pair[0]], keys[pair[1]], config, splices=False)
-                if verdict is None or (verdict.dup is not None and pair[verdict.dup] != i):
+                found = relate(keys[pair[0]], keys[pair[1]], config, splices=False)
+                if found is None or (found.dup is not None and pair[found.dup] != i):
                     continue
-            found.append((other, verdict))
-        if not found:
-            kept.add(i)
-        elif len(found) == 1:
-            out[i] = found[0]
+                key = (STRENGTH[found.kind], -found.similarity, ranks[other])
+                r = len(rows) + len(aligned)
+                aligned.append((pair[0], pair[1], found))
+            if chosen is None or key < chosen[0]:
+                chosen = (key, other, r)
+        if chosen is None:
+            states[i] = _KEPT
         else:
-            out[i] = min(found, key=lambda f: (STRENGTH[f[1].kind], -f[1].similarity, rank[f[0]]))
-    return out
+            states[i] = _GONE
+            out_dup.append(i)
+            out_kept.append(chosen[1])
+            out_rid.append(chosen[2])
+    parts.append((np.asarray(out_dup, dtype=np.int64), np.asarray(out_kept, dtype=np.int64),
+                  np.asarray(out_rid, dtype=np.int64)))
+    dup, kept, chosen_rows = (np.concatenate(column) for column in zip(*parts, strict=True))
+    return Resolved(dup, kept, np.concatenate((rows, _rows(aligned)))[chosen_rows])
 
 
 def verify(keys: Sequence[str], left: list[int], right: list[int], config: Config
@@ -304,18 +383,15 @@ def _near_duplicates(keys: list[str], config: Config) -> Clusters:
     return _clusters(keys, np.asarray(reps, dtype=np.int64), rep_of, resolved, config)
 
 
-def _clusters(keys: list[str], reps: np.ndarray, rep_of: np.ndarray, resolved: dict[int, tuple[int, Relation]],
-              config: Config) -> Clusters:
+def _clusters(keys: list[str], reps: np.ndarray, rep_of: np.ndarray, resolved: Resolved, config: Config
+              ) -> Clusters:
     """The clusters of the representatives' verdicts (``resolved``, in representative numbering), with each
     exact twin sharing its representative's fate: removed with it by the same relation, else an exact copy of it."""
-    count = len(resolved)
-    rels = [rel for _, rel in resolved.values()]
-    dup = reps[np.fromiter(resolved, dtype=np.int64, count=count)]
-    kept = reps[np.fromiter((k for k, _ in resolved.values()), dtype=np.int64, count=count)]
-    relation = np.fromiter((RELATIONS.index(r.kind) for r in rels), dtype=np.int8, count=count)
-    score = np.fromiter((round(r.similarity, 4) for r in rels), dtype=np.float64, count=count)
-    span = np.fromiter((x for r in rels for x in r.other_span), dtype=np.int64, count=2 * count).reshape(-1, 2)
-    junk = np.fromiter((r.junk for r in rels), dtype=np.int64, count=count)
+    rows = resolved.rows
+    count = len(rows)
+    dup, kept = reps[resolved.dup], reps[resolved.kept]
+    relation, score, junk = rows["kind"], rows["similarity"], rows["junk"]
+    span = np.stack((rows["start"], rows["end"]), axis=1)
     twins = np.flatnonzero(rep_of != np.arange(len(keys)))
     twins = twins[np.fromiter((len(keys[i]) >= config.min_copy_chars for i in twins.tolist()),
                               dtype=bool, count=len(twins))]
