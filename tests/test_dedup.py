@@ -269,3 +269,17 @@ def test_bulk_decisions_agree_with_deciding_one_by_one(seed):
     want = _resolve_one_by_one(keys, relations, pending, config)
     assert got == {d: (k, r.kind, r.similarity, r.other_span, r.junk) for d, (k, r) in want.items()}
     assert len(got) > 20
+
+
+def test_joining_anchors_key_range_by_range_finds_the_same_pairs(monkeypatch):
+    from xcclean import candidates
+
+    texts = _corpus(5)
+    config = Config(exact_overlap_max_shingles=0)  # sampled anchors, in chunks, as at scale
+    monkeypatch.setattr(candidates, "_CHUNK", 16)
+    whole = candidates.find_candidates(texts, config, splices=False)
+    monkeypatch.setattr(candidates, "_JOIN_ANCHORS", 32)
+    ranged = candidates.find_candidates(texts, config, splices=False)
+    assert len(whole) > 20
+    for field in ("left", "right", "left_in_right", "right_in_left"):
+        np.testing.assert_array_equal(getattr(whole, field), getattr(ranged, field))

@@ -40,6 +40,8 @@ _OWNER_MASK = np.uint64(0xFFFFFFFF)
 # Texts shingled at a time: bounds the full shingle array's memory, and each chunk's anchors are
 # sorted while they fit in cache (10 000 paragraphs sampled: about 2 MB), then merged.
 _CHUNK = 10_000
+# Anchors joined at a time by :func:`self_pairs` (8 MB).
+_JOIN_ANCHORS = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -102,24 +104,31 @@ def _runs(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return values[starts], np.diff(np.append(starts, len(values)))
 
 
-def anchors(texts: list[str], config: Config, sample: int, first: int = 0) -> Anchors:
-    """The anchors of ``texts``, numbered from ``first`` (see module docstring)."""
+def anchor_runs(texts: list[str], config: Config, sample: int, first: int = 0) -> tuple[list[np.ndarray], np.ndarray]:
+    """The anchors of ``texts``, numbered from ``first``: one sorted run of packed anchors per chunk of
+    texts, and the anchors of each text (see module docstring)."""
     if len(texts) + first > 1 << 31:
         raise ValueError("at most 2**31 texts can be indexed")
-    if not texts:
-        return Anchors(np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64))
-    parts: list[np.ndarray] = []
-    sizes: list[np.ndarray] = []
+    runs: list[np.ndarray] = []
+    sizes: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
     for start in range(0, len(texts), _CHUNK):
         flat = shingle_hashes(texts[start : start + _CHUNK], config.shingle_size, sample)
         base = first + start
-        part = _sorted_unique((flat.hashes & ~_OWNER_MASK) | (flat.owners + base).astype(np.uint64))
-        parts.append(part)
-        sizes.append(np.bincount((part & _OWNER_MASK).astype(np.int64) - base, minlength=len(flat.sizes)))
-    packed = np.concatenate(parts)
-    if len(parts) > 1:
+        run = _sorted_unique((flat.hashes & ~_OWNER_MASK) | (flat.owners + base).astype(np.uint64))
+        runs.append(run)
+        sizes.append(np.bincount((run & _OWNER_MASK).astype(np.int64) - base, minlength=len(flat.sizes)))
+    return runs, np.concatenate(sizes)
+
+
+def anchors(texts: list[str], config: Config, sample: int, first: int = 0) -> Anchors:
+    """The anchors of ``texts`` as one table, numbered from ``first`` (see module docstring)."""
+    runs, sizes = anchor_runs(texts, config, sample, first)
+    if not runs:
+        return Anchors(np.zeros(0, dtype=np.uint64), sizes)
+    packed = np.concatenate(runs)
+    if len(runs) > 1:
         packed.sort(kind="stable")  # one sorted run a chunk: timsort merges them
-    return Anchors(packed, np.concatenate(sizes))
+    return Anchors(packed, sizes)
 
 
 def merge(a: Anchors, b: Anchors) -> Anchors:
@@ -226,7 +235,8 @@ def split_by_key(keys: np.ndarray, buckets: int, bits: int) -> list[slice]:
 def join_anchors(parts: Sequence[np.ndarray], config: Config) -> tuple[np.ndarray, np.ndarray]:
     """Pair codes ``lo << 32 | hi`` (with repeats) of texts sharing anchors across sorted ``packed``
     parts (one hash range of every part), and the owners of boilerplate anchors (one per anchor)."""
-    packed = np.sort(np.concatenate(parts)) if len(parts) > 1 else parts[0]
+    # Sorted runs: timsort merges them.
+    packed = np.sort(np.concatenate(parts), kind="stable") if len(parts) > 1 else parts[0]
 
     def owners(positions: np.ndarray) -> np.ndarray:
         out: np.ndarray = (packed[positions] & _OWNER_MASK).astype(np.int64)
@@ -246,12 +256,27 @@ def containment_candidates(left: np.ndarray, right: np.ndarray, shared: np.ndarr
     return _candidates(left, right, shared, sizes, sizes, config, sample, splices)
 
 
-def self_pairs(table: Anchors, config: Config, sample: int, *, splices: bool = True) -> tuple[Candidates, np.ndarray]:
-    """Pairs ``left < right`` inside one table sharing anchors (see :func:`cross_pairs`), and
-    each text's usable anchor count (the base of its containment)."""
-    codes, boilerplate = join_anchors([table.packed], config)
-    sizes = table.sizes - np.bincount(boilerplate, minlength=len(table))
-    return containment_candidates(*count_pairs([codes]), sizes, config, sample, splices), sizes
+def self_pairs(runs: Sequence[np.ndarray], sizes: np.ndarray, config: Config, sample: int, *,
+               splices: bool = True) -> tuple[Candidates, np.ndarray]:
+    """Pairs ``left < right`` sharing anchors (see :func:`cross_pairs`) among texts whose anchors are
+    the sorted ``runs`` (:func:`anchor_runs`), and each text's usable anchor count (the base of its
+    containment).
+
+    The runs are joined key range by key range, each about ``_JOIN_ANCHORS`` anchors: every
+    array of the join then stays in cache and below glibc's mmap threshold (32 MB), where one
+    join of a million paragraphs' 16 M anchors spent a second of system time faulting in fresh
+    pages for its temporaries.
+    """
+    runs = runs or [np.zeros(0, dtype=np.uint64)]
+    buckets = max(1, sum(map(len, runs)) // _JOIN_ANCHORS)
+    ranges = [split_by_key(run >> _OWNER_BITS, buckets, 32) for run in runs]
+    codes, boilerplate = [], []
+    for b in range(buckets):
+        found, common = join_anchors([run[where[b]] for run, where in zip(runs, ranges, strict=True)], config)
+        codes.append(found)
+        boilerplate.append(common)
+    sizes = sizes - np.bincount(np.concatenate(boilerplate), minlength=len(sizes))
+    return containment_candidates(*count_pairs(codes), sizes, config, sample, splices), sizes
 
 
 @dataclass(frozen=True)
@@ -313,8 +338,7 @@ def find_candidates(texts: list[str], config: Config, *, splices: bool = True) -
     ([0], [1], [1.0])
     """
     sample = sample_rate(texts, config)
-    table = anchors(texts, config, sample)
-    found, sizes = self_pairs(table, config, sample, splices=splices)
+    found, sizes = self_pairs(*anchor_runs(texts, config, sample), config, sample, splices=splices)
     if sample == 1:
         return found
     lo, hi = Bands.of(texts, np.flatnonzero(sizes < config.lsh_max_anchors), config).self_pairs(config.max_shingle_df)

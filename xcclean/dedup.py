@@ -190,7 +190,7 @@ _ROW = np.dtype([("first", np.int64), ("second", np.int64), ("kind", np.int8), (
 _KIND = {kind: code for code, kind in enumerate(RELATIONS)}
 _STRENGTH = np.array([STRENGTH[kind] for kind in RELATIONS])
 _OPEN, _KEPT, _GONE = 0, 1, 2
-# Bulk rounds stop when one decides fewer paragraphs than this (long chains, big clusters of
+# Bulk rounds stop when one settles fewer relations than this (long chains, big clusters of
 # copies of copies): the rest are decided one by one.
 _ROUND_MIN = 64
 
