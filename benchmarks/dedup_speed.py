@@ -177,7 +177,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--methods", default=",".join(METHODS))
-    parser.add_argument("--rounds", type=int, default=3, help="runs per method below 1M paragraphs (median)")
+    parser.add_argument("--rounds", type=int, default=3, help="runs per method (median; ds_naive runs once)")
     parser.add_argument("--naive-max", type=int, default=100_000, help="largest size for ds_naive")
     parser.add_argument("--bulk-max", type=int, default=100_000, help="largest size for ds_bulk")
     parser.add_argument("--seed", type=int, default=0)
@@ -194,11 +194,10 @@ def main() -> int:
             path.write_text(json.dumps({"texts": corpus.texts}, ensure_ascii=False), encoding="utf-8")
             limits = {"ds_naive": args.naive_max, "ds_bulk": args.bulk_max}
             methods = [m for m in args.methods.split(",") if size <= limits.get(m, size)]
-            rounds = args.rounds if size < 1_000_000 else 1
             times: dict[str, list[float]] = {m: [] for m in methods}
             peaks: dict[str, float] = {}
             scores: dict[str, dict[str, float]] = {}
-            for r in range(rounds):  # interleaved: each round runs every method once
+            for r in range(args.rounds):  # interleaved: each round runs every method once
                 for method in methods:
                     if method == "ds_naive" and r:  # minutes a run: once is enough
                         continue
