@@ -171,12 +171,17 @@ def test_index_refuses_other_sketch_settings_and_foreign_files(tmp_path):
         ParagraphIndex.load(other)
 
 
-def test_clusters_index_like_a_sequence_and_agree_with_their_arrays():
+def test_clusters_index_like_a_sequence_and_agree_with_their_arrays(monkeypatch):
+    from xcclean import dedup
+
     texts = _corpus(3)
     clusters = near_duplicates(texts)
     listed = list(clusters)
+    monkeypatch.setattr(dedup, "_BATCH", 2)
+    assert list(clusters) == listed  # made in batches
     assert len(listed) == len(clusters) > 5
     assert clusters[-1] == listed[-1] and list(clusters[1:3]) == listed[1:3]
+    assert list(clusters[::-2]) == listed[::-2] and list(clusters[5:2]) == []
     with pytest.raises(IndexError):
         clusters[len(clusters)]
     assert [c.kept for c in listed] == sorted(c.kept for c in listed)
