@@ -29,6 +29,9 @@ def repair(blocks: list[str], lex: Lexicon, gaps: list[int] | None = None) -> tu
     ("王自合充分肯定了我市县级“两", "中心”建设取得的成绩,就加快推进工作提出具体要求。", "head leaves a quote or bracket open"),
     ("放大自身优势,不断增强综合优", "势。二要在转型升级上再发力,做强产业支撑。", "tail starts with the end of a clause"),
     ("他积极主动协调有关部门为家庭困难青少年办实事、做好事、解难题,持之以", "恒心做好关心下一代工作。", "dictionary word 持之以恒 spans the cut"),
+    # A head of headline length with commas joins when it ends in a word no clause ends in.
+    ("市财政安排专项资金五百万元,用于对", "全市困难群众住房开展安全排查和维修加固。", "head ends in 对, which cannot end a clause"),
+    ("项目投产后,年产值可达十亿元,带动就业又", "增加两千余个岗位,成为县域经济新的增长点。", "head ends in 又, which cannot end a clause"),
 ])
 def test_join_with_strong_evidence(head, tail, reason, lex):
     texts, edits = repair([head, tail], lex)
@@ -94,6 +97,16 @@ def test_unfinished_line_with_commas_before_body_is_a_headline(lex):
     texts, edits = repair([head, tail], lex)
     assert texts == [head, tail]
     assert [e.kind for e in edits] == ["suspect_split"]
+
+
+@pytest.mark.parametrize("headline", [
+    "市委书记在全市重点项目建设推进会上强调",  # quotatives end headlines: …会上强调 / 指出
+    "从一组数据看我市营商环境的",  # …想到的, …惯坏的
+    "人人有责,人人可为",
+])
+def test_headline_ending_in_a_word_that_ends_headlines_stays(headline, lex):
+    texts, _ = repair([headline, "近日,全市重点项目建设推进会召开,会议总结了前一阶段工作。"], lex)
+    assert len(texts) == 2
 
 
 def test_headline_quoted_by_its_lede_is_not_a_cut(lex):

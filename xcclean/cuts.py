@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .chars import HAN, NON_INITIAL, NON_INITIAL_WORDS, unbalanced_closing, unbalanced_opening
+from .chars import HAN, HAN_RE, NON_FINAL_WORDS, NON_INITIAL, NON_INITIAL_WORDS, unbalanced_closing, unbalanced_opening
 from .config import Config
 from .lexicon import Lexicon
 from .model import Block, Kind
@@ -161,4 +161,6 @@ def cut_evidence(head: str, tail: str, config: Config, lexicon: Lexicon) -> CutE
         word = lexicon.word_across(head, tail)
         if word:
             joint.append(f"dictionary word {word} spans the cut")
+        elif HAN_RE.match(head[-1]) and (last := lexicon.last_word(head)) in NON_FINAL_WORDS:
+            head_cut.append(f"head ends in {last}, which cannot end a clause")
     return CutEvidence(None, tuple(head_cut), tuple(joint), word)

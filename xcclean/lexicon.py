@@ -70,6 +70,15 @@ class Lexicon:
         return {i for word, start, end in self._tokenizer().tokenize(text, HMM=False) if end - start > 1
                 for i in range(start, end)}
 
+    def last_word(self, text: str) -> str:
+        """The last dictionary word of ``text`` (for a cut after 对 or 又).
+
+        >>> Lexicon().last_word("用于对"), Lexicon().last_word("首都")
+        ('对', '首都')
+        """
+        words = [str(word) for word, _start, _end in self._tokenizer().tokenize(text[-6:], HMM=False)]
+        return words[-1] if words else ""
+
     def first_word(self, text: str) -> str:
         """The first dictionary word of ``text`` (for particles such as 了)."""
         for word, _start, _end in self._tokenizer().tokenize(text[:6], HMM=False):
