@@ -140,3 +140,13 @@ def test_dateline_opens_a_paragraph(lex):
 def test_more_cuts_joined(head, tail, lex):
     texts, _ = repair([head, tail], lex)
     assert texts == [head + tail]
+
+
+def test_a_short_middle_piece_joins_both_halves(lex):
+    # The middle piece alone reads like a headline (short, no punctuation); the word across
+    # each cut (强调, 部署) shows it continues the head and is continued by the tail.
+    pieces = ["市委常委、宣传部部长王自合主持会议并作工作报告,强", "调要把今年作为全面落实重大决策部",
+              "署的关键之年,加强调研,突出重点,扎实做好各项工作。"]
+    texts, edits = repair(pieces, lex)
+    assert texts == ["".join(pieces)]
+    assert [e.kind for e in edits] == ["split_joined", "split_joined"]

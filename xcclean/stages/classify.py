@@ -123,7 +123,11 @@ def reconsider(doc: Document, config: Config, lexicon: Lexicon) -> Document:
             continue
         if before is not None and blocks[before].kind in (Kind.BODY, Kind.DECK) \
                 and "\n" not in blocks[before].text:
-            evidence = cut_evidence(blocks[before].text, block.text, config, lexicon)
-            if evidence.veto is None and evidence.joint:
+            head = blocks[before].text
+            evidence = cut_evidence(head, block.text, config, lexicon)
+            # A visibly cut head (…并作工作报告,强) skips the dictionary in cut_evidence:
+            # the word across the cut (强调) is what shows this line continues it.
+            worded = bool(evidence.head_cut) and lexicon.word_across(head, block.text) is not None
+            if evidence.veto is None and (evidence.joint or worded):
                 blocks[i] = block.with_kind(blocks[before].kind, continuation=True)
     return tuple(blocks)
