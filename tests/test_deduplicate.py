@@ -163,3 +163,27 @@ def test_tail_of_a_cut_paragraph_is_not_a_fragment_of_an_echo():
     result = xcclean.clean_and_explain("\n\n".join([echo, other, head, tail]))
     assert result.text == "\n\n".join([echo, other, head + tail])
     assert [e.kind for e in result.edits] == ["split_joined"]
+
+
+SOURCE = "市长出席会议并讲话,要求全力以赴加快项目建设进度,确保全年目标任务圆满完成,为全市经济发展作出更大贡献。"
+DECREE_A = "第二十四号主席令公布的劳动法自明年一月一日起施行,各地各部门要认真做好宣传贯彻工作,确保法律正确实施。"
+DECREE_B = "第二十三号主席令公布的电力法自明年一月一日起施行,各地各部门要认真做好宣传贯彻工作,确保法律正确实施。"
+
+
+def test_two_misread_characters_that_break_words_make_a_near_copy():
+    misread = SOURCE.replace("以赴", "巳赵")  # two neighbouring glyphs misread: no word left there
+    words = Lexicon().in_words
+    assert relate(SOURCE, misread, C) is None  # without a dictionary: one glyph at a time
+    assert relate(SOURCE, misread, C, words=words).kind == "near_copy"
+    doc = classify(segment("\n\n".join([SOURCE, misread])), C, Lexicon())
+    out, edits = deduplicate(doc, C, Lexicon())
+    assert [b.text for b in out] == [SOURCE] and edits[0].kind == "near_duplicate"
+
+
+def test_a_word_put_for_another_word_is_rewording():
+    # Parallel decrees: 四 -> 三 is one glyph, but 劳动 -> 电力 is a word for a word.
+    words = Lexicon().in_words
+    assert relate(DECREE_A, DECREE_B, C, words=words) is None
+    doc = classify(segment("\n\n".join([DECREE_A, DECREE_B])), C, Lexicon())
+    out, edits = deduplicate(doc, C, Lexicon())
+    assert len(out) == 2 and edits == []

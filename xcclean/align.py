@@ -16,7 +16,8 @@ what the sharing is, with rapidfuzz alignments as evidence:
 
 OCR copies are verbatim: by default the aligned parts may differ only by
 single-character substitutions (misreads; ``Config.max_misread_run``,
-``max_misread_share``), never by an inserted or dropped character
+``max_misread_share``; two neighbouring ones where they break dictionary
+words, given one), never by an inserted or dropped character
 (``max_internal_gap`` is 0). A paraphrased echo -- same facts, a word or a
 comma added -- fails that test and is left alone, however similar overall.
 """
@@ -24,7 +25,7 @@ comma added -- fails that test and is left alone, however similar overall.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -36,6 +37,9 @@ from .config import Config
 
 # Uncovered stretches this short inside a copy are misread characters.
 _MISREAD_RUN = 3
+_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+# Positions of a text that fall inside a dictionary word (``Lexicon.in_words``).
+Words = Callable[[str], set[int]]
 
 
 @dataclass(frozen=True)
@@ -81,12 +85,21 @@ def coverage(x: str, y: str, n: int) -> list[bool]:
     return covered
 
 
-def _verbatim(x: str, y: str, config: Config) -> float | None:
+def _breaks_words(text: str, start: int, end: int, words: Words) -> bool:
+    """Whether a Han character of ``text[start:end]`` stands in no dictionary word (最头疼 -> 南事疼)."""
+    inside = words(text)
+    return any(i not in inside and _HAN.match(text[i]) for i in range(start, end))
+
+
+def _verbatim(x: str, y: str, config: Config, words: Words | None = None) -> float | None:
     """Similarity of two aligned strings, or None when they differ by more than misreads.
 
     Allowed: substitutions in runs of at most ``max_misread_run`` characters
     (``max_misread_share`` of the text in all) and dropped or doubled
     characters in runs of at most ``max_internal_gap`` -- what OCR does.
+    With ``words`` (a dictionary), a run of up to ``max_broken_misread_run``
+    counts too where on one side it breaks words: a misread makes no word
+    (认罪认罚 -> 认罪审审), rewording puts one word for another (劳动法 -> 电力法).
     An inserted word or a shifted alignment fails.
     """
     substituted = 0
@@ -94,16 +107,22 @@ def _verbatim(x: str, y: str, config: Config) -> float | None:
         if op.tag == "equal":
             continue
         left, right = op.src_end - op.src_start, op.dest_end - op.dest_start
-        if abs(left - right) > config.max_internal_gap or min(left, right) > config.max_misread_run:
+        run = min(left, right)
+        if abs(left - right) > config.max_internal_gap:
             return None
-        substituted += min(left, right)
+        if run > config.max_misread_run and (
+                words is None or run > config.max_broken_misread_run
+                or not (_breaks_words(x, op.src_start, op.src_end, words)
+                        or _breaks_words(y, op.dest_start, op.dest_end, words))):
+            return None
+        substituted += run
     if substituted > max(1, config.max_misread_share * max(len(x), len(y))):
         return None
     return float(Levenshtein.normalized_similarity(x, y))
 
 
-def within(x: str, y: str, covered: list[bool], config: Config) -> Within | None:
-    """Where ``x`` (less a few glued-on characters) sits verbatim inside ``y``."""
+def within(x: str, y: str, covered: list[bool], config: Config, words: Words | None = None) -> Within | None:
+    """Where ``x`` (less a few glued-on characters) sits verbatim inside ``y`` (``words``: see :func:`_verbatim`)."""
     try:
         first = covered.index(True)
     except ValueError:
@@ -122,7 +141,7 @@ def within(x: str, y: str, covered: list[bool], config: Config) -> Within | None
         if found is None:
             return None
         span = (found.dest_start, found.dest_end)
-    similarity = _verbatim(core, y[span[0] : span[1]], config)
+    similarity = _verbatim(core, y[span[0] : span[1]], config, words)
     threshold = config.fragment_min_similarity
     if similarity is None or similarity < threshold:
         return None
@@ -299,10 +318,11 @@ def may_carry_junk(a: str, b: str, config: Config) -> bool:
             and is_complete(a, config))
 
 
-def relate(a: str, b: str, config: Config, *, splices: bool = True) -> Relation | None:
+def relate(a: str, b: str, config: Config, *, splices: bool = True, words: Words | None = None) -> Relation | None:
     """How ``a`` and ``b`` (compare keys, ``a`` earlier on the page) repeat each other.
 
-    ``splices``: also look for spliced tails (a page; not a corpus).
+    ``splices``: also look for spliced tails (a page; not a corpus). ``words``:
+    a dictionary (``Lexicon.in_words``), for misreads of two characters.
 
     >>> c = Config()
     >>> relate("该项目负责人贺浩亮说,要实现高质量发展,必须加快推进,早日建成达产,他们深感重任在肩,时不我待。",
@@ -323,7 +343,7 @@ def relate(a: str, b: str, config: Config, *, splices: bool = True) -> Relation 
     if abs(len(a) - len(b)) <= config.max_internal_gap and len(a) >= config.min_fragment_chars:
         # Misreads keep the length: compare whole, so a misread first or last
         # character is not mistaken for glued-on text.
-        similarity = _verbatim(a, b, config)
+        similarity = _verbatim(a, b, config, words)
         if similarity is not None and similarity >= config.near_copy_min_similarity:
             return Relation("near_copy", None, similarity, (0, len(a)), (0, len(b)))
     fragment = _verbatim_fragment(a, b, config)
@@ -331,7 +351,7 @@ def relate(a: str, b: str, config: Config, *, splices: bool = True) -> Relation 
         return fragment
     n = config.shingle_size
     cov_a, cov_b = coverage(a, b, n), coverage(b, a, n)
-    wa, wb = within(a, b, cov_a, config), within(b, a, cov_b, config)
+    wa, wb = within(a, b, cov_a, config, words), within(b, a, cov_b, config, words)
     if wa and wb:
         short, long_, w_short = (0, 1, wa) if len(a) <= len(b) else (1, 0, wb)
         texts = (a, b)

@@ -95,6 +95,11 @@ class Config:
         the clean corpus it removed a parallel decree (第二十四号主席令…劳动法…
         vs 第二十三号主席令…电力法…): two neighbouring characters replaced by
         a real word are rewording.
+        ``max_broken_misread_run``: on a page (where the dictionary is
+        loaded), a run of up to this many substituted Han characters is a
+        misread too when on one side it stands in no dictionary word
+        (最头疼 -> 南事疼, 认罪认罚 -> 认罪审审); word for word (劳动法 ->
+        电力法) it stays rewording. The corpus API does not load the dictionary.
         ``max_misread_share``: share of substituted characters allowed.
         ``min_fragment_chars``: shorter paragraphs are never removed as
         fragments: names and formulae of up to ~20 characters legitimately
@@ -169,6 +174,7 @@ class Config:
     fragment_min_similarity: float = 0.9
     max_internal_gap: int = 0
     max_misread_run: int = 1
+    max_broken_misread_run: int = 2
     max_misread_share: float = 0.1
     min_fragment_chars: int = 20
     min_copy_chars: int = 10

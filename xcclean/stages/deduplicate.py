@@ -141,7 +141,7 @@ def deduplicate(doc: Document, config: Config, lexicon: Lexicon | None = None,
     for left, right in sorted(pairs):
         pair = (keys[left], keys[right])
         if pair not in memo:
-            memo[pair] = relate(*pair, config)
+            memo[pair] = relate(*pair, config, words=lexicon.in_words if lexicon is not None else None)
         rel = memo[pair]
         if rel is not None:
             relations.append((body[left], body[right], rel))

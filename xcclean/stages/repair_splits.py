@@ -51,8 +51,9 @@ class _Copies:
     come from one vectorised search, made the first time a join is weighed.
     """
 
-    def __init__(self, blocks: list[Block], config: Config, memo: dict[tuple[str, str], Relation | None]) -> None:
-        self._config, self._memo = config, memo
+    def __init__(self, blocks: list[Block], config: Config, memo: dict[tuple[str, str], Relation | None],
+                 lexicon: Lexicon) -> None:
+        self._config, self._memo, self._lexicon = config, memo, lexicon
         self._body = [b for b in blocks if b.kind is Kind.BODY]
         self._judged: set[tuple[int, ...]] | None = None
 
@@ -68,7 +69,7 @@ class _Copies:
         for left, right in zip(cands.left.tolist(), cands.right.tolist(), strict=True):
             a, b = keys[left], keys[right]
             if (a, b) not in self._memo:
-                self._memo[a, b] = relate(a, b, self._config)
+                self._memo[a, b] = relate(a, b, self._config, words=self._lexicon.in_words)
             relation = self._memo[a, b]
             if relation is not None and relation.kind != "splice":
                 judged.update((left, right) if relation.dup is None else ((left, right)[relation.dup],))
@@ -88,7 +89,7 @@ def repair_splits(doc: Document, config: Config, lexicon: Lexicon, *, strong_onl
     """
     blocks = list(doc)
     edits: list[Edit] = []
-    copies = _Copies(blocks, config, {} if memo is None else memo) if strong_only else None
+    copies = _Copies(blocks, config, {} if memo is None else memo, lexicon) if strong_only else None
     i = 0
     while i < len(blocks):
         head = blocks[i]
