@@ -150,3 +150,21 @@ def test_a_short_middle_piece_joins_both_halves(lex):
     texts, edits = repair(pieces, lex)
     assert texts == ["".join(pieces)]
     assert [e.kind for e in edits] == ["split_joined", "split_joined"]
+
+
+def test_a_paragraph_may_end_by_closing_a_quotation(lex):
+    # A quotation holding clauses may close a paragraph without a full stop; a quoted term may not.
+    quote = "市政协委员王刚说:“新产业增长补不上传统产业掉下来的那块,只有加快再加快,着重抓好核心技术的研发”"
+    body = "政协委员们认为,过去的五年,面对困难,全市经济社会发展成绩亮丽。"
+    texts, edits = repair([quote, body], lex)
+    assert texts == [quote, body] and [e.kind for e in edits] == ["suspect_split"]
+    term = "持之以恒抓谋划,着力储备好项目。近年来,我市在项目谋划和建设上持续下功夫,科学确定了“十四五”"
+    rest = "时期和今年的重点项目盘子,项目建设成效明显。"
+    texts, _ = repair([term, rest], lex)
+    assert texts == [term + rest]
+
+
+def test_a_dash_with_a_stray_hyphen_still_ends_a_lead_in(lex):
+    evidence = cut_evidence("铁道部提出强化铁路客货营销,各铁路局将推行计算机联网售票——-", "铁道部自去年初提出强化营销以后,成效明显。",
+                            Config(), lex)
+    assert evidence.veto == "head ends in a dash (a list follows)"

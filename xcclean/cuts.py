@@ -130,7 +130,7 @@ def cut_evidence(head: str, tail: str, config: Config, lexicon: Lexicon) -> CutE
     if ends_sentence(head, config):
         return CutEvidence(veto="head ends a sentence")
     open_quote = unbalanced_opening(head)
-    if head.endswith(("——", "—", "--")) and not (open_quote and unbalanced_closing(tail)):
+    if (head.endswith("--") or head.rstrip("-").endswith("—")) and not (open_quote and unbalanced_closing(tail)):
         return CutEvidence(veto="head ends in a dash (a list follows)")  # not inside a quote: “嘭—— / —啪”
     if head[-1].isascii() and head[-1].isalpha() and tail[0].isascii() and tail[0].isalpha():
         return CutEvidence(veto="Latin on both sides (not a Chinese cut)")

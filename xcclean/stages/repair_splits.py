@@ -29,7 +29,7 @@ from dataclasses import replace
 
 from ..align import Relation, relate
 from ..candidates import find_candidates
-from ..chars import compare_key
+from ..chars import CLOSING_FOR, compare_key
 from ..config import Config
 from ..cuts import TAIL_OPENS, cut_evidence, past_captions
 from ..lexicon import Lexicon
@@ -38,6 +38,20 @@ from ..model import Block, Document, Edit, Kind
 STAGE = "repair_splits"
 # A block with a full stop inside is prose however short: it cannot be a headline.
 _FULL_STOP_INSIDE = re.compile(r"。[^。]")
+
+
+_OPENER_OF = {closer: opener for opener, closer in CLOSING_FOR.items()}
+_CLAUSE_MARK = re.compile("[,，;；。!?！？]")
+
+
+def _closes_quotation(text: str) -> bool:
+    """Whether ``text`` ends by closing a quotation that holds a clause (…只有加快再加快,着重…研发”):
+    a paragraph may end there without a full stop. A quoted term (…确定了“十四五” / 时期…) does not."""
+    opener = _OPENER_OF.get(text[-1])
+    if opener is None:
+        return False
+    start = text.rfind(opener, 0, len(text) - 1)
+    return start < 0 or bool(_CLAUSE_MARK.search(text, start + 1, len(text) - 1))
 
 
 class _Copies:
@@ -111,6 +125,7 @@ def repair_splits(doc: Document, config: Config, lexicon: Lexicon, *, strong_onl
             if evidence.strong:
                 rule = "strong evidence"
             elif (not strong_only and not head.text.endswith("》")  # a block ending in a 《title》 is a headline
+                  and not _closes_quotation(head.text)
                   and (len(head.text) > config.headline_max_chars or _FULL_STOP_INSIDE.search(head.text))):
                 rule = "unfinished body paragraph followed by body text"
             else:
