@@ -72,11 +72,11 @@ def corpus_pages() -> list[str]:
 
 
 def test_clean_corpus_pages_lose_nothing(corpus_pages):
-    """300 pages of four clean articles each: nothing is removed, no token goes.
+    """300 pages of four clean articles each: nothing is removed, no token goes, nothing is joined.
 
-    Joins are the one known weak spot: a long headline with commas before a
-    body paragraph can be taken for a paragraph cut in two (4 of 2,260 pages on
-    the whole corpus); at most 1 % of pages may show one.
+    Joins are the one known weak spot: a paragraph that ends with no full stop
+    before another can be taken for one cut in two (1 of the whole corpus's
+    2,260 pages: …“不会熄灭的火炬” / 当天亮相的…, outside these 300).
     """
     cleaner = Cleaner()
     kinds: Counter[str] = Counter()
@@ -84,5 +84,4 @@ def test_clean_corpus_pages_lose_nothing(corpus_pages):
         for edit in cleaner.explain(page).changes():
             if edit.stage != "normalise" and edit.kind != "layout":
                 kinds[edit.kind] += 1
-    assert set(kinds) <= {"split_joined"}, kinds
-    assert kinds["split_joined"] <= len(corpus_pages) // 100
+    assert not kinds, kinds
