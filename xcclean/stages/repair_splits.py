@@ -8,7 +8,8 @@ or 、 at the cut, a quote left open, a dictionary word spanning the cut, or a
 tail starting with a particle is strong evidence; an unfinished body block
 longer than any headline or with a full stop inside, followed by body text
 that does not open a paragraph (本报讯, a dateline, ——, 一是…) nor quote the
-block (a title and its lede), is enough on its own.
+block (a title and its lede), is enough on its own -- unless the block closes
+a quotation that holds a clause (a paragraph may end so, with no full stop).
 Headlines, bylines, captions, lists and jump notes are never glued to body text; a block that ``classify`` found to be a
 continuation joins its predecessor whatever its kind. A body block that does
 not end a sentence but is not joined to the block after it (a headline
@@ -38,8 +39,6 @@ from ..model import Block, Document, Edit, Kind
 STAGE = "repair_splits"
 # A block with a full stop inside is prose however short: it cannot be a headline.
 _FULL_STOP_INSIDE = re.compile(r"。[^。]")
-
-
 _OPENER_OF = {closer: opener for opener, closer in CLOSING_FOR.items()}
 _CLAUSE_MARK = re.compile("[,，;；。!?！？]")
 
