@@ -22,10 +22,12 @@ class Lexicon:
         # Split repair weighs most cuts of a page twice (before and after
         # deduplication); the cache lives for one page (see new_page).
         self._across: dict[tuple[str, str], str | None] = {}
+        self._last: dict[str, str] = {}
 
     def new_page(self) -> None:
         """Forget the previous page's look-ups."""
         self._across = {}
+        self._last = {}
 
     def _tokenizer(self) -> Any:
         if self._jieba is None:
@@ -76,8 +78,12 @@ class Lexicon:
         >>> Lexicon().last_word("用于对"), Lexicon().last_word("首都")
         ('对', '首都')
         """
-        words = [str(word) for word, _start, _end in self._tokenizer().tokenize(text[-6:], HMM=False)]
-        return words[-1] if words else ""
+        key = text[-6:]
+        cache = self._last  # one read, as in word_across
+        if key not in cache:
+            words = [str(word) for word, _start, _end in self._tokenizer().tokenize(key, HMM=False)]
+            cache[key] = words[-1] if words else ""
+        return cache[key]
 
     def first_word(self, text: str) -> str:
         """The first dictionary word of ``text`` (for particles such as 了)."""
