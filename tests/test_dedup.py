@@ -288,3 +288,13 @@ def test_joining_anchors_key_range_by_range_finds_the_same_pairs(monkeypatch):
     assert len(whole) > 20
     for field in ("left", "right", "left_in_right", "right_in_left"):
         np.testing.assert_array_equal(getattr(whole, field), getattr(ranged, field))
+
+
+def test_of_near_copies_the_reading_most_copies_share_is_kept():
+    misread = COPIES["near_copy"]  # same length as SOURCE
+    clusters = near_duplicates([misread, OTHER, SOURCE, SOURCE, SOURCE])
+    (cluster,) = clusters
+    assert cluster.kept == 2
+    assert [(d.index, d.relation) for d in cluster.duplicates] == [(0, "near_copy"), (3, "exact"), (4, "exact")]
+    # One copy each: the earlier stays, as before.
+    assert near_duplicates([misread, SOURCE])[0].kept == 0

@@ -8,7 +8,8 @@ a page. So a truncated copy is found by containment, whatever its Jaccard
 similarity, and a paraphrase is never called a copy.
 
 Which copy is kept: the most complete one -- the longest text once glued-on
-junk is discounted, then the one with less junk, then the earliest. A
+junk is discounted, then the one with less junk, then the one repeated most
+often (of near copies, the reading most copies share), then the earliest. A
 paragraph is marked a duplicate only for a verified relation to a paragraph
 that is kept: no transitive chaining.
 
@@ -235,14 +236,15 @@ def _best(src: np.ndarray, dst: np.ndarray, rid: np.ndarray, rows: np.ndarray, r
 
 
 def resolve(keys: Sequence[str], relations: Sequence[tuple[int, int, Relation]],
-            pending: Sequence[tuple[int, int]], config: Config) -> Resolved:
+            pending: Sequence[tuple[int, int]], config: Config, copies: np.ndarray | None = None) -> Resolved:
     """Which paragraphs are duplicates, and of which kept paragraph.
 
     ``relations`` are verified ``(i, j, relate(keys[i], keys[j]))``, ``i < j``;
     ``pending`` pairs are aligned here only when one side
     is already kept, which skips most copy-to-copy pairs of a big cluster.
+    ``copies``: how many times each key occurs in the input (1 if not given).
     Paragraphs are decided from the most complete down: length less
-    glued-on junk, then less junk, then earlier. One goes only for a
+    glued-on junk, then less junk, then more copies, then earlier. One goes only for a
     relation to a paragraph already kept, so nothing is removed through a
     chain; of several, for the strongest relation, then the most similar,
     then the most complete kept paragraph.
@@ -269,7 +271,8 @@ def resolve(keys: Sequence[str], relations: Sequence[tuple[int, int, Relation]],
     present = np.zeros(len(keys), dtype=bool)
     present[src] = present[dst] = True
     nodes = np.flatnonzero(present)  # np.unique hashes: ten times slower at a million
-    order = nodes[np.lexsort((nodes, junk[nodes], junk[nodes] - lengths[nodes]))]
+    repeats = np.ones(len(nodes), dtype=np.int64) if copies is None else copies[nodes]
+    order = nodes[np.lexsort((nodes, -repeats, junk[nodes], junk[nodes] - lengths[nodes]))]
     rank = np.empty(len(keys), dtype=np.int64)
     rank[order] = np.arange(len(order))
     earlier = rank[dst] < rank[src]  # only a more complete paragraph can be kept when one is decided
@@ -394,7 +397,8 @@ def _near_duplicates(keys: list[str], config: Config) -> Clusters:
     rep_keys = [keys[r] for r in reps]
     cands = find_candidates(rep_keys, config, splices=False)
     relations, pending = verify(rep_keys, cands.left.tolist(), cands.right.tolist(), config)
-    resolved = resolve(rep_keys, relations, pending, config)
+    copies = np.bincount(rep_of, minlength=len(keys))[reps] if keys else None
+    resolved = resolve(rep_keys, relations, pending, config, copies)
     return _clusters(keys, np.asarray(reps, dtype=np.int64), rep_of, resolved, config)
 
 
