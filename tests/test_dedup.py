@@ -298,3 +298,29 @@ def test_of_near_copies_the_reading_most_copies_share_is_kept():
     assert [(d.index, d.relation) for d in cluster.duplicates] == [(0, "near_copy"), (3, "exact"), (4, "exact")]
     # One copy each: the earlier stays, as before.
     assert near_duplicates([misread, SOURCE])[0].kept == 0
+
+
+def _notice_copies(count: int, seed: int) -> list[str]:
+    """``count`` copies of one notice, each with one misread glyph (a text printed in every issue)."""
+    rng = random.Random(seed)
+    out = []
+    for _ in range(count):
+        chars = list(SOURCE)
+        chars[rng.randrange(3, len(chars) - 1)] = "口"
+        out.append("".join(chars))
+    return out
+
+
+def test_copies_of_a_text_repeated_more_than_max_shingle_df_times_are_found():
+    config = Config()
+    copies = _notice_copies(3 * config.max_shingle_df, 0)
+    texts = [OTHER, *copies, *PARAGRAPHS]
+    keep = near_duplicates(texts, config=config).keep_mask()
+    gone = sum(not keep[1 + k] for k in range(len(copies)) if copies[k] not in copies[:k])
+    distinct = len(set(copies))
+    assert gone >= distinct - 2  # all but the kept one (and at most one more)
+    assert keep[0] and keep[1 + len(copies):].all()
+    index = ParagraphIndex(config)
+    index.add(copies)
+    ((match, *_),) = index.query([_notice_copies(1, 99)[0]])
+    assert match.relation in ("near_copy", "exact") and match.query_is_copy

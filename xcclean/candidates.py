@@ -18,8 +18,10 @@ pair-by-pair alignment (:func:`xcclean.align.relate`):
   than ``Config.lsh_max_anchors`` anchors are also banded on MinHash
   signatures.
 
-Hashes held by more than ``Config.max_shingle_df`` texts are boilerplate and
-are skipped, so the number of pairs grows linearly with the input.
+Hashes held by more than ``Config.max_shingle_df`` texts are boilerplate: they
+pair only their first holder with each other one (a star, not all pairs), and
+do not count in containment, so the number of pairs grows linearly with the
+input while the copies of a text repeated hundreds of times are still found.
 """
 
 from __future__ import annotations
@@ -157,14 +159,16 @@ def _candidates(left: np.ndarray, right: np.ndarray, shared: np.ndarray, left_si
 def _cross_join(qkeys: np.ndarray, qowners: np.ndarray, ikeys: np.ndarray, iowners: np.ndarray,
                 max_df: int) -> tuple[np.ndarray, np.ndarray]:
     """Codes ``query * 2**32 + indexed`` (with repeats) of every pair sharing a key (``ikeys``
-    sorted), keys held more than ``max_df`` times skipped; and per query key whether it was usable."""
+    sorted; a key held more than ``max_df`` times pairs the query with its first owner only, as
+    in :func:`_self_join`); and per query key whether it was usable (held at most ``max_df`` times)."""
     lo = np.searchsorted(ikeys, qkeys, side="left")
     df = np.searchsorted(ikeys, qkeys, side="right") - lo
     usable = df <= max_df
     hit = usable & (df > 0)
     positions = _expand(lo[hit], df[hit])
     codes = (np.repeat(qowners[hit], df[hit]) << 32) | iowners[positions]
-    return codes, usable
+    star = (qowners[~usable] << 32) | iowners[lo[~usable]]
+    return np.concatenate((codes, star)), usable
 
 
 @lru_cache(maxsize=256)
@@ -178,10 +182,14 @@ def _self_join(keys: np.ndarray, owners: Callable[[np.ndarray], np.ndarray], max
     """Codes ``lo << 32 | hi`` (with repeats) of every pair of owners sharing a key.
 
     ``keys`` are sorted, ``owners(positions)`` gives the owners at those
-    positions (ascending within a key). Keys held more than ``max_df`` times
-    are skipped; their owners are returned too, one per entry (to discount
-    them from containment). Only entries whose key repeats are touched, so
-    memory beyond ``keys`` stays proportional to the shared ones.
+    positions (ascending within a key). A key held more than ``max_df``
+    times pairs only its first owner with each other one (a star, not all
+    pairs: linear however common the key); its owners are returned too, one
+    per entry (to discount them from containment). So the copies of a text
+    repeated hundreds of times (a notice in every issue, with misreads) are
+    still found, through its earliest copy. Only entries whose key repeats
+    are touched, so memory beyond ``keys`` stays proportional to the shared
+    ones.
     """
     same = keys[1:] == keys[:-1]
     shared = np.zeros(len(keys), dtype=bool)
@@ -192,9 +200,12 @@ def _self_join(keys: np.ndarray, owners: Callable[[np.ndarray], np.ndarray], max
     big = np.repeat(runs > max_df, runs)
     boilerplate = owners(where[big])
     who = owners(where[~big])
+    big_runs = runs[runs > max_df]
+    centre = np.repeat(boilerplate[np.cumsum(big_runs) - big_runs], big_runs)
+    star = boilerplate != centre
     runs = runs[runs <= max_df]
     starts = np.cumsum(runs) - runs
-    codes: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
+    codes: list[np.ndarray] = [(centre[star] << 32) | boilerplate[star]]
     for size in np.flatnonzero(np.bincount(runs)).tolist():  # np.unique hashes: slow on a big array
         block = who[starts[runs == size][:, None] + np.arange(size)]  # (groups, size)
         i, j = _pair_positions(size)

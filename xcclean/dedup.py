@@ -395,11 +395,28 @@ def _near_duplicates(keys: list[str], config: Config) -> Clusters:
     rep_of = _exact_groups(keys)
     reps = np.flatnonzero(rep_of == np.arange(len(keys))).tolist()
     rep_keys = [keys[r] for r in reps]
-    cands = find_candidates(rep_keys, config, splices=False)
-    relations, pending = verify(rep_keys, cands.left.tolist(), cands.right.tolist(), config)
-    copies = np.bincount(rep_of, minlength=len(keys))[reps] if keys else None
+    copies = np.bincount(rep_of, minlength=len(keys))[reps] if keys else np.zeros(0, dtype=np.int64)
+    left, right = _candidate_pairs(rep_keys, copies, config)
+    relations, pending = verify(rep_keys, left, right, config)
     resolved = resolve(rep_keys, relations, pending, config, copies)
     return _clusters(keys, np.asarray(reps, dtype=np.int64), rep_of, resolved, config)
+
+
+def _candidate_pairs(keys: list[str], copies: np.ndarray, config: Config) -> tuple[list[int], list[int]]:
+    """Candidate pairs ``(left, right)``, ``left < right``, sorted.
+
+    The search runs over the texts renumbered most complete first (longest,
+    then most copies, then earliest: the order :func:`resolve` keeps them in),
+    so that a shingle too common to pair all its holders (``max_shingle_df``)
+    pairs each with the one most likely kept.
+    """
+    lengths = np.fromiter(map(len, keys), dtype=np.int64, count=len(keys))
+    order = np.lexsort((np.arange(len(keys)), -copies, -lengths))
+    cands = find_candidates([keys[i] for i in order.tolist()], config, splices=False)
+    a, b = order[cands.left], order[cands.right]
+    left, right = np.minimum(a, b), np.maximum(a, b)
+    pairs = np.lexsort((right, left))
+    return left[pairs].tolist(), right[pairs].tolist()
 
 
 def _clusters(keys: list[str], reps: np.ndarray, rep_of: np.ndarray, resolved: Resolved, config: Config
