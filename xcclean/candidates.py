@@ -18,10 +18,13 @@ pair-by-pair alignment (:func:`xcclean.align.relate`):
   than ``Config.lsh_max_anchors`` anchors are also banded on MinHash
   signatures.
 
-Hashes held by more than ``Config.max_shingle_df`` texts are boilerplate: they
-pair only their first holder with each other one (a star, not all pairs), and
-do not count in containment, so the number of pairs grows linearly with the
-input while the copies of a text repeated hundreds of times are still found.
+Hashes held by more than ``Config.max_shingle_df`` texts are boilerplate and
+are skipped, and do not count in containment, so the number of pairs grows
+linearly with the input. A text whose anchors are nearly all boilerplate --
+one copy of a text repeated hundreds of times, a notice in every issue with
+its misreads -- then has few usable anchors and is banded; a band key held
+by more than ``max_shingle_df`` texts pairs its first holder with each other
+one (a star, linear however common), so those copies are still found.
 """
 
 from __future__ import annotations
@@ -157,18 +160,19 @@ def _candidates(left: np.ndarray, right: np.ndarray, shared: np.ndarray, left_si
 
 
 def _cross_join(qkeys: np.ndarray, qowners: np.ndarray, ikeys: np.ndarray, iowners: np.ndarray,
-                max_df: int) -> tuple[np.ndarray, np.ndarray]:
+                max_df: int, *, stars: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Codes ``query * 2**32 + indexed`` (with repeats) of every pair sharing a key (``ikeys``
-    sorted; a key held more than ``max_df`` times pairs the query with its first owner only, as
-    in :func:`_self_join`); and per query key whether it was usable (held at most ``max_df`` times)."""
+    sorted; a key held more than ``max_df`` times is skipped, or with ``stars`` pairs the query
+    with its first owner only, as in :func:`_self_join`); and per query key whether it was usable."""
     lo = np.searchsorted(ikeys, qkeys, side="left")
     df = np.searchsorted(ikeys, qkeys, side="right") - lo
     usable = df <= max_df
     hit = usable & (df > 0)
     positions = _expand(lo[hit], df[hit])
     codes = (np.repeat(qowners[hit], df[hit]) << 32) | iowners[positions]
-    star = (qowners[~usable] << 32) | iowners[lo[~usable]]
-    return np.concatenate((codes, star)), usable
+    if stars:
+        codes = np.concatenate((codes, (qowners[~usable] << 32) | iowners[lo[~usable]]))
+    return codes, usable
 
 
 @lru_cache(maxsize=256)
@@ -177,19 +181,17 @@ def _pair_positions(size: int) -> tuple[np.ndarray, np.ndarray]:
     return i, j
 
 
-def _self_join(keys: np.ndarray, owners: Callable[[np.ndarray], np.ndarray], max_df: int
-               ) -> tuple[np.ndarray, np.ndarray]:
+def _self_join(keys: np.ndarray, owners: Callable[[np.ndarray], np.ndarray], max_df: int, *,
+               stars: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Codes ``lo << 32 | hi`` (with repeats) of every pair of owners sharing a key.
 
     ``keys`` are sorted, ``owners(positions)`` gives the owners at those
-    positions (ascending within a key). A key held more than ``max_df``
-    times pairs only its first owner with each other one (a star, not all
-    pairs: linear however common the key); its owners are returned too, one
-    per entry (to discount them from containment). So the copies of a text
-    repeated hundreds of times (a notice in every issue, with misreads) are
-    still found, through its earliest copy. Only entries whose key repeats
-    are touched, so memory beyond ``keys`` stays proportional to the shared
-    ones.
+    positions (ascending within a key). Keys held more than ``max_df``
+    times are skipped, or with ``stars`` pair only their first owner with
+    each other one (linear however common the key); their owners are
+    returned too, one per entry (to discount them from containment). Only
+    entries whose key repeats are touched, so memory beyond ``keys`` stays
+    proportional to the shared ones.
     """
     same = keys[1:] == keys[:-1]
     shared = np.zeros(len(keys), dtype=bool)
@@ -200,12 +202,13 @@ def _self_join(keys: np.ndarray, owners: Callable[[np.ndarray], np.ndarray], max
     big = np.repeat(runs > max_df, runs)
     boilerplate = owners(where[big])
     who = owners(where[~big])
-    big_runs = runs[runs > max_df]
-    centre = np.repeat(boilerplate[np.cumsum(big_runs) - big_runs], big_runs)
-    star = boilerplate != centre
+    codes: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
+    if stars:
+        big_runs = runs[runs > max_df]
+        centre = np.repeat(boilerplate[np.cumsum(big_runs) - big_runs], big_runs)
+        codes.append((centre << 32 | boilerplate)[boilerplate != centre])
     runs = runs[runs <= max_df]
     starts = np.cumsum(runs) - runs
-    codes: list[np.ndarray] = [(centre[star] << 32) | boilerplate[star]]
     for size in np.flatnonzero(np.bincount(runs)).tolist():  # np.unique hashes: slow on a big array
         block = who[starts[runs == size][:, None] + np.arange(size)]  # (groups, size)
         i, j = _pair_positions(size)
@@ -326,7 +329,7 @@ class Bands:
         keys = np.concatenate([p.keys for p in parts]) if parts else np.zeros(0, dtype=np.uint64)
         owners = np.concatenate([p.owners for p in parts]) if parts else np.zeros(0, dtype=np.int64)
         order = np.argsort(keys, kind="stable")
-        return _self_join(keys[order], owners[order].__getitem__, max_df)[0]
+        return _self_join(keys[order], owners[order].__getitem__, max_df, stars=True)[0]
 
     def self_pairs(self, max_df: int) -> tuple[np.ndarray, np.ndarray]:
         """Distinct pairs ``(lo, hi)`` sharing a band."""
@@ -335,7 +338,7 @@ class Bands:
 
     def cross_pairs(self, index: Bands, max_df: int) -> tuple[np.ndarray, np.ndarray]:
         """Distinct pairs ``(query, indexed)`` sharing a band."""
-        lo, hi, _ = _pairs(_cross_join(self.keys, self.owners, index.keys, index.owners, max_df)[0])
+        lo, hi, _ = _pairs(_cross_join(self.keys, self.owners, index.keys, index.owners, max_df, stars=True)[0])
         return lo, hi
 
 
@@ -349,10 +352,14 @@ def find_candidates(texts: list[str], config: Config, *, splices: bool = True) -
     ([0], [1], [1.0])
     """
     sample = sample_rate(texts, config)
-    found, sizes = self_pairs(*anchor_runs(texts, config, sample), config, sample, splices=splices)
-    if sample == 1:
+    runs, anchored = anchor_runs(texts, config, sample)
+    found, usable = self_pairs(runs, anchored, config, sample, splices=splices)
+    # Banded: texts with few usable anchors (short ones, when sampled) and texts whose anchors
+    # are mostly boilerplate (one copy of a text repeated more than max_shingle_df times).
+    banded = (usable * 2 < anchored) | ((usable < config.lsh_max_anchors) if sample > 1 else False)
+    if not banded.any():
         return found
-    lo, hi = Bands.of(texts, np.flatnonzero(sizes < config.lsh_max_anchors), config).self_pairs(config.max_shingle_df)
+    lo, hi = Bands.of(texts, np.flatnonzero(banded), config).self_pairs(config.max_shingle_df)
     return with_band_pairs(found, lo, hi)
 
 

@@ -65,14 +65,15 @@ class Config:
         another before the pair is aligned at all (a cheap, recall-oriented
         filter; alignment decides). Pairs sharing enough shingles for a
         ``splice_min_chars`` span are aligned too, whatever their share.
-        ``max_shingle_df``: shingles in more paragraphs than this pair only
-        their first holder with each other one, and are not counted in
-        containment (formulae; keeps the pair count linear: a shingle held by
-        d paragraphs makes d(d-1)/2 pairs; at 100k paragraphs of
-        benchmarks/dedup_speed.py the shingles held by 17-64 made 60 % of all
-        pairs, cost 10 % more time and found 0.1 % more truncated copies).
-        The star still finds the copies of a text repeated more often (100
-        copies of a notice with misreads: 92 of 99 found, 5 before).
+        ``max_shingle_df``: shingles in more paragraphs than this are ignored
+        for candidate search and not counted in containment (formulae; keeps
+        the pair count linear: a shingle held by d paragraphs makes d(d-1)/2
+        pairs; at 100k paragraphs of benchmarks/dedup_speed.py the shingles
+        held by 17-64 made 60 % of all pairs, cost 10 % more time and found
+        0.1 % more truncated copies). A paragraph left with mostly ignored
+        shingles (a text repeated more often) is banded, and a band held by
+        more paragraphs pairs its first holder with each other one (100
+        copies of a notice with misreads: 95 of 99 found, 5 before).
         ``exact_overlap_max_shingles`` / ``anchor_sample``: above this many
         shingles in one input, candidate search keeps one shingle in
         ``anchor_sample`` (a consistent hash sample, so containment survives;
