@@ -320,7 +320,3 @@ def test_copies_of_a_text_repeated_more_than_max_shingle_df_times_are_found():
     distinct = len(set(copies))
     assert gone >= distinct - 2  # all but the kept one (and at most one more)
     assert keep[0] and keep[1 + len(copies):].all()
-    index = ParagraphIndex(config)
-    index.add(copies)
-    ((match, *_),) = index.query([_notice_copies(1, 99)[0]])
-    assert match.relation in ("near_copy", "exact") and match.query_is_copy
