@@ -320,3 +320,10 @@ def test_copies_of_a_text_repeated_more_than_max_shingle_df_times_are_found():
     distinct = len(set(copies))
     assert gone >= distinct - 2  # all but the kept one (and at most one more)
     assert keep[0] and keep[1 + len(copies):].all()
+    # The same against an index: a new copy, with a misread no indexed copy has.
+    index = ParagraphIndex(config)
+    index.add([*PARAGRAPHS, *copies])
+    query = SOURCE[:10] + "日" + SOURCE[11:]
+    assert query not in copies
+    ((match, *_),) = index.query([query])
+    assert match.relation == "near_copy" and match.query_is_copy and match.id >= len(PARAGRAPHS)

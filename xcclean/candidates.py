@@ -227,10 +227,13 @@ def cross_pairs(query: Anchors, index: Anchors, config: Config, sample: int, *,
     """Pairs (query text, indexed text) whose shared anchors make one likely within the other.
 
     A query's containment counts only its anchors that are not boilerplate
-    in the index; an indexed text's counts all its anchors.
+    in the index; an indexed text's counts all its anchors. A boilerplate
+    anchor pairs the query with its first indexed holder (a star, as for
+    bands): a new copy of a text indexed more than ``max_shingle_df`` times
+    meets the earliest copy.
     """
     qowners = query.owners
-    codes, usable = _cross_join(query.keys, qowners, index.keys, index.owners, config.max_shingle_df)
+    codes, usable = _cross_join(query.keys, qowners, index.keys, index.owners, config.max_shingle_df, stars=True)
     query_sizes = np.bincount(qowners[usable], minlength=len(query))
     return _candidates(*_pairs(codes), query_sizes, index.sizes, config, sample, splices)
 
