@@ -33,11 +33,11 @@ import numpy as np
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel, Levenshtein
 
+from .chars import HAN_RE
 from .config import Config
 
 # Uncovered stretches this short inside a copy are misread characters.
 _MISREAD_RUN = 3
-_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 # Positions of a text that fall inside a dictionary word (``Lexicon.in_words``).
 Words = Callable[[str], set[int]]
 
@@ -88,7 +88,7 @@ def coverage(x: str, y: str, n: int) -> list[bool]:
 def _breaks_words(text: str, start: int, end: int, words: Words) -> bool:
     """Whether a Han character of ``text[start:end]`` stands in no dictionary word (最头疼 -> 南事疼)."""
     inside = words(text)
-    return any(i not in inside and _HAN.match(text[i]) for i in range(start, end))
+    return any(i not in inside and HAN_RE.match(text[i]) for i in range(start, end))
 
 
 def _verbatim(x: str, y: str, config: Config, words: Words | None = None) -> float | None:
