@@ -160,19 +160,18 @@ def _candidates(left: np.ndarray, right: np.ndarray, shared: np.ndarray, left_si
 
 
 def _cross_join(qkeys: np.ndarray, qowners: np.ndarray, ikeys: np.ndarray, iowners: np.ndarray,
-                max_df: int, *, stars: bool = False) -> tuple[np.ndarray, np.ndarray]:
+                max_df: int) -> tuple[np.ndarray, np.ndarray]:
     """Codes ``query * 2**32 + indexed`` (with repeats) of every pair sharing a key (``ikeys``
-    sorted; a key held more than ``max_df`` times is skipped, or with ``stars`` pairs the query
-    with its first owner only, as in :func:`_self_join`); and per query key whether it was usable."""
+    sorted; a key held more than ``max_df`` times pairs the query with its first owner only, a
+    star as in :func:`_self_join`); and per query key whether it was usable (held at most ``max_df``)."""
     lo = np.searchsorted(ikeys, qkeys, side="left")
     df = np.searchsorted(ikeys, qkeys, side="right") - lo
     usable = df <= max_df
     hit = usable & (df > 0)
     positions = _expand(lo[hit], df[hit])
     codes = (np.repeat(qowners[hit], df[hit]) << 32) | iowners[positions]
-    if stars:
-        codes = np.concatenate((codes, (qowners[~usable] << 32) | iowners[lo[~usable]]))
-    return codes, usable
+    stars = (qowners[~usable] << 32) | iowners[lo[~usable]]
+    return np.concatenate((codes, stars)), usable
 
 
 @lru_cache(maxsize=256)
@@ -233,7 +232,7 @@ def cross_pairs(query: Anchors, index: Anchors, config: Config, sample: int, *,
     meets the earliest copy.
     """
     qowners = query.owners
-    codes, usable = _cross_join(query.keys, qowners, index.keys, index.owners, config.max_shingle_df, stars=True)
+    codes, usable = _cross_join(query.keys, qowners, index.keys, index.owners, config.max_shingle_df)
     query_sizes = np.bincount(qowners[usable], minlength=len(query))
     return _candidates(*_pairs(codes), query_sizes, index.sizes, config, sample, splices)
 
@@ -341,7 +340,7 @@ class Bands:
 
     def cross_pairs(self, index: Bands, max_df: int) -> tuple[np.ndarray, np.ndarray]:
         """Distinct pairs ``(query, indexed)`` sharing a band."""
-        lo, hi, _ = _pairs(_cross_join(self.keys, self.owners, index.keys, index.owners, max_df, stars=True)[0])
+        lo, hi, _ = _pairs(_cross_join(self.keys, self.owners, index.keys, index.owners, max_df)[0])
         return lo, hi
 
 
