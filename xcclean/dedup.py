@@ -236,13 +236,15 @@ def _best(src: np.ndarray, dst: np.ndarray, rid: np.ndarray, rows: np.ndarray, r
 
 
 def resolve(keys: Sequence[str], relations: Sequence[tuple[int, int, Relation]],
-            pending: Sequence[tuple[int, int]], config: Config, copies: np.ndarray | None = None) -> Resolved:
+            pending: Sequence[tuple[int, int]], config: Config, copies: np.ndarray | None = None,
+            lengths: np.ndarray | None = None) -> Resolved:
     """Which paragraphs are duplicates, and of which kept paragraph.
 
     ``relations`` are verified ``(i, j, relate(keys[i], keys[j]))``, ``i < j``;
     ``pending`` pairs are aligned here only when one side
     is already kept, which skips most copy-to-copy pairs of a big cluster.
-    ``copies``: how many times each key occurs in the input (1 if not given).
+    ``copies``: how many times each key occurs in the input (1 if not given);
+    ``lengths``: the keys' lengths (measured if not given).
     Paragraphs are decided from the most complete down: length less
     glued-on junk, then less junk, then more copies, then earlier. One goes only for a
     relation to a paragraph already kept, so nothing is removed through a
@@ -267,7 +269,8 @@ def resolve(keys: Sequence[str], relations: Sequence[tuple[int, int, Relation]],
 
     junk = np.zeros(len(keys), dtype=np.int64)
     np.maximum.at(junk, dup_end[~equal], rows["junk"][~equal])
-    lengths = np.fromiter(map(len, keys), dtype=np.int64, count=len(keys))
+    if lengths is None:
+        lengths = np.fromiter(map(len, keys), dtype=np.int64, count=len(keys))
     present = np.zeros(len(keys), dtype=bool)
     present[src] = present[dst] = True
     nodes = np.flatnonzero(present)  # np.unique hashes: ten times slower at a million
@@ -395,14 +398,16 @@ def _near_duplicates(keys: list[str], config: Config) -> Clusters:
     rep_of = _exact_groups(keys)
     reps = np.flatnonzero(rep_of == np.arange(len(keys))).tolist()
     rep_keys = [keys[r] for r in reps]
+    lengths = np.fromiter(map(len, keys), dtype=np.int64, count=len(keys))
     copies = np.bincount(rep_of, minlength=len(keys))[reps] if keys else np.zeros(0, dtype=np.int64)
-    left, right = _candidate_pairs(rep_keys, copies, config)
+    left, right = _candidate_pairs(rep_keys, lengths[reps], copies, config)
     relations, pending = verify(rep_keys, left, right, config)
-    resolved = resolve(rep_keys, relations, pending, config, copies)
-    return _clusters(keys, np.asarray(reps, dtype=np.int64), rep_of, resolved, config)
+    resolved = resolve(rep_keys, relations, pending, config, copies, lengths[reps])
+    return _clusters(lengths, np.asarray(reps, dtype=np.int64), rep_of, resolved, config)
 
 
-def _candidate_pairs(keys: list[str], copies: np.ndarray, config: Config) -> tuple[list[int], list[int]]:
+def _candidate_pairs(keys: list[str], lengths: np.ndarray, copies: np.ndarray, config: Config
+                     ) -> tuple[list[int], list[int]]:
     """Candidate pairs ``(left, right)``, ``left < right``, sorted.
 
     The search runs over the texts renumbered most complete first (longest,
@@ -410,7 +415,6 @@ def _candidate_pairs(keys: list[str], copies: np.ndarray, config: Config) -> tup
     so that a shingle too common to pair all its holders (``max_shingle_df``)
     pairs each with the one most likely kept.
     """
-    lengths = np.fromiter(map(len, keys), dtype=np.int64, count=len(keys))
     order = np.lexsort((np.arange(len(keys)), -copies, -lengths))
     cands = find_candidates([keys[i] for i in order.tolist()], config, splices=False)
     a, b = order[cands.left], order[cands.right]
@@ -419,20 +423,20 @@ def _candidate_pairs(keys: list[str], copies: np.ndarray, config: Config) -> tup
     return left[pairs].tolist(), right[pairs].tolist()
 
 
-def _clusters(keys: list[str], reps: np.ndarray, rep_of: np.ndarray, resolved: Resolved, config: Config
+def _clusters(lengths: np.ndarray, reps: np.ndarray, rep_of: np.ndarray, resolved: Resolved, config: Config
               ) -> Clusters:
     """The clusters of the representatives' verdicts (``resolved``, in representative numbering), with each
-    exact twin sharing its representative's fate: removed with it by the same relation, else an exact copy of it."""
+    exact twin sharing its representative's fate: removed with it by the same relation, else an exact copy of it.
+    ``lengths``: of every text's compare key."""
     rows = resolved.rows
     count = len(rows)
     dup, kept = reps[resolved.dup], reps[resolved.kept]
     relation, score, junk = rows["kind"], rows["similarity"], rows["junk"]
     span = np.stack((rows["start"], rows["end"]), axis=1)
-    twins = np.flatnonzero(rep_of != np.arange(len(keys)))
-    twins = twins[np.fromiter((len(keys[i]) >= config.min_copy_chars for i in twins.tolist()),
-                              dtype=bool, count=len(twins))]
+    twins = np.flatnonzero(rep_of != np.arange(len(lengths)))
+    twins = twins[lengths[twins] >= config.min_copy_chars]
     of = rep_of[twins]
-    row = np.full(len(keys), -1, dtype=np.int64)
+    row = np.full(len(lengths), -1, dtype=np.int64)
     row[dup] = np.arange(count)
     shared = row[of]  # the twin's representative's row, -1 where the representative is kept
     alone = shared < 0
@@ -442,12 +446,11 @@ def _clusters(keys: list[str], reps: np.ndarray, rep_of: np.ndarray, resolved: R
         return np.concatenate([column, np.asarray([exact], dtype=column.dtype)])[take]
 
     twin_span = twin(span, [0, 0])
-    twin_span[alone, 1] = np.fromiter((len(keys[i]) for i in of[alone].tolist()), dtype=np.int64,
-                                      count=int(alone.sum()))
+    twin_span[alone, 1] = lengths[of[alone]]
     return Clusters(index=np.concatenate([dup, twins]), kept=np.concatenate([kept, np.where(alone, of, twin(kept, 0))]),
-                    relation=np.concatenate([relation, twin(relation, RELATIONS.index("exact"))]),
+                    relation=np.concatenate([relation, twin(relation, _KIND["exact"])]),
                     score=np.concatenate([score, twin(score, 1.0)]), span=np.concatenate([span, twin_span]),
-                    junk=np.concatenate([junk, twin(junk, 0)]), size=len(keys))
+                    junk=np.concatenate([junk, twin(junk, 0)]), size=len(lengths))
 
 
 @dataclass(frozen=True)
