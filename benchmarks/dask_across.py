@@ -5,7 +5,7 @@ corpus of ``--paragraphs`` paragraphs (30 % damaged copies of earlier ones,
 so most copies land on another page). Timed, on the same pages, in
 interleaved rounds (median of ``--repeat``, after one warm-up round):
 
-* ``one machine``: ``xcclean.across.across_pages`` in this process;
+* ``one machine``: ``xcclean.corpus.across.across_pages`` in this process;
 * ``dask, N workers``: ``xcclean.dask.dedup_across`` over ``--parts`` parts
   already on a ``LocalCluster`` of N single-threaded worker processes.
 
@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 from distributed import Client, LocalCluster  # noqa: E402
 
 from benchmarks.dup_corpus import build  # noqa: E402
-from xcclean.across import across_pages  # noqa: E402
+from xcclean.corpus.across import across_pages  # noqa: E402
 from xcclean.dask import dedup_across  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"

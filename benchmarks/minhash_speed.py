@@ -31,8 +31,8 @@ from pathlib import Path
 import numpy as np
 from datasketch import MinHash
 
-from xcclean.minhash import signatures
-from xcclean.shingles import shingle_hash, shingle_hashes
+from xcclean.engine.minhash import signatures
+from xcclean.engine.shingles import shingle_hash, shingle_hashes
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus" / "news.jsonl"

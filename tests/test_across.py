@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 
 from xcclean import Cleaner, Config
-from xcclean.across import across_pages, body_paragraphs, remove
+from xcclean.corpus.across import across_pages, body_paragraphs, remove
 from xcclean.dedup import ParagraphIndex
 
 A = "许昌市召开全市重点项目建设推进会议,市长出席会议并讲话,要求全力以赴加快项目建设进度,确保全年目标任务圆满完成。"
@@ -87,7 +87,7 @@ def _archive(seed: int) -> list[list[str]]:
 
 
 def test_any_split_into_parts_and_buckets_gives_the_same_answer():
-    from xcclean.across import across_parts
+    from xcclean.corpus.across import across_parts
 
     pages = _archive(5)
     for config in (Config(), Config(exact_overlap_max_shingles=0)):

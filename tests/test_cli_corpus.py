@@ -21,9 +21,9 @@ from pathlib import Path
 import pytest
 
 import xcclean
-from xcclean.cli import main
-from xcclean.output import TEMP_SUFFIX, AtomicFile, write_atomic
-from xcclean.progress import Progress
+from xcclean.corpus.cli import main
+from xcclean.corpus.output import TEMP_SUFFIX, AtomicFile, write_atomic
+from xcclean.corpus.progress import Progress
 from xcclean.restore import REMOVALS
 
 ROOT = Path(__file__).resolve().parents[1]

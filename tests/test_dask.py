@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 from distributed import Client, LocalCluster
 
-import xcclean.partitions
+import xcclean.corpus.partitions
 from tests.snippets import PARAGRAPHS
 from xcclean import Cleaner, Config
 from xcclean.dask import clean_bag, clean_dataframe, clean_files, connect
@@ -83,7 +83,7 @@ def test_one_cleaner_per_worker_thread(client, monkeypatch):
             built.append(threading.get_ident())
             super().__init__(config)
 
-    monkeypatch.setattr(xcclean.partitions, "Cleaner", Counting)  # the workers run in this process
+    monkeypatch.setattr(xcclean.corpus.partitions, "Cleaner", Counting)  # the workers run in this process
     config = Config(max_rounds=4)  # not cached yet by an earlier test
     assert len(clean_bag(db.from_sequence(PAGES, npartitions=8), config).compute()) == len(PAGES)
     assert 1 <= len(built) <= 2 and len(set(built)) == len(built)
@@ -221,7 +221,7 @@ def _without_page_names(edits: list[dict]) -> list[dict]:
 
 @pytest.mark.parametrize("sampled", [False, True], ids=["exact-anchors", "sampled-anchors"])
 def test_across_pages_matches_one_machine(client, tmp_path, sampled):
-    from xcclean.across import across_pages, body_paragraphs, remove
+    from xcclean.corpus.across import across_pages, body_paragraphs, remove
 
     config = Config(exact_overlap_max_shingles=0) if sampled else Config()
     cleaner = Cleaner(config)
@@ -249,7 +249,7 @@ def test_across_pages_matches_one_machine(client, tmp_path, sampled):
 
 
 def test_across_pages_survives_a_worker_killed_mid_run(tmp_path):
-    from xcclean.across import across_pages, body_paragraphs, remove
+    from xcclean.corpus.across import across_pages, body_paragraphs, remove
 
     pages = [PAGES[i % len(PAGES)] + "\n\n" + PARAGRAPHS[i % 7] for i in range(240)]
     write_jsonl(tmp_path / "in.jsonl", pages)

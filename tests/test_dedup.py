@@ -216,8 +216,8 @@ def test_a_fragment_of_a_fragment_goes_to_the_whole_paragraph():
 
 def _resolve_one_by_one(keys, relations, pending, config):
     """The decision rule of :func:`xcclean.dedup.resolve`, written as a plain loop (the reference)."""
-    from xcclean.align import relate
     from xcclean.dedup import STRENGTH
+    from xcclean.engine.align import relate
 
     edges, junk = {}, {}
     for i, j, rel in relations:
@@ -254,8 +254,8 @@ def _resolve_one_by_one(keys, relations, pending, config):
 
 @pytest.mark.parametrize("seed", range(4))
 def test_bulk_decisions_agree_with_deciding_one_by_one(seed):
-    from xcclean.candidates import find_candidates
     from xcclean.dedup import resolve, verify
+    from xcclean.engine.candidates import find_candidates
 
     rng = random.Random(seed)
     keys = _corpus(seed)
@@ -277,7 +277,7 @@ def test_bulk_decisions_agree_with_deciding_one_by_one(seed):
 
 
 def test_joining_anchors_key_range_by_range_finds_the_same_pairs(monkeypatch):
-    from xcclean import candidates
+    from xcclean.engine import candidates
 
     texts = _corpus(5)
     config = Config(exact_overlap_max_shingles=0)  # sampled anchors, in chunks, as at scale

@@ -1,7 +1,7 @@
 """The deduplicate stage and the pairwise alignment behind it, on seed snippets."""
 
 from xcclean import Config, Kind
-from xcclean.align import relate
+from xcclean.engine.align import relate
 from xcclean.lexicon import Lexicon
 from xcclean.model import render
 from xcclean.stages.classify import classify

@@ -9,9 +9,9 @@ from datasketch import MinHash, MinHashLSH
 from tests.conftest import seed_text
 from tests.snippets import PARAGRAPHS
 from xcclean import Cleaner, Config
-from xcclean.candidates import Bands, find_candidates
-from xcclean.minhash import band_keys, permutations, signatures, to_lean_minhash
-from xcclean.shingles import shingle_hash, shingle_hashes
+from xcclean.engine.candidates import Bands, find_candidates
+from xcclean.engine.minhash import band_keys, permutations, signatures, to_lean_minhash
+from xcclean.engine.shingles import shingle_hash, shingle_hashes
 
 TEXTS = [*PARAGRAPHS[:6], "许昌", "", "XUCHANG DAILY"]
 

@@ -3,9 +3,9 @@
 import pytest
 
 from xcclean import Config
-from xcclean.cuts import ECHOED, cut_evidence
 from xcclean.lexicon import Lexicon
 from xcclean.stages.classify import classify
+from xcclean.stages.cuts import ECHOED, cut_evidence
 from xcclean.stages.repair_splits import repair_splits
 from xcclean.stages.segment import segment
 

@@ -2,8 +2,8 @@
 
 Each paragraph is compared by its compare key (whitespace removed). Exact
 repeats are grouped by a hash table; the rest go through the same candidate
-search (:mod:`xcclean.candidates`: anchor containment, MinHash-LSH for short
-texts) and the same pair-by-pair alignment (:func:`xcclean.align.relate`) as
+search (:mod:`xcclean.engine.candidates`: anchor containment, MinHash-LSH for short
+texts) and the same pair-by-pair alignment (:func:`xcclean.engine.align.relate`) as
 a page. So a truncated copy is found by containment, whatever its Jaccard
 similarity, and a paraphrase is never called a copy.
 
@@ -37,10 +37,10 @@ from typing import overload
 
 import numpy as np
 
-from .align import Relation, may_carry_junk, relate, relate_each, relate_pairs
-from .candidates import Anchors, Bands, anchors, cross_pairs, find_candidates, merge
 from .chars import compare_key
 from .config import Config
+from .engine.align import Relation, may_carry_junk, relate, relate_each, relate_pairs
+from .engine.candidates import Anchors, Bands, anchors, cross_pairs, find_candidates, merge
 
 RELATIONS = ("exact", "near_copy", "prefix", "suffix", "inner", "contaminated")
 # Preference among several relations of one paragraph to kept ones.
@@ -479,7 +479,7 @@ class ParagraphIndex:
     """An incremental index of paragraphs: ``add()`` texts, ``query()`` new ones against all seen so far.
 
     It holds the compare keys, one sorted anchor table (sampled shingles, see
-    :mod:`xcclean.candidates`) and MinHash band keys of short texts. ``add``
+    :mod:`xcclean.engine.candidates`) and MinHash band keys of short texts. ``add``
     merges in linear time; ``save``/``load`` use one ``.npz`` file.
 
     >>> index = ParagraphIndex()

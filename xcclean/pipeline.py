@@ -13,13 +13,13 @@ from typing import Any
 
 import numpy as np
 
-from .align import Relation
 from .chars import chinese_share, compare_key
 from .config import Config
+from .engine.align import Relation
+from .engine.shingles import shingle_hash, shingle_hashes
 from .lexicon import Lexicon
 from .model import Document, Edit, render
 from .restore import restore
-from .shingles import shingle_hash, shingle_hashes
 from .stages import classify, deduplicate, normalise, reconsider, remove_stray_tokens, repair_splits, segment
 
 _ACROSS = 4  # characters on the long side of a window across a cut

@@ -28,9 +28,9 @@ from __future__ import annotations
 import re
 
 from ..config import Config
-from ..cuts import cut_evidence, ends_sentence, opens_paragraph, past_captions
 from ..lexicon import Lexicon
 from ..model import Block, Document, Kind
+from .cuts import cut_evidence, ends_sentence, opens_paragraph, past_captions
 
 _LIST_LINE = re.compile(r"^\s*([-*•·]\s|\d+[.、)）]\s*|[(（]\d+[)）]|[①-⑳])")
 _JUMP = re.compile(r"^[(（]\s*(上接|下转|接|转)第?[一二三四五六七八九十\d]{1,3}版\s*[)）]$")

@@ -3,8 +3,8 @@
 Only body paragraphs take part: headlines, bylines, captions, lists and jump
 notes legitimately repeat (a deck echoed in the body, the same byline twice).
 
-1. Candidate pairs come from :func:`xcclean.candidates.find_candidates`.
-2. Each pair is aligned by :func:`xcclean.align.relate`, which says whether
+1. Candidate pairs come from :func:`xcclean.engine.candidates.find_candidates`.
+2. Each pair is aligned by :func:`xcclean.engine.align.relate`, which says whether
    and how one repeats the other (exact, near copy, prefix/suffix/inner
    fragment, contaminated copy, splice) -- or that it is an editorial echo.
 3. Which copy goes: a fragment goes in favour of the paragraph it was cut
@@ -32,13 +32,13 @@ from dataclasses import dataclass, replace
 
 from rapidfuzz.distance import Levenshtein
 
-from ..align import Relation, relate
-from ..candidates import find_candidates
 from ..chars import HAN, HAN_RE, compare_key
 from ..config import Config
-from ..cuts import ends_sentence
+from ..engine.align import Relation, relate
+from ..engine.candidates import find_candidates
 from ..lexicon import Lexicon
 from ..model import Document, Edit, Kind
+from .cuts import ends_sentence
 
 STAGE = "deduplicate"
 _NOT_HAN = re.compile(f"[^{HAN}]+")

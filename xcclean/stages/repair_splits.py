@@ -28,13 +28,13 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from ..align import Relation, relate
-from ..candidates import find_candidates
 from ..chars import CLOSING_FOR, compare_key
 from ..config import Config
-from ..cuts import TAIL_OPENS, cut_evidence, past_captions
+from ..engine.align import Relation, relate
+from ..engine.candidates import find_candidates
 from ..lexicon import Lexicon
 from ..model import Block, Document, Edit, Kind
+from .cuts import TAIL_OPENS, cut_evidence, past_captions
 
 STAGE = "repair_splits"
 # A block with a full stop inside is prose however short: it cannot be a headline.

@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from typing import Any
 
-from .config import Config
-from .model import Block, Edit
-from .restore import REMOVALS
-from .stages.normalise import normalise
-from .stages.segment import segment
+from ..config import Config
+from ..model import Block, Edit
+from ..restore import REMOVALS
+from ..stages.normalise import normalise
+from ..stages.segment import segment
 
 _CSS = """
 body { font: 15px/1.7 "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", sans-serif;
@@ -252,7 +252,7 @@ def _render_block(block: Block, cuts: list[tuple[str, str, int]]) -> str:
 
 def explain_html(text: str, title: str = "page", encoding: str = "utf-8", config: Config | None = None) -> str:
     """Clean ``text`` and return the explain page (a complete HTML document)."""
-    from .pipeline import cleaner_for
+    from ..pipeline import cleaner_for
 
     config = config or Config()
     cleaned = cleaner_for(config).explain(text)

@@ -28,13 +28,13 @@ from typing import Any
 
 import numpy as np
 
-from .align import relate_each
-from .candidates import Bands, anchors, containment_candidates, count_pairs, join_anchors, split_by_key
-from .chars import compare_key
-from .config import Config
-from .dedup import STRENGTH, ParagraphIndex, no_cyclic_gc
-from .model import Edit, Kind, render
-from .pipeline import Cleaned
+from ..chars import compare_key
+from ..config import Config
+from ..dedup import STRENGTH, ParagraphIndex, no_cyclic_gc
+from ..engine.align import relate_each
+from ..engine.candidates import Bands, anchors, containment_candidates, count_pairs, join_anchors, split_by_key
+from ..model import Edit, Kind, render
+from ..pipeline import Cleaned
 
 STAGE = "across_pages"
 EDIT_KIND = "cross_page_duplicate"

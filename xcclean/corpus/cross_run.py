@@ -1,7 +1,7 @@
 """The command line's cross-page pass: ``xcclean clean --across-pages [--index FILE] [--date-field F]``.
 
 The pages of a run are cleaned first (in parallel), held, and then passed to
-:func:`xcclean.across.across_pages` in page order -- input order, or the
+:func:`xcclean.corpus.across.across_pages` in page order -- input order, or the
 JSONL ``--date-field`` (dated records first, oldest first; ties and undated
 records in input order) -- with the archive index if one is given, before
 anything is written.
@@ -12,11 +12,11 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from ..dedup import ParagraphIndex
+from ..pipeline import Cleaned
 from .across import across_pages, body_paragraphs, remove
-from .corpus import Record
-from .dedup import ParagraphIndex
+from .inputs import Record
 from .parallel import Outcome
-from .pipeline import Cleaned
 
 
 def _date(record: Record, field: str | None) -> tuple[bool, str]:

@@ -23,12 +23,12 @@ from functools import partial
 from itertools import islice
 from typing import TYPE_CHECKING
 
-from .config import Config
-from .corpus import Record
-from .model import Document, Edit
+from ..config import Config
+from ..model import Document, Edit
+from .inputs import Record
 
 if TYPE_CHECKING:
-    from .pipeline import Cleaner
+    from ..pipeline import Cleaner
 
 BATCH = 8
 # Loads every dictionary a page can need (jieba for the cut word, wordfreq for the token).
@@ -51,7 +51,7 @@ Mapper = Callable[[CleanBatch, Iterable[list[str]]], Iterable[list[Outcome]]]
 
 
 def _cleaner() -> Cleaner:
-    from .pipeline import cleaner_for  # late: it loads numpy, needless for --help or a usage error
+    from ..pipeline import cleaner_for  # late: it loads numpy, needless for --help or a usage error
 
     return cleaner_for(Config())
 

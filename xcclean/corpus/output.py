@@ -13,7 +13,7 @@ import os
 import secrets
 from typing import BinaryIO, TextIO
 
-from .corpus import Record, Source
+from .inputs import Record, Source
 from .parallel import Outcome
 from .progress import Progress
 from .report import Summary, failure_line, page_lines

@@ -33,8 +33,8 @@ import numpy as np
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel, Levenshtein
 
-from .chars import HAN_RE
-from .config import Config
+from ..chars import HAN_RE
+from ..config import Config
 
 # Uncovered stretches this short inside a copy are misread characters.
 _MISREAD_RUN = 3

@@ -1,7 +1,7 @@
 """Candidate pairs of paragraphs that may repeat each other, found in bulk.
 
 One path serves a page and a whole corpus, all vectorised, feeding the same
-pair-by-pair alignment (:func:`xcclean.align.relate`):
+pair-by-pair alignment (:func:`xcclean.engine.align.relate`):
 
 * **Anchors** (containment-aware). Each text's set of shingle hashes -- all
   of them for a page, a consistent sample of one in ``Config.anchor_sample``
@@ -36,7 +36,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .config import Config
+from ..config import Config
 from .minhash import band_keys, signatures
 from .shingles import shingle_hashes
 

@@ -16,9 +16,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..config import Config
+from ..pipeline import Cleaned, Cleaner
 from .across import CrossMatch, body_paragraphs, remove
-from .config import Config
-from .pipeline import Cleaned, Cleaner
 
 _threads = threading.local()
 _TEMPORARY = re.compile(r"\..+\.[0-9a-f]{32}\.tmp")

@@ -188,7 +188,7 @@ def decode(data: bytes) -> tuple[str, str]:
     unicode_bom = data.startswith((b"\xff\xfe", b"\xfe\xff"))
     if b"\0" in data[:8192] and not unicode_bom:
         raise ValueError("looks like a binary file, not a text page")
-    from .chars import chinese_share
+    from ..chars import chinese_share
 
     try:
         text = data.decode("gb18030")

@@ -12,10 +12,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .chars import HAN, HAN_RE, NON_FINAL_WORDS, NON_INITIAL, NON_INITIAL_WORDS, unbalanced_closing, unbalanced_opening
-from .config import Config
-from .lexicon import Lexicon
-from .model import Block, Kind
+from ..chars import HAN, HAN_RE, NON_FINAL_WORDS, NON_INITIAL, NON_INITIAL_WORDS, unbalanced_closing, unbalanced_opening
+from ..config import Config
+from ..lexicon import Lexicon
+from ..model import Block, Kind
 
 # A block that starts like this opens a paragraph of its own.
 _OPENER = re.compile(

@@ -15,8 +15,8 @@ import os
 import sys
 from concurrent.futures.process import BrokenProcessPool
 
-from . import __version__
-from .corpus import PlanError, check_not_inputs, count_pages, is_jsonl, layout, plan, records
+from .. import __version__
+from .inputs import PlanError, check_not_inputs, count_pages, is_jsonl, layout, plan, records
 from .output import Writer, remove_pending, remove_stale_temps, write_atomic
 from .parallel import BATCH, Mapper, PoolMap, clean_records
 from .progress import Progress
@@ -157,8 +157,8 @@ def _clean(args: argparse.Namespace) -> int:
 
 
 def _explain(args: argparse.Namespace) -> int:
-    from .corpus import decode, read_bytes
     from .html_report import explain_html
+    from .inputs import decode, read_bytes
 
     if args.html:
         check_not_inputs([args.html], [args.page])

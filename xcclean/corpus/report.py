@@ -15,9 +15,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from .corpus import Record
-from .model import Edit
-from .restore import REMOVALS
+from ..model import Edit
+from ..restore import REMOVALS
+from .inputs import Record
 
 _REMOVALS = sorted(REMOVALS)
 
