@@ -67,7 +67,7 @@ def test_the_index_carries_the_archive_between_runs(tmp_path):
 
 def test_large_input_path_gives_the_same_answer():
     pages = [[A, B], [C, A[10:60]], [B, D]]
-    assert across_pages(pages) == across_pages(pages, Config(exact_overlap_max_shingles=0))
+    assert across_pages(pages) == across_pages(pages, Config().replace(exact_overlap_max_shingles=0))
 
 
 def _archive(seed: int) -> list[list[str]]:
@@ -90,7 +90,7 @@ def test_any_split_into_parts_and_buckets_gives_the_same_answer():
     from xcclean.corpus.across import across_parts
 
     pages = _archive(5)
-    for config in (Config(), Config(exact_overlap_max_shingles=0)):
+    for config in (Config(), Config().replace(exact_overlap_max_shingles=0)):
         whole = across_parts([pages], config)
         assert any(whole[0])
         for cut, buckets in (([4, 9], 3), ([1, 2, 11], 7)):

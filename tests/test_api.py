@@ -46,7 +46,7 @@ def test_import_is_cheap_and_lazy():
 
 
 def test_cleaner_reuse_and_config_override():
-    cleaner = Cleaner(Config(stray_min_zipf=9.0))
+    cleaner = Cleaner(Config().replace(stray_min_zipf=9.0))
     text = "确保质量的 principle,经过严格规范的选树程序。"
     assert cleaner.clean(text) == text
     assert xcclean.clean(text) == "确保质量的,经过严格规范的选树程序。"
@@ -55,9 +55,9 @@ def test_cleaner_reuse_and_config_override():
 
 def test_config_validates():
     with pytest.raises(ValueError, match="between 0 and 1"):
-        Config(near_copy_min_similarity=1.5)
+        Config().replace(near_copy_min_similarity=1.5)
     with pytest.raises(ValueError, match="multiple"):
-        Config(num_perm=100, lsh_bands=32)
+        Config().replace(num_perm=100, lsh_bands=32)
 
 
 def test_blocks_and_edits_are_explained():
@@ -94,7 +94,7 @@ def test_ten_megabyte_page_is_linear():
     # default a 1 MB page would take the exact path and a 10 MB one this one).
     # CPU time after a full collection: the suite before this test leaves many objects
     # for the cyclic collector to walk, which once made one big run 60 % slower.
-    cleaner = Cleaner(Config(exact_overlap_max_shingles=0))
+    cleaner = Cleaner(Config().replace(exact_overlap_max_shingles=0))
     small, big = _big_page(1_000_000), _big_page(10_000_000)
     cleaner.clean(small[:2000])
     runs = []

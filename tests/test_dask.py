@@ -84,7 +84,7 @@ def test_one_cleaner_per_worker_thread(client, monkeypatch):
             super().__init__(config)
 
     monkeypatch.setattr(xcclean.corpus.partitions, "Cleaner", Counting)  # the workers run in this process
-    config = Config(max_rounds=4)  # not cached yet by an earlier test
+    config = Config().replace(max_rounds=4)  # not cached yet by an earlier test
     assert len(clean_bag(db.from_sequence(PAGES, npartitions=8), config).compute()) == len(PAGES)
     assert 1 <= len(built) <= 2 and len(set(built)) == len(built)
 
@@ -223,7 +223,7 @@ def _without_page_names(edits: list[dict]) -> list[dict]:
 def test_across_pages_matches_one_machine(client, tmp_path, sampled):
     from xcclean.corpus.across import across_pages, body_paragraphs, remove
 
-    config = Config(exact_overlap_max_shingles=0) if sampled else Config()
+    config = Config().replace(exact_overlap_max_shingles=0) if sampled else Config()
     cleaner = Cleaner(config)
     first = [cleaner.explain(page) for page in PAGES]
     found = across_pages([body_paragraphs(r) for r in first], config)

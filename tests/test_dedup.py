@@ -22,7 +22,7 @@ COPIES = {
     "contaminated": SOURCE + "区长主持",
 }
 # Large-corpus settings on a small input: sampled anchors and MinHash-LSH, as at scale.
-SCALED = Config(exact_overlap_max_shingles=0)
+SCALED = Config().replace(exact_overlap_max_shingles=0)
 
 
 @pytest.mark.parametrize("config", [Config(), SCALED], ids=["exact-overlap", "sampled"])
@@ -163,8 +163,8 @@ def test_index_refuses_other_sketch_settings_and_foreign_files(tmp_path):
     path = tmp_path / "archive.npz"
     index.save(path)
     with pytest.raises(ValueError, match="shingle_size"):
-        ParagraphIndex.load(path, Config(shingle_size=5))
-    ParagraphIndex.load(path, Config(near_copy_min_similarity=0.95))  # verification settings may change
+        ParagraphIndex.load(path, Config().replace(shingle_size=5))
+    ParagraphIndex.load(path, Config().replace(near_copy_min_similarity=0.95))  # verification settings may change
     other = tmp_path / "other.npz"
     np.savez(other, meta=np.array('{"format": "something else"}'))
     with pytest.raises(ValueError, match="not an xcclean paragraph index"):
@@ -263,7 +263,7 @@ def test_bulk_decisions_agree_with_deciding_one_by_one(seed):
         source = rng.choice(keys)
         keys.append(source[rng.randrange(3) : len(source) - rng.randrange(1, 12)])
     keys = list(dict.fromkeys(keys))  # representatives are distinct
-    config = Config()
+    config = Config().engine
     cands = find_candidates(keys, config, splices=False)
     relations, pending = verify(keys, cands.left.tolist(), cands.right.tolist(), config)
     resolved = resolve(keys, relations, pending, config)
@@ -280,7 +280,7 @@ def test_joining_anchors_key_range_by_range_finds_the_same_pairs(monkeypatch):
     from xcclean.engine import candidates
 
     texts = _corpus(5)
-    config = Config(exact_overlap_max_shingles=0)  # sampled anchors, in chunks, as at scale
+    config = Config().replace(exact_overlap_max_shingles=0).engine  # sampled anchors, in chunks, as at scale
     monkeypatch.setattr(candidates, "_CHUNK", 16)
     whole = candidates.find_candidates(texts, config, splices=False)
     monkeypatch.setattr(candidates, "_JOIN_ANCHORS", 32)
@@ -313,7 +313,7 @@ def _notice_copies(count: int, seed: int) -> list[str]:
 
 def test_copies_of_a_text_repeated_more_than_max_shingle_df_times_are_found():
     config = Config()
-    copies = _notice_copies(3 * config.max_shingle_df, 0)
+    copies = _notice_copies(3 * config.engine.max_shingle_df, 0)
     texts = [OTHER, *copies, *PARAGRAPHS]
     keep = near_duplicates(texts, config=config).keep_mask()
     gone = sum(not keep[1 + k] for k in range(len(copies)) if copies[k] not in copies[:k])

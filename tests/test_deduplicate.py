@@ -4,11 +4,11 @@ from xcclean import Config, Kind
 from xcclean.engine.align import relate
 from xcclean.lexicon import Lexicon
 from xcclean.model import render
-from xcclean.stages.classify import classify
+from xcclean.pipeline import classified
 from xcclean.stages.deduplicate import deduplicate
-from xcclean.stages.segment import segment
 
 C = Config()
+E = C.engine
 
 # 000: the paragraph, a copy with stray text glued on, a truncated copy.
 LIU = ("刘中锋说,“党的二十大报告中,‘教育、科技、人才’被提到更加重要的位置,给我们教育工作指明了方向、打开了思路。"
@@ -21,25 +21,25 @@ ECHO_B = "通水7年来,已累计为我市供水10.15亿立方米,其中生活�
 
 
 def run(blocks: list[str]) -> tuple[list[str], list]:
-    doc = classify(segment("\n\n".join(blocks)), C, Lexicon())
-    out, edits = deduplicate(doc, C)
+    doc = classified("\n\n".join(blocks), C, Lexicon())
+    out, edits = deduplicate(doc, C.dedup, E)
     return [b.text for b in out], edits
 
 
 def test_relations():
-    assert relate(LIU, LIU, C).kind == "exact"
-    assert relate(LIU, "取得了令人瞩目的成就。" + LIU, C).kind == "contaminated"
-    assert relate(XIN, XIN[15:], C).kind == "suffix"
-    assert relate(XIN, XIN[:60], C).kind == "prefix"
-    assert relate(XIN, XIN[20:80], C).kind == "inner"
+    assert relate(LIU, LIU, E).kind == "exact"
+    assert relate(LIU, "取得了令人瞩目的成就。" + LIU, E).kind == "contaminated"
+    assert relate(XIN, XIN[15:], E).kind == "suffix"
+    assert relate(XIN, XIN[:60], E).kind == "prefix"
+    assert relate(XIN, XIN[20:80], E).kind == "inner"
     misread = LIU.replace("指明", "指朋").replace("温度", "温度")
-    assert relate(LIU, misread, C).kind == "near_copy"
-    assert relate(ECHO_A, ECHO_B, C) is None
+    assert relate(LIU, misread, E).kind == "near_copy"
+    assert relate(ECHO_A, ECHO_B, E) is None
 
 
 def test_paraphrase_with_inserted_word_is_not_a_copy():
     reworded = LIU.replace("给我们教育工作", "给我们全区的教育工作")
-    assert relate(LIU, reworded, C) is None
+    assert relate(LIU, reworded, E) is None
 
 
 def test_contaminated_copy_goes_and_glued_text_is_logged():
@@ -111,9 +111,9 @@ def test_a_repeated_tail_sentence_is_not_a_splice_source():
 def test_non_body_blocks_never_removed():
     blocks = ["本报记者 许廷合", "不仅吃上优质水,而且实现了兴水梦", "本报记者 许廷合",
               "不仅吃上优质水,而且实现了兴水梦。"]
-    doc = classify(segment("\n\n".join(blocks)), C, Lexicon())
+    doc = classified("\n\n".join(blocks), C, Lexicon())
     assert doc[1].kind is Kind.HEADLINE
-    out, edits = deduplicate(doc, C)
+    out, edits = deduplicate(doc, C.dedup, E)
     assert render(out) == render(doc)
     assert edits == []
 
@@ -173,17 +173,17 @@ DECREE_B = "第二十三号主席令公布的电力法自明年一月一日起�
 def test_two_misread_characters_that_break_words_make_a_near_copy():
     misread = SOURCE.replace("以赴", "巳赵")  # two neighbouring glyphs misread: no word left there
     words = Lexicon().in_words
-    assert relate(SOURCE, misread, C) is None  # without a dictionary: one glyph at a time
-    assert relate(SOURCE, misread, C, words=words).kind == "near_copy"
-    doc = classify(segment("\n\n".join([SOURCE, misread])), C, Lexicon())
-    out, edits = deduplicate(doc, C, Lexicon())
+    assert relate(SOURCE, misread, E) is None  # without a dictionary: one glyph at a time
+    assert relate(SOURCE, misread, E, words=words).kind == "near_copy"
+    doc = classified("\n\n".join([SOURCE, misread]), C, Lexicon())
+    out, edits = deduplicate(doc, C.dedup, E, Lexicon())
     assert [b.text for b in out] == [SOURCE] and edits[0].kind == "near_duplicate"
 
 
 def test_a_word_put_for_another_word_is_rewording():
     # Parallel decrees: 四 -> 三 is one glyph, but 劳动 -> 电力 is a word for a word.
     words = Lexicon().in_words
-    assert relate(DECREE_A, DECREE_B, C, words=words) is None
-    doc = classify(segment("\n\n".join([DECREE_A, DECREE_B])), C, Lexicon())
-    out, edits = deduplicate(doc, C, Lexicon())
+    assert relate(DECREE_A, DECREE_B, E, words=words) is None
+    doc = classified("\n\n".join([DECREE_A, DECREE_B]), C, Lexicon())
+    out, edits = deduplicate(doc, C.dedup, E, Lexicon())
     assert len(out) == 2 and edits == []

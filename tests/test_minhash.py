@@ -48,15 +48,15 @@ def test_band_keys_and_lsh_pairs():
     keys = band_keys(signatures(shingle_hashes(texts, 4), 128), 32)
     assert keys.shape == (3, 32)
     assert (keys[0] == keys[2]).any() and not (keys[0] == keys[1]).any()
-    lo, hi = Bands.of(texts, np.arange(3), Config()).self_pairs(64)
+    lo, hi = Bands.of(texts, np.arange(3), Config().engine).self_pairs(64)
     assert (lo.tolist(), hi.tolist()) == ([0], [2])
 
 
 def test_sampled_candidates_keep_containment():
     source = PARAGRAPHS[3]
     texts = [source, source[len(source) // 3 :], PARAGRAPHS[4]]
-    exact = find_candidates(texts, Config())
-    sampled = find_candidates(texts, Config(exact_overlap_max_shingles=0, anchor_sample=4))
+    exact = find_candidates(texts, Config().engine)
+    sampled = find_candidates(texts, Config().replace(exact_overlap_max_shingles=0, anchor_sample=4).engine)
     assert (0, 1) in set(zip(exact.left.tolist(), exact.right.tolist(), strict=True))
     assert (0, 1) in set(zip(sampled.left.tolist(), sampled.right.tolist(), strict=True))
     assert exact.right_in_left[0] == 1.0
@@ -66,7 +66,7 @@ def test_sampled_candidates_keep_containment():
 def test_large_input_path_cleans_seeds_identically(prefix):
     text = seed_text(prefix)
     default = Cleaner().explain(text)
-    scaled = Cleaner(Config(exact_overlap_max_shingles=0)).explain(text)
+    scaled = Cleaner(Config().replace(exact_overlap_max_shingles=0)).explain(text)
     assert scaled.text == default.text
     assert [e.kind for e in scaled.changes()] == [e.kind for e in default.changes()]
 

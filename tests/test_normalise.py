@@ -5,20 +5,20 @@ from xcclean.stages.normalise import normalise
 
 
 def test_fullwidth_ascii_folded_but_chinese_typography_kept():
-    text, edits = normalise("社长：方焯 ＡＰＰ（下载）“i许昌”《规划》、。500万㎡ Ⅱ类", Config())
+    text, edits = normalise("社长：方焯 ＡＰＰ（下载）“i许昌”《规划》、。500万㎡ Ⅱ类", Config().normalise)
     assert text == "社长:方焯 APP(下载)“i许昌”《规划》、。500万㎡ Ⅱ类"
     assert [e.kind for e in edits] == ["unicode_fixed"]
     assert edits[0].text.startswith("社长：")
 
 
 def test_width_folding_can_be_switched_off():
-    text, _ = normalise("社长：方焯", Config(fold_width=False))
+    text, _ = normalise("社长：方焯", Config().replace(fold_width=False).normalise)
     assert text == "社长：方焯"
 
 
 def test_mojibake_repaired_and_explained():
     mojibake = "何长成调研企业安全生产工作".encode().decode("latin-1")
-    text, edits = normalise(mojibake, Config())
+    text, edits = normalise(mojibake, Config().normalise)
     assert text == "何长成调研企业安全生产工作"
     assert edits[0].evidence["ftfy_steps"]
 
@@ -30,17 +30,17 @@ def test_clean_chinese_line_never_reaches_ftfy(monkeypatch):
         raise AssertionError("ftfy called on a clean line")
 
     monkeypatch.setattr(stage, "_fix_line", boom)
-    text, edits = normalise("李朝锋强调,全区广大党员干部要全力以赴。\n\n本报记者 许廷合", Config())
+    text, edits = normalise("李朝锋强调,全区广大党员干部要全力以赴。\n\n本报记者 许廷合", Config().normalise)
     assert edits == []
     assert text == "李朝锋强调,全区广大党员干部要全力以赴。\n\n本报记者 许廷合"
 
 
 def test_line_endings_and_stray_whitespace():
     raw = "\n\n  标题  \r\n\r\n正文\u3000第一段。\t \r\n\n\n\n图片说明\u200b\n\n"
-    text, _ = normalise(raw, Config())
+    text, _ = normalise(raw, Config().normalise)
     assert text == "标题\n\n正文 第一段。\n\n\n\n图片说明"
 
 
 def test_list_indentation_kept():
-    text, _ = normalise("- 一、县(市)组\n - 襄城县(99.07分 优秀等次)", Config())
+    text, _ = normalise("- 一、县(市)组\n - 襄城县(99.07分 优秀等次)", Config().normalise)
     assert text == "- 一、县(市)组\n - 襄城县(99.07分 优秀等次)"

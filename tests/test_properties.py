@@ -101,7 +101,7 @@ def test_idempotent(case):
 @given(st.one_of(damaged_pages().map(lambda c: "\n\n".join(c[1])), st.text(alphabet=ALPHABET, max_size=400)))
 def test_restore_rebuilds_the_normalised_input(text):
     result = clean_and_explain(text)
-    assert result.restore() == normalise(text, Config())[0]
+    assert result.restore() == normalise(text, Config().normalise)[0]
 
 
 @given(st.text(max_size=300))

@@ -4,10 +4,9 @@ import pytest
 
 from xcclean import Config
 from xcclean.lexicon import Lexicon
-from xcclean.stages.classify import classify
+from xcclean.pipeline import classified
 from xcclean.stages.cuts import ECHOED, cut_evidence
 from xcclean.stages.repair_splits import repair_splits
-from xcclean.stages.segment import segment
 
 
 @pytest.fixture(scope="module")
@@ -19,7 +18,7 @@ def repair(blocks: list[str], lex: Lexicon, gaps: list[int] | None = None) -> tu
     text = ""
     for i, block in enumerate(blocks):
         text += ("\n" * ((gaps[i] if gaps else 1) + 1) if i else "") + block
-    out, edits = repair_splits(classify(segment(text), Config(), Lexicon()), Config(), lex)
+    out, edits = repair_splits(classified(text, Config(), lex), Config().splits, Config().engine, lex)
     return [b.text for b in out], edits
 
 
@@ -114,7 +113,7 @@ def test_headline_quoted_by_its_lede_is_not_a_cut(lex):
     lede = "今天出版的许昌日报发表评论员文章,题目是《坚持稳中求进工作总基调,推动高质量发展走深走实再上新台阶》。"
     texts, edits = repair([headline, lede], lex)
     assert texts == [headline, lede] and edits == []
-    assert cut_evidence(headline, lede, Config(), lex).veto == ECHOED
+    assert cut_evidence(headline, lede, Config().splits, lex).veto == ECHOED
 
 
 def test_dateline_opens_a_paragraph(lex):

@@ -149,7 +149,7 @@ def test_stray_tokens(page):
 
 def test_restore_rebuilds_the_normalised_page(page):
     _, raw, result = page
-    assert result.restore() == normalise(raw, Cleaner().config)[0]
+    assert result.restore() == normalise(raw, Cleaner().config.normalise)[0]
     assert restore(result.text, result.edits) == result.restore()
 
 

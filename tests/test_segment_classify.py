@@ -1,11 +1,11 @@
 from xcclean import Config, Kind
 from xcclean.lexicon import Lexicon
-from xcclean.stages.classify import classify
+from xcclean.pipeline import classified
 from xcclean.stages.segment import segment
 
 
 def kinds(text: str) -> list[tuple[str, str]]:
-    doc = classify(segment(text), Config(), Lexicon())
+    doc = classified(text, Config(), Lexicon())
     return [(b.kind.value, b.text[:12]) for b in doc]
 
 
@@ -65,6 +65,6 @@ def test_subheading_with_comma_stays_headline():
 def test_deck_continuation():
     # 004: a deck cut in two: "——不仅吃上优质水,而且实现" / "了兴水梦"
     page = "南水北调工程中 许昌有哪些受益\n\n——不仅吃上优质水,而且实现\n\n了兴水梦\n\n一谈起吃上丹江水,周玉茗就忍不住向亲戚朋友推介。"
-    doc = classify(segment(page), Config(), Lexicon())
+    doc = classified(page, Config(), Lexicon())
     assert [b.kind for b in doc] == [Kind.HEADLINE, Kind.DECK, Kind.DECK, Kind.BODY]
     assert doc[2].continuation

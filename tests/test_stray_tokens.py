@@ -12,7 +12,7 @@ def lex() -> Lexicon:
 
 
 def scrub(text: str, lex: Lexicon, config: Config | None = None) -> tuple[str, list]:
-    doc, edits = remove_stray_tokens((Block(text, (0,)),), config or Config(), lex)
+    doc, edits = remove_stray_tokens((Block(text, (0,)),), (config or Config()).tokens, lex)
     return doc[0].text, edits
 
 
@@ -61,5 +61,5 @@ def test_quoted_word_is_a_mention(lex):
 
 def test_allow_and_deny_lists(lex):
     text = "确保质量的 principle,经过严格规范的选树程序。"
-    assert scrub(text, lex, Config(allow_tokens=frozenset({"Principle"})))[0] == text
-    assert scrub("认真落实 xqzt 相关工作部署。", lex, Config(deny_tokens=frozenset({"xqzt"})))[0] == "认真落实相关工作部署。"
+    assert scrub(text, lex, Config().replace(allow_tokens=frozenset({"Principle"})))[0] == text
+    assert scrub("认真落实 xqzt 相关工作部署。", lex, Config().replace(deny_tokens=frozenset({"xqzt"})))[0] == "认真落实相关工作部署。"

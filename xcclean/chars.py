@@ -29,6 +29,13 @@ NON_FINAL_WORDS = frozenset({
     "又", "还", "都", "就", "再", "更", "最", "很", "正在", "已经", "可以", "应当", "应该", "必须",
 })
 
+# Sentence-final marks. A paragraph that ends in one of them is complete; a
+# split is never repaired after one (the prior-art notes measured 188/188
+# non-joins after 。！？!?;… on the seed pages; MinerU uses the same stop set).
+TERMINAL_PUNCTUATION = "。！？!?…;；:：."
+# Closing marks that may follow a terminal mark: ``…说。”`` is still complete.
+CLOSING_MARKS = "”’」』)）】》\"'"
+
 CLOSING_FOR = {"“": "”", "‘": "’", "「": "」", "『": "』", "(": ")", "（": "）", "【": "】", "《": "》"}
 
 

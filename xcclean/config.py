@@ -1,169 +1,190 @@
-"""The one configuration object: every threshold xcclean uses, with its reason.
+"""The configuration: one frozen part per stage, each threshold with its reason.
 
-Override a value with :func:`dataclasses.replace` (or keyword arguments)::
+A :class:`Config` holds one part per stage (``normalise``, ``classify``,
+``splits``, ``dedup``, ``tokens``) and the relation engine's settings
+(``engine``), shared by the page stage and the corpus API. Each stage is
+given only its part. Change values with :meth:`Config.replace`, which finds
+each field in its part (field names are unique across parts), or build the
+parts yourself::
 
     >>> from xcclean import Config
-    >>> Config().near_copy_min_similarity
+    >>> Config().engine.near_copy_min_similarity
     0.9
-    >>> Config(near_copy_min_similarity=0.95).near_copy_min_similarity
+    >>> Config().replace(near_copy_min_similarity=0.95).engine.near_copy_min_similarity
     0.95
+    >>> Config(tokens=TokensConfig(stray_min_zipf=4.0)).tokens.stray_min_zipf
+    4.0
+
+Every value is validated when a part is made: a negative length or a share
+outside [0, 1] is refused with a ValueError that names the field.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
 
-# Sentence-final marks. A paragraph that ends in one of them is complete; a
-# split is never repaired after one (the prior-art notes measured 188/188
-# non-joins after 。！？!?;… on the seed pages; MinerU uses the same stop set).
-TERMINAL_PUNCTUATION = "。！？!?…;；:：."
-# Closing marks that may follow a terminal mark: ``…说。”`` is still complete.
-CLOSING_MARKS = "”’」』)）】》\"'"
+
+def _check_share(part: object, *names: str) -> None:
+    for name in names:
+        value = getattr(part, name)
+        if not 0.0 <= value <= 1.0:
+            raise ValueError(f"{type(part).__name__}.{name} must be between 0 and 1, got {value!r}")
+
+
+def _check_count(part: object, minimum: int, *names: str) -> None:
+    for name in names:
+        value = getattr(part, name)
+        if not isinstance(value, int) or value < minimum:
+            raise ValueError(f"{type(part).__name__}.{name} must be an integer >= {minimum}, got {value!r}")
+
+
+def _check_positive(part: object, *names: str) -> None:
+    for name in names:
+        value = getattr(part, name)
+        if not value > 0:
+            raise ValueError(f"{type(part).__name__}.{name} must be positive, got {value!r}")
 
 
 @dataclass(frozen=True)
-class Config:
-    """Thresholds and switches for every stage, with documented defaults.
+class NormaliseConfig:
+    """Unicode and whitespace repair.
 
-    Normalise
-        ``fix_unicode``: repair mojibake, control characters and ligatures with
-        ftfy (configured for Chinese: quotes are never uncurled, no NFKC, so
-        “” 《》 、。 ㎡ survive).
-        ``fold_width``: turn fullwidth ASCII forms (``，：（ＡＰＰ``) into ASCII, the
-        convention the Xuchang Daily OCR uses for 99 % of its punctuation.
-        ``min_chinese_share``: a page whose letters are less Chinese than this
-        is only normalised; the other stages are rules for Chinese text.
-
-    Segment / classify
-        ``caption_min_gap``: blank lines before a block that set it off as a
-        photo caption (seed pages: captions follow 2-3 blank lines, ordinary
-        paragraphs 1).
-        ``caption_max_chars``: a set-off block longer than this is a caption
-        only if it carries a photo credit (…摄, 摄影, 供图), which makes any
-        block a caption wherever it stands.
-        ``headline_max_chars``: an unterminated block up to this length is a
-        headline or deck unless the split evidence says it is a cut paragraph;
-        the seeds' cut fragments that are this short all carry strong evidence.
-        ``subheading_max_chars``: the same limit for a line with a comma inside
-        (抓大事、谋大事,当好发展“智囊团” is 17 characters); a longer unfinished
-        line with a comma is prose.
-        ``byline_max_chars``: bylines (本报记者 …) are short lines.
-        ``echo_min_share``: a block whose ``shingle_size``-grams recur at
-        least this much in the next block is not cut from it (a title and
-        the lede that quotes it: 0.77 and 0.84 in the synthetic pages; a cut
-        paragraph's halves share next to none).
-
-    Deduplicate
-        ``shingle_size``: character n-gram length used for candidate search.
-        4 keeps chance overlaps between different paragraphs of one article
-        low while a fragment of ``min_fragment_chars`` still has 17 shingles.
-        Measured at 100k paragraphs (benchmarks/dedup_speed.py corpus):
-        n=3 is 20 % slower and finds 0.5 % fewer truncated copies (more chance
-        candidates, more boilerplate grams); n=5 is as fast, with 0.1 % fewer
-        near copies (each misread kills n shingles).
-        ``candidate_min_containment``: share of a paragraph's shingles found in
-        another before the pair is aligned at all (a cheap, recall-oriented
-        filter; alignment decides). Pairs sharing enough shingles for a
-        ``splice_min_chars`` span are aligned too, whatever their share.
-        ``max_shingle_df``: shingles in more paragraphs than this are ignored
-        for candidate search and not counted in containment (formulae; keeps
-        the pair count linear: a shingle held by d paragraphs makes d(d-1)/2
-        pairs; at 100k paragraphs of benchmarks/dedup_speed.py the shingles
-        held by 17-64 made 60 % of all pairs, cost 10 % more time and found
-        0.1 % more truncated copies). A paragraph left with mostly ignored
-        shingles (a text repeated more often) is banded, and a band held by
-        more paragraphs pairs its first holder with each other one (100
-        copies of a notice with misreads: 95 of 99 found, 5 before).
-        ``exact_overlap_max_shingles`` / ``anchor_sample``: above this many
-        shingles in one input, candidate search keeps one shingle in
-        ``anchor_sample`` (a consistent hash sample, so containment survives;
-        1 in 4 still gives a 20-character fragment 17 chances of an anchor).
-        Texts left with
-        fewer than ``lsh_max_anchors`` anchors (short ones) are also banded on
-        MinHash signatures (``num_perm``, ``lsh_bands``), where a misread or
-        two could take all their anchors (4 rather than 8: 12 % faster at
-        100k paragraphs for 0.2 % fewer truncated copies found).
-        ``near_copy_min_similarity``: normalised Levenshtein similarity for
-        two paragraphs of similar length to be copies (OCR misreads are a few
-        characters in a hundred).
-        ``fragment_min_similarity``: similarity of a fragment to the span of
-        the longer paragraph it aligns with.
-        ``max_internal_gap``: longest run of characters inserted or deleted
-        in an alignment. OCR misreads substitute characters; an inserted word
-        (该工程), even an inserted comma or 了, is how an editor rewords a
-        repeated sentence, and it stays (seen in the clean corpus).
-        ``max_misread_run``: longest run of substituted characters (OCR
-        misreads one glyph at a time; 烟叶税法 vs 船舶吨税法 is different wording).
-        2 finds more synthetic near copies (0.991 vs 0.955 of 110), but on
-        the clean corpus it removed a parallel decree (第二十四号主席令…劳动法…
-        vs 第二十三号主席令…电力法…): two neighbouring characters replaced by
-        a real word are rewording.
-        ``max_broken_misread_run``: on a page (where the dictionary is
-        loaded), a run of up to this many substituted Han characters is a
-        misread too when on one side it stands in no dictionary word
-        (最头疼 -> 南事疼, 认罪认罚 -> 认罪审审); word for word (劳动法 ->
-        电力法) it stays rewording. The corpus API does not load the dictionary.
-        ``max_misread_share``: share of substituted characters allowed.
-        ``min_fragment_chars``: shorter paragraphs are never removed as
-        fragments: names and formulae of up to ~20 characters legitimately
-        recur (体、许昌市魏都区文峰社区免费爱心粥屋。 repeats a name from the
-        lede of its article).
-        ``min_copy_chars``: shorter paragraphs are never removed as copies:
-        labels such as 图片: or (完) legitimately repeat.
-        ``contamination_max_chars``: a later copy with at most this many extra
-        characters glued on front or back, around the whole of a complete
-        paragraph, is a contaminated copy and goes. A fragment must match with
-        nothing glued on: two paragraphs that each add a few characters of
-        their own to a shared formula (X总统Y2日下午前往北京天安门广场…) both stay.
-        ``splice_min_chars``: a repeated tail at least this long, after a
-        unique head, is a splice candidate.
-        ``splice_fit_ratio``: the spliced tail is trimmed only if it shares
-        this many times more vocabulary with the other paragraph's article
-        than with its own (001's spliced tail: 0.17 vs 0.08); a formula that
-        fits both stays in both.
-        ``affinity_ratio``: of equal copies keep the one that fits its article
-        best: the share of its character bigrams found in the rest of its
-        article (up to the nearest headline or jump note each side) and in
-        its headline (which lifted misplaced copies found from 0.958 to
-        0.966, and from 0.892 to 0.942 with generator seed 1). Fits are
-        compared on a log scale in buckets of this ratio, a total order over
-        any number of copies; copies in the same bucket are equally at home
-        and the first is kept. (On 200 synthetic pages this beat ±2-neighbour
-        overlap in fixed buckets: misplaced copies found 0.958 vs 0.933, a
-        TF-IDF cosine 0.966 at twice the cost.)
-
-    Repair splits
-        ``max_captions_between``: captions skipped between two halves.
-        ``split_context_chars``: a suffix fragment whose preceding block is
-        unfinished and ends with the same this many characters as precede
-        the fragment in the paragraph it repeats is the tail of a cut
-        paragraph: it stays, to be rejoined (a chance match of 8 characters
-        at exactly that place is rare; the synthetic cases share 12 and 40).
-        ``max_rounds``: deduplicate-then-repair rounds; a repaired paragraph
-        can show another to be a fragment of it, so the pipeline repeats
-        until nothing changes (two rounds suffice on every page seen so far).
-        ``terminal_punctuation`` / ``closing_marks``: see module constants.
-
-    Stray tokens
-        ``allow_tokens``: Latin tokens always kept (case-insensitive).
-        ``deny_tokens``: Latin tokens always removed inside Chinese prose.
-        ``stray_min_zipf``: wordfreq Zipf frequency from which a lowercase
-        token is a real English word (principle = 4.34; 3 = once per million).
-        ``stray_min_letters``: shorter lowercase tokens are kept as suspects.
-        ``stray_min_han_share``: a line must be at least this Chinese for a
-        token in it to be stray (XUCHANG DAILY stands on its own).
+    ``fix_unicode``: repair mojibake, control characters and ligatures with
+    ftfy (configured for Chinese: quotes are never uncurled, no NFKC, so
+    “” 《》 、。 ㎡ survive).
+    ``fold_width``: turn fullwidth ASCII forms (``，：（ＡＰＰ``) into ASCII, the
+    convention the Xuchang Daily OCR uses for 99 % of its punctuation.
     """
 
     fix_unicode: bool = True
     fold_width: bool = True
-    min_chinese_share: float = 0.2
+
+
+@dataclass(frozen=True)
+class ClassifyConfig:
+    """What each block is (headline, byline, caption, …).
+
+    ``caption_min_gap``: blank lines before a block that set it off as a
+    photo caption (seed pages: captions follow 2-3 blank lines, ordinary
+    paragraphs 1).
+    ``caption_max_chars``: a set-off block longer than this is a caption
+    only if it carries a photo credit (…摄, 摄影, 供图), which makes any
+    block a caption wherever it stands.
+    ``headline_max_chars``: an unterminated block up to this length is a
+    headline or deck unless the split evidence says it is a cut paragraph;
+    the seeds' cut fragments that are this short all carry strong evidence.
+    ``deck_max_chars``: a dashed line under a headline (——记…) is a deck up to
+    this length, twice a headline's (a deck names a person and a feat).
+    ``subheading_max_chars``: the same limit for a line with a comma inside
+    (抓大事、谋大事,当好发展“智囊团” is 17 characters); a longer unfinished
+    line with a comma is prose.
+    ``byline_max_chars``: bylines (本报记者 …) are short lines.
+    """
 
     caption_min_gap: int = 2
     caption_max_chars: int = 40
     headline_max_chars: int = 40
+    deck_max_chars: int = 80
     subheading_max_chars: int = 24
     byline_max_chars: int = 40
+
+    def __post_init__(self) -> None:
+        _check_count(self, 1, "caption_min_gap")
+        _check_count(self, 0, "caption_max_chars", "headline_max_chars", "deck_max_chars", "subheading_max_chars",
+                     "byline_max_chars")
+
+
+@dataclass(frozen=True)
+class SplitsConfig:
+    """Rejoining paragraphs that OCR cut in two.
+
+    ``max_captions_between``: captions skipped between two halves.
+    ``prose_min_chars``: an unfinished body block longer than this (longer
+    than any headline, ``ClassifyConfig.headline_max_chars``) followed by
+    body text is the head of a cut paragraph.
+    ``echo_gram_chars`` / ``echo_min_share``: a block whose side-by-side
+    ``echo_gram_chars``-grams recur at least this much in the next block is
+    not cut from it (a title and the lede that quotes it: 0.77 and 0.84 in
+    the synthetic pages; a cut paragraph's halves share next to none).
+    ``max_rounds``: deduplicate-then-repair rounds; a repaired paragraph
+    can show another to be a fragment of it, so the pipeline repeats
+    until nothing changes (two rounds suffice on every page seen so far).
+    """
+
+    max_captions_between: int = 2
+    prose_min_chars: int = 40
+    echo_gram_chars: int = 4
     echo_min_share: float = 0.5
+    max_rounds: int = 3
+
+    def __post_init__(self) -> None:
+        _check_count(self, 0, "max_captions_between", "prose_min_chars")
+        _check_count(self, 1, "echo_gram_chars", "max_rounds")
+        _check_share(self, "echo_min_share")
+
+
+@dataclass(frozen=True)
+class EngineConfig:
+    """The relation engine: candidate search and pair-by-pair alignment, for a page and a corpus.
+
+    ``shingle_size``: character n-gram length used for candidate search.
+    4 keeps chance overlaps between different paragraphs of one article
+    low while a fragment of ``min_fragment_chars`` still has 17 shingles.
+    Measured at 100k paragraphs (benchmarks/dedup_speed.py corpus):
+    n=3 is 20 % slower and finds 0.5 % fewer truncated copies (more chance
+    candidates, more boilerplate grams); n=5 is as fast, with 0.1 % fewer
+    near copies (each misread kills n shingles).
+    ``candidate_min_containment``: share of a paragraph's shingles found in
+    another before the pair is aligned at all (a cheap, recall-oriented
+    filter; alignment decides). Pairs sharing enough shingles for a
+    ``splice_min_chars`` span are aligned too, whatever their share.
+    ``max_shingle_df``: shingles in more paragraphs than this are ignored
+    for candidate search and not counted in containment (formulae; keeps
+    the pair count linear: a shingle held by d paragraphs makes d(d-1)/2
+    pairs). A paragraph left with mostly ignored shingles (a text repeated
+    more often) is banded, and a band held by more paragraphs pairs its
+    first holder with each other one.
+    ``exact_overlap_max_shingles`` / ``anchor_sample``: above this many
+    shingles in one input, candidate search keeps one shingle in
+    ``anchor_sample`` (a consistent hash sample, so containment survives;
+    1 in 4 still gives a 20-character fragment 17 chances of an anchor).
+    Texts left with fewer than ``lsh_max_anchors`` anchors (short ones) are
+    also banded on MinHash signatures (``num_perm``, ``lsh_bands``), where a
+    misread or two could take all their anchors.
+    ``near_copy_min_similarity``: normalised Levenshtein similarity for
+    two paragraphs of similar length to be copies (OCR misreads are a few
+    characters in a hundred).
+    ``fragment_min_similarity``: similarity of a fragment to the span of
+    the longer paragraph it aligns with.
+    ``max_internal_gap``: longest run of characters inserted or deleted
+    in an alignment. An inserted word (该工程), even an inserted comma or 了,
+    is how an editor rewords a repeated sentence, and it stays.
+    ``max_misread_run``: longest run of substituted characters (OCR
+    misreads one glyph at a time; 烟叶税法 vs 船舶吨税法 is different wording;
+    two neighbouring characters replaced by a real word are rewording:
+    …劳动法… vs …电力法… in a parallel decree).
+    ``max_broken_misread_run``: where a dictionary is at hand (a page), a
+    run of up to this many substituted Han characters is a misread too when
+    on one side it stands in no dictionary word (最头疼 -> 南事疼, 认罪认罚 ->
+    认罪审审); word for word (劳动法 -> 电力法) it stays rewording.
+    ``max_misread_share``: share of substituted characters allowed.
+    ``min_fragment_chars``: shorter paragraphs are never removed as
+    fragments: names and formulae of up to ~20 characters legitimately
+    recur (体、许昌市魏都区文峰社区免费爱心粥屋。 repeats a name from the
+    lede of its article).
+    ``min_copy_chars``: shorter paragraphs are never removed as copies:
+    labels such as 图片: or (完) legitimately repeat.
+    ``contamination_max_chars``: a later copy with at most this many extra
+    characters glued on front or back, around the whole of a complete
+    paragraph, is a contaminated copy. A fragment must match with nothing
+    glued on: two paragraphs that each add a few characters of their own to
+    a shared formula (X总统Y2日下午前往北京天安门广场…) both stay.
+    ``splice_min_chars``: a repeated tail at least this long, after a
+    unique head, is a splice candidate.
+    ``splice_bridge_chars``: inside a repeated tail, uncovered stretches
+    this short are misread characters, not the end of the repeat.
+    """
 
     shingle_size: int = 4
     candidate_min_containment: float = 0.5
@@ -183,37 +204,157 @@ class Config:
     min_copy_chars: int = 10
     contamination_max_chars: int = 12
     splice_min_chars: int = 20
+    splice_bridge_chars: int = 3
+
+    def __post_init__(self) -> None:
+        _check_share(self, "candidate_min_containment", "near_copy_min_similarity", "fragment_min_similarity",
+                     "max_misread_share")
+        _check_count(self, 1, "shingle_size", "max_shingle_df", "anchor_sample", "num_perm", "lsh_bands")
+        _check_count(self, 0, "exact_overlap_max_shingles", "lsh_max_anchors", "max_internal_gap",
+                     "max_misread_run", "max_broken_misread_run", "min_fragment_chars", "min_copy_chars",
+                     "contamination_max_chars", "splice_min_chars", "splice_bridge_chars")
+        if self.num_perm % self.lsh_bands:
+            raise ValueError("EngineConfig.num_perm must be a multiple of EngineConfig.lsh_bands")
+
+
+@dataclass(frozen=True)
+class DedupConfig:
+    """The page stage's choices among the engine's verdicts.
+
+    ``splice_fit_ratio``: a spliced tail is trimmed only if it shares this
+    many times more vocabulary with the other paragraph's article than with
+    its own; a formula that fits both stays in both.
+    ``affinity_ratio``: of equal copies keep the one that fits its article
+    best (the share of its character bigrams found in the rest of its
+    article and in its headline), compared on a log scale in buckets of this
+    ratio: a total order over any number of copies; copies in the same
+    bucket are equally at home and the first is kept.
+    ``split_context_chars``: a suffix fragment whose preceding block is
+    unfinished and ends with the same this many characters as precede the
+    fragment in the paragraph it repeats is the tail of a cut paragraph: it
+    stays, to be rejoined (a chance match of 8 characters at exactly that
+    place is rare).
+    ``splice_context_paragraphs``: body paragraphs each side that count as
+    a splice's article when its fit is weighed.
+    """
+
     splice_fit_ratio: float = 2.0
     affinity_ratio: float = 1.5
-
-    max_captions_between: int = 2
     split_context_chars: int = 8
-    max_rounds: int = 3
-    terminal_punctuation: str = TERMINAL_PUNCTUATION
-    closing_marks: str = CLOSING_MARKS
+    splice_context_paragraphs: int = 2
 
-    allow_tokens: frozenset[str] = field(
-        default_factory=lambda: frozenset(
-            {"app", "ems", "gdp", "cpi", "ppi", "pm", "id", "wifi", "vip", "logo",
-             "ok", "ai", "5g", "4g", "km", "kg", "cm", "mm", "kw", "kwh", "mw"}
-        )
-    )
+    def __post_init__(self) -> None:
+        _check_positive(self, "splice_fit_ratio")
+        if not self.affinity_ratio > 1:
+            raise ValueError(f"DedupConfig.affinity_ratio must be above 1, got {self.affinity_ratio!r}")
+        _check_count(self, 0, "split_context_chars", "splice_context_paragraphs")
+
+
+_DEFAULT_ALLOW = frozenset({"app", "ems", "gdp", "cpi", "ppi", "pm", "id", "wifi", "vip", "logo", "ok", "ai",
+                            "5g", "4g", "km", "kg", "cm", "mm", "kw", "kwh", "mw"})
+
+
+@dataclass(frozen=True)
+class TokensConfig:
+    """Stray foreign tokens.
+
+    ``allow_tokens``: Latin tokens always kept (case-insensitive).
+    ``deny_tokens``: Latin tokens always removed inside Chinese prose.
+    ``stray_min_zipf``: wordfreq Zipf frequency from which a lowercase
+    token is a real English word (principle = 4.34; 3 = once per million).
+    ``stray_min_letters``: shorter lowercase tokens are kept as suspects.
+    ``stray_min_han_share``: a line must be at least this Chinese for a
+    token in it to be stray (XUCHANG DAILY stands on its own).
+    """
+
+    allow_tokens: frozenset[str] = field(default_factory=lambda: _DEFAULT_ALLOW)
     deny_tokens: frozenset[str] = field(default_factory=frozenset)
     stray_min_zipf: float = 3.0
     stray_min_letters: int = 3
     stray_min_han_share: float = 0.8
 
     def __post_init__(self) -> None:
-        for name in ("near_copy_min_similarity", "fragment_min_similarity",
-                     "candidate_min_containment", "max_misread_share",
-                     "stray_min_han_share", "min_chinese_share"):
-            value = getattr(self, name)
-            if not 0.0 <= value <= 1.0:
-                raise ValueError(f"Config.{name} must be between 0 and 1, got {value!r}")
-        if self.shingle_size < 1:
-            raise ValueError("Config.shingle_size must be at least 1")
-        if self.num_perm % self.lsh_bands:
-            raise ValueError("Config.num_perm must be a multiple of Config.lsh_bands")
+        _check_share(self, "stray_min_han_share")
+        _check_count(self, 1, "stray_min_letters")
         # Normalise the token lists so callers may pass any iterable and case.
         object.__setattr__(self, "allow_tokens", frozenset(t.lower() for t in self.allow_tokens))
         object.__setattr__(self, "deny_tokens", frozenset(t.lower() for t in self.deny_tokens))
+
+
+_PARTS = ("normalise", "classify", "splits", "dedup", "tokens", "engine")
+
+
+@dataclass(frozen=True)
+class Config:
+    """Every stage's settings (see each part), plus the pipeline's own.
+
+    ``min_chinese_share``: a page whose letters are less Chinese than this
+    is only normalised; the other stages are rules for Chinese text.
+    """
+
+    normalise: NormaliseConfig = field(default_factory=NormaliseConfig)
+    classify: ClassifyConfig = field(default_factory=ClassifyConfig)
+    splits: SplitsConfig = field(default_factory=SplitsConfig)
+    dedup: DedupConfig = field(default_factory=DedupConfig)
+    tokens: TokensConfig = field(default_factory=TokensConfig)
+    engine: EngineConfig = field(default_factory=EngineConfig)
+    min_chinese_share: float = 0.2
+
+    def __post_init__(self) -> None:
+        _check_share(self, "min_chinese_share")
+        for name in _PARTS:
+            expected = _PART_TYPES[name]
+            if not isinstance(getattr(self, name), expected):
+                raise TypeError(f"Config.{name} must be a {expected.__name__}")
+
+    def replace(self, **changes: Any) -> Config:
+        """A copy with the named fields changed, wherever they live.
+
+        >>> Config().replace(fold_width=False, min_copy_chars=8).normalise.fold_width
+        False
+        """
+        parts: dict[str, dict[str, Any]] = {}
+        own: dict[str, Any] = {}
+        for name, value in changes.items():
+            part = _FIELD_PART.get(name)
+            if part is None:
+                raise TypeError(f"Config has no field {name!r}")
+            if part:
+                parts.setdefault(part, {})[name] = value
+            else:
+                own[name] = value
+        updated = {part: replace(getattr(self, part), **values) for part, values in parts.items()}
+        return replace(self, **updated, **own)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready values (token sets as sorted lists), as :meth:`from_dict` reads them."""
+        out: dict[str, Any] = {"min_chinese_share": self.min_chinese_share}
+        for part in _PARTS:
+            values = getattr(self, part)
+            out[part] = {f.name: sorted(v) if isinstance(v := getattr(values, f.name), frozenset) else v
+                         for f in fields(values)}
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Config:
+        """The Config :meth:`to_dict` wrote; unknown fields (from another version) are ignored."""
+        if not any(part in data for part in _PARTS):  # written by xcclean 0.1: one flat Config
+            flat = {k: frozenset(v) if isinstance(v, list) else v for k, v in data.items() if k in _FIELD_PART}
+            return cls().replace(**flat)
+        parts: dict[str, Any] = {}
+        for part in _PARTS:
+            kind = _PART_TYPES[part]
+            known = {f.name for f in fields(kind)}
+            values = {k: frozenset(v) if isinstance(v, list) else v
+                      for k, v in dict(data.get(part, {})).items() if k in known}
+            parts[part] = kind(**values)
+        share = data.get("min_chinese_share", cls.min_chinese_share)
+        return cls(**parts, min_chinese_share=share)
+
+
+_PART_TYPES: dict[str, type] = {"normalise": NormaliseConfig, "classify": ClassifyConfig, "splits": SplitsConfig,
+                                "dedup": DedupConfig, "tokens": TokensConfig, "engine": EngineConfig}
+# Field name -> the part that holds it ("" for Config's own); names are unique across parts
+# (tests/test_config.py checks), which is what lets Config.replace take plain names.
+_FIELD_PART: dict[str, str] = {"min_chinese_share": ""} | {
+    f.name: part for part, kind in _PART_TYPES.items() for f in fields(kind)}

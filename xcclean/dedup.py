@@ -31,14 +31,14 @@ import os
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import overload
 
 import numpy as np
 
 from .chars import compare_key
-from .config import Config
+from .config import Config, EngineConfig
 from .engine.align import Relation, may_carry_junk, relate, relate_each, relate_pairs
 from .engine.candidates import Anchors, Bands, anchors, cross_pairs, find_candidates, merge
 
@@ -177,8 +177,8 @@ def no_cyclic_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _config(config: Config | None, threshold: float | None, num_perm: int | None) -> Config:
-    config = config or Config()
+def _config(config: Config | EngineConfig | None, threshold: float | None, num_perm: int | None) -> EngineConfig:
+    config = engine_config(config)
     if threshold is not None:
         if not 0.0 < threshold <= 1.0:
             raise ValueError(f"threshold must be in (0, 1], not {threshold}")
@@ -188,6 +188,13 @@ def _config(config: Config | None, threshold: float | None, num_perm: int | None
             raise ValueError(f"num_perm ({num_perm}) must be a multiple of lsh_bands ({config.lsh_bands})")
         config = replace(config, num_perm=num_perm)
     return config
+
+
+def engine_config(config: Config | EngineConfig | None) -> EngineConfig:
+    """The engine settings of ``config`` (a whole Config, or its engine part; None: the defaults)."""
+    if config is None:
+        return EngineConfig()
+    return config.engine if isinstance(config, Config) else config
 
 
 def _keys(texts: Iterable[str]) -> list[str]:
@@ -236,7 +243,7 @@ def _best(src: np.ndarray, dst: np.ndarray, rid: np.ndarray, rows: np.ndarray, r
 
 
 def resolve(keys: Sequence[str], relations: Sequence[tuple[int, int, Relation]],
-            pending: Sequence[tuple[int, int]], config: Config, copies: np.ndarray | None = None,
+            pending: Sequence[tuple[int, int]], config: EngineConfig, copies: np.ndarray | None = None,
             lengths: np.ndarray | None = None) -> Resolved:
     """Which paragraphs are duplicates, and of which kept paragraph.
 
@@ -336,7 +343,7 @@ def resolve(keys: Sequence[str], relations: Sequence[tuple[int, int, Relation]],
     return Resolved(dup, kept, np.concatenate((rows, _rows(aligned)))[chosen_rows])
 
 
-def verify(keys: Sequence[str], left: list[int], right: list[int], config: Config
+def verify(keys: Sequence[str], left: list[int], right: list[int], config: EngineConfig
            ) -> tuple[list[tuple[int, int, Relation]], list[tuple[int, int]]]:
     """Candidate pairs ``(left[k], right[k])`` (the left earlier) split into verified relations and
     pairs left for :func:`resolve` to align, as :func:`relate_pairs` answers them.
@@ -381,20 +388,21 @@ def _exact_groups(keys: list[str]) -> np.ndarray:
     return rep_of
 
 
-def near_duplicates(texts: Iterable[str], *, config: Config | None = None, threshold: float | None = None,
-                    num_perm: int | None = None) -> Clusters:
+def near_duplicates(texts: Iterable[str], *, config: Config | EngineConfig | None = None,
+                    threshold: float | None = None, num_perm: int | None = None) -> Clusters:
     """Group repeated paragraphs: exact and near copies, truncated and contaminated copies.
 
     ``threshold``: the minimum similarity of a near copy or a fragment to
-    the text it repeats (``Config.near_copy_min_similarity`` and
+    the text it repeats (``EngineConfig.near_copy_min_similarity`` and
     ``fragment_min_similarity``); ``num_perm``: MinHash permutations for the
-    short-text LSH path. Everything else comes from ``config``.
+    short-text LSH path. Everything else comes from ``config`` (a Config or
+    its ``engine`` part).
     """
     with no_cyclic_gc():
         return _near_duplicates(_keys(texts), _config(config, threshold, num_perm))
 
 
-def _near_duplicates(keys: list[str], config: Config) -> Clusters:
+def _near_duplicates(keys: list[str], config: EngineConfig) -> Clusters:
     rep_of = _exact_groups(keys)
     reps = np.flatnonzero(rep_of == np.arange(len(keys))).tolist()
     rep_keys = [keys[r] for r in reps]
@@ -406,7 +414,7 @@ def _near_duplicates(keys: list[str], config: Config) -> Clusters:
     return _clusters(lengths, np.asarray(reps, dtype=np.int64), rep_of, resolved, config)
 
 
-def _candidate_pairs(keys: list[str], lengths: np.ndarray, copies: np.ndarray, config: Config
+def _candidate_pairs(keys: list[str], lengths: np.ndarray, copies: np.ndarray, config: EngineConfig
                      ) -> tuple[list[int], list[int]]:
     """Candidate pairs ``(left, right)``, ``left < right``, sorted.
 
@@ -423,7 +431,7 @@ def _candidate_pairs(keys: list[str], lengths: np.ndarray, copies: np.ndarray, c
     return left[pairs].tolist(), right[pairs].tolist()
 
 
-def _clusters(lengths: np.ndarray, reps: np.ndarray, rep_of: np.ndarray, resolved: Resolved, config: Config
+def _clusters(lengths: np.ndarray, reps: np.ndarray, rep_of: np.ndarray, resolved: Resolved, config: EngineConfig
               ) -> Clusters:
     """The clusters of the representatives' verdicts (``resolved``, in representative numbering), with each
     exact twin sharing its representative's fate: removed with it by the same relation, else an exact copy of it.
@@ -471,7 +479,7 @@ class Match:
 
 _FORMAT = "xcclean-paragraph-index"
 _VERSION = 1
-# Config fields the stored anchors depend on: an index only answers with them unchanged.
+# EngineConfig fields the stored anchors depend on: an index only answers with them unchanged.
 _SKETCH_FIELDS = ("shingle_size", "anchor_sample", "num_perm", "lsh_bands", "lsh_max_anchors")
 
 
@@ -493,7 +501,7 @@ class ParagraphIndex:
         self.config = config or Config()
         self._keys: list[str] = []
         self._table = Anchors(np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64))
-        self._bands = Bands.of([], np.zeros(0, dtype=np.int64), self.config)
+        self._bands = Bands.of([], np.zeros(0, dtype=np.int64), self.config.engine)
 
     def __len__(self) -> int:
         return len(self._keys)
@@ -503,9 +511,10 @@ class ParagraphIndex:
         return self._keys[id]
 
     def _sketch(self, keys: list[str], first: int) -> tuple[Anchors, Bands]:
-        table = anchors(keys, self.config, self.config.anchor_sample, first)
-        sparse = np.flatnonzero(table.sizes < self.config.lsh_max_anchors)
-        return table, Bands.of(keys, sparse, self.config).renumbered(first)
+        engine = self.config.engine
+        table = anchors(keys, engine, engine.anchor_sample, first)
+        sparse = np.flatnonzero(table.sizes < engine.lsh_max_anchors)
+        return table, Bands.of(keys, sparse, engine).renumbered(first)
 
     def add(self, texts: Iterable[str]) -> range:
         """Index ``texts``; returns their ids (consecutive, in order)."""
@@ -524,12 +533,13 @@ class ParagraphIndex:
 
     def _query(self, keys: list[str]) -> list[list[Match]]:
         table, bands = self._sketch(keys, 0)
-        cands = cross_pairs(table, self._table, self.config, self.config.anchor_sample)
+        engine = self.config.engine
+        cands = cross_pairs(table, self._table, engine, engine.anchor_sample)
         found = set(zip(cands.left.tolist(), cands.right.tolist(), strict=True))
-        found.update(zip(*(side.tolist() for side in bands.cross_pairs(self._bands, self.config.max_shingle_df)),
+        found.update(zip(*(side.tolist() for side in bands.cross_pairs(self._bands, engine.max_shingle_df)),
                          strict=True))
         ordered = sorted(found)
-        verdicts = relate_each([self._keys[i] for _, i in ordered], [keys[q] for q, _ in ordered], self.config)
+        verdicts = relate_each([self._keys[i] for _, i in ordered], [keys[q] for q, _ in ordered], engine)
         out: list[list[Match]] = [[] for _ in keys]
         for (q, i), rel in zip(ordered, verdicts, strict=True):  # the indexed paragraph came first
             if rel is not None:
@@ -540,8 +550,7 @@ class ParagraphIndex:
         """Write the index to one ``.npz`` file, atomically (temp file + rename)."""
         path = Path(path)
         blob = "\n".join(self._keys).encode("utf-8")  # compare keys hold no newline
-        settings = {k: sorted(v) if isinstance(v, frozenset) else v for k, v in asdict(self.config).items()}
-        meta = {"format": _FORMAT, "version": _VERSION, "config": settings}
+        meta = {"format": _FORMAT, "version": _VERSION, "config": self.config.to_dict()}
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as out:
@@ -565,10 +574,9 @@ class ParagraphIndex:
             meta = json.loads(str(data["meta"]))
             if meta.get("format") != _FORMAT or meta.get("version") != _VERSION:
                 raise ValueError(f"{path}: not an xcclean paragraph index (version {_VERSION})")
-            known = {f.name for f in fields(Config)}
-            stored = Config(**{k: v for k, v in meta["config"].items() if k in known})
+            stored = Config.from_dict(meta["config"])
             if config is not None:
-                changed = [f for f in _SKETCH_FIELDS if getattr(config, f) != getattr(stored, f)]
+                changed = [f for f in _SKETCH_FIELDS if getattr(config.engine, f) != getattr(stored.engine, f)]
                 if changed:
                     raise ValueError(f"{path}: index built with other {', '.join(changed)}")
             index = cls(config or stored)

@@ -52,6 +52,12 @@ def _cuts_repeated_elsewhere(doc: Document, joins: list[Edit]) -> set[int]:
     return out
 
 
+def classified(normalised: str, config: Config, lexicon: Lexicon) -> Document:
+    """The blocks of a normalised page with their kinds: segment, classify, then the
+    split stage's second look at short unterminated lines (``reconsider``)."""
+    return reconsider(classify(segment(normalised), config.classify), config.splits, lexicon)
+
+
 _NOT_STR = (
     "xcclean cleans text (str), not {kind}. "
     "Decode bytes first, e.g. data.decode('utf-8') or data.decode('gb18030') for GBK pages."
@@ -111,23 +117,22 @@ class Cleaner:
         text = check_text(text)
         config, lexicon = self.config, self.lexicon
         lexicon.new_page()
-        normalised, edits = normalise(text, config)
+        normalised, edits = normalise(text, config.normalise)
         if not normalised.strip():
             return Cleaned("", tuple(edits), ())
-        doc = segment(normalised)
         share = chinese_share(normalised)
         if share < config.min_chinese_share:
             edits.append(Edit("not_chinese", "pipeline", -1, (), "", 0, {
                 "chinese_share": round(share, 3),
                 "rule": "only normalised: the other stages are rules for Chinese text"}))
-            return self._finish(doc, edits)
-        doc = classify(doc, config, lexicon)
+            return self._finish(segment(normalised), edits)
+        doc = classified(normalised, config, lexicon)
         memo: dict[tuple[str, str], Relation | None] = {}  # alignments of this page, for every stage
-        doc, found = repair_splits(doc, config, lexicon, strong_only=True, memo=memo)
+        doc, found = repair_splits(doc, config.splits, config.engine, lexicon, strong_only=True, memo=memo)
         edits += found
         doc, found = self._deduplicate_and_repair(doc, memo)
         edits += found
-        doc, found = remove_stray_tokens(doc, config, lexicon)
+        doc, found = remove_stray_tokens(doc, config.tokens, lexicon)
         edits += found
         return self._finish(doc, edits)
 
@@ -140,19 +145,19 @@ class Cleaner:
         later round judges again the pairs already aligned on this page (kept
         in ``memo``) and aligns new candidates only around joined blocks whose
         text across the cut recurs elsewhere. It stops when a round removes
-        nothing, or after ``Config.max_rounds`` rounds.
+        nothing, or after ``SplitsConfig.max_rounds`` rounds.
         """
         config, lexicon = self.config, self.lexicon
         edits: list[Edit] = []
         focus: set[int] | None = None
         suspects: list[Edit] = []
-        for round_ in range(config.max_rounds):
-            doc, removed = deduplicate(doc, config, lexicon, focus, memo)
+        for round_ in range(config.splits.max_rounds):
+            doc, removed = deduplicate(doc, config.dedup, config.engine, lexicon, focus, memo)
             if round_ and not removed:
                 break  # nothing moved: the last repair already joined all it could
             if removed:
-                doc = reconsider(doc, config, lexicon)
-            doc, joined = repair_splits(doc, config, lexicon)
+                doc = reconsider(doc, config.splits, lexicon)
+            doc, joined = repair_splits(doc, config.splits, config.engine, lexicon)
             joins = [e for e in joined if e.kind == "split_joined"]
             suspects = [e for e in joined if e.kind != "split_joined"]  # the last round's notes only
             edits += removed + joins

@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 
 from ..chars import compare_key
-from ..config import Config
+from ..config import Config, EngineConfig
 from ..dedup import STRENGTH, ParagraphIndex, no_cyclic_gc
 from ..engine.align import relate_each
 from ..engine.candidates import Bands, anchors, containment_candidates, count_pairs, join_anchors, split_by_key
@@ -104,7 +104,7 @@ def _placed(part: _Keyed, first: int, first_page: int) -> _Keyed:
     return _Keyed(first, part.keys, part.page_of + first_page, part.position, part.pages)
 
 
-def _sketch(part: _Keyed, config: Config, sample: int, buckets: int) -> tuple[list[np.ndarray], np.ndarray]:
+def _sketch(part: _Keyed, config: EngineConfig, sample: int, buckets: int) -> tuple[list[np.ndarray], np.ndarray]:
     """A part's anchors split into key ranges, and its anchors per paragraph."""
     table = anchors(part.keys, config, sample, part.first)
     return [table.packed[where] for where in split_by_key(table.keys, buckets, 32)], table.sizes
@@ -117,20 +117,20 @@ def _by_part(ids: np.ndarray, firsts: np.ndarray, values: np.ndarray) -> list[np
     return np.split(values[order], np.searchsorted(part[order], np.arange(1, len(firsts))))
 
 
-def _join(parts: list[np.ndarray], config: Config, firsts: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
+def _join(parts: list[np.ndarray], config: EngineConfig, firsts: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
     """One key range of every part joined: pair codes by the part of their lower id, boilerplate owners."""
     codes, boilerplate = join_anchors(parts, config)
     return _by_part(codes >> 32, firsts, codes), boilerplate
 
 
-def _count(codes: list[np.ndarray], sizes: np.ndarray, config: Config, sample: int) -> np.ndarray:
+def _count(codes: list[np.ndarray], sizes: np.ndarray, config: EngineConfig, sample: int) -> np.ndarray:
     """Candidate pairs ``lo << 32 | hi`` from the pair codes of one part's lower ids."""
     found = containment_candidates(*count_pairs(codes), sizes, config, sample, False)
     out: np.ndarray = (found.left << 32) | found.right
     return out
 
 
-def _bands(part: _Keyed, sizes: np.ndarray, config: Config, buckets: int) -> list[Bands]:
+def _bands(part: _Keyed, sizes: np.ndarray, config: EngineConfig, buckets: int) -> list[Bands]:
     """Band keys of a part's short paragraphs, split into key ranges."""
     local = sizes[part.first : part.first + len(part.keys)]
     bands = Bands.of(part.keys, np.flatnonzero(local < config.lsh_max_anchors), config).renumbered(part.first)
@@ -153,13 +153,13 @@ class _Found:
     text_i: list[str]
 
 
-def _verify(earlier: _Keyed, later: _Keyed, pairs: np.ndarray, config: Config) -> _Found:
+def _verify(earlier: _Keyed, later: _Keyed, pairs: np.ndarray, config: EngineConfig) -> _Found:
     """Verified relations of candidate pairs (codes) between two parts, pages told apart."""
     with no_cyclic_gc():
         return _verified(earlier, later, pairs, config)
 
 
-def _verified(earlier: _Keyed, later: _Keyed, pairs: np.ndarray, config: Config) -> _Found:
+def _verified(earlier: _Keyed, later: _Keyed, pairs: np.ndarray, config: EngineConfig) -> _Found:
     left, right = (pairs >> 32) - earlier.first, (pairs & 0xFFFFFFFF) - later.first
     other = earlier.page_of[left] != later.page_of[right]
     lefts, rights = left[other].tolist(), right[other].tolist()
@@ -208,10 +208,10 @@ def across_parts(parts: list[Any], config: Config | None = None, engine: Any = N
     removed for repeating the archive.
     """
     with no_cyclic_gc():
-        return _across_parts(parts, config or Config(), engine or Local(), buckets, archived or set())
+        return _across_parts(parts, (config or Config()).engine, engine or Local(), buckets, archived or set())
 
 
-def _across_parts(parts: list[Any], config: Config, engine: Any, buckets: int,
+def _across_parts(parts: list[Any], config: EngineConfig, engine: Any, buckets: int,
                   archived: set[int]) -> tuple[list[dict[int, CrossMatch]], list[int]]:
     local = [engine.call(_keyed, part) for part in parts]
     stats = engine.results([engine.call(_stats, part) for part in local])

@@ -256,7 +256,7 @@ def explain_html(text: str, title: str = "page", encoding: str = "utf-8", config
 
     config = config or Config()
     cleaned = cleaner_for(config).explain(text)
-    paras = [block.text for block in segment(normalise(text, config)[0])]
+    paras = [block.text for block in segment(normalise(text, config.normalise)[0])]
     page = _Page(paras)
     page_notes = _annotate(page, cleaned.edits)
     kinds: dict[str, int] = {}

@@ -15,7 +15,7 @@ what the sharing is, with rapidfuzz alignments as evidence:
                  while the rest of it is unique: only the span is redundant.
 
 OCR copies are verbatim: by default the aligned parts may differ only by
-single-character substitutions (misreads; ``Config.max_misread_run``,
+single-character substitutions (misreads; ``EngineConfig.max_misread_run``,
 ``max_misread_share``; two neighbouring ones where they break dictionary
 words, given one), never by an inserted or dropped character
 (``max_internal_gap`` is 0). A paraphrased echo -- same facts, a word or a
@@ -33,11 +33,9 @@ import numpy as np
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel, Levenshtein
 
-from ..chars import HAN_RE
-from ..config import Config
+from ..chars import CLOSING_MARKS, HAN_RE, TERMINAL_PUNCTUATION
+from ..config import EngineConfig
 
-# Uncovered stretches this short inside a copy are misread characters.
-_MISREAD_RUN = 3
 # Positions of a text that fall inside a dictionary word (``Lexicon.in_words``).
 Words = Callable[[str], set[int]]
 
@@ -91,7 +89,7 @@ def _breaks_words(text: str, start: int, end: int, words: Words) -> bool:
     return any(i not in inside and HAN_RE.match(text[i]) for i in range(start, end))
 
 
-def _verbatim(x: str, y: str, config: Config, words: Words | None = None) -> float | None:
+def _verbatim(x: str, y: str, config: EngineConfig, words: Words | None = None) -> float | None:
     """Similarity of two aligned strings, or None when they differ by more than misreads.
 
     Allowed: substitutions in runs of at most ``max_misread_run`` characters
@@ -121,7 +119,7 @@ def _verbatim(x: str, y: str, config: Config, words: Words | None = None) -> flo
     return float(Levenshtein.normalized_similarity(x, y))
 
 
-def within(x: str, y: str, covered: list[bool], config: Config, words: Words | None = None) -> Within | None:
+def within(x: str, y: str, covered: list[bool], config: EngineConfig, words: Words | None = None) -> Within | None:
     """Where ``x`` (less a few glued-on characters) sits verbatim inside ``y`` (``words``: see :func:`_verbatim`)."""
     try:
         first = covered.index(True)
@@ -148,19 +146,19 @@ def within(x: str, y: str, covered: list[bool], config: Config, words: Words | N
     return Within(front, back, span, similarity)
 
 
-def _runs(covered: list[bool]) -> list[tuple[int, int]]:
-    """Covered stretches, bridging uncovered gaps of misread length."""
+def _runs(covered: list[bool], bridge: int) -> list[tuple[int, int]]:
+    """Covered stretches, bridging uncovered gaps of up to ``bridge`` characters (misreads)."""
     runs: list[tuple[int, int]] = []
     start = None
     gap = 0
-    for i, c in enumerate(covered + [False] * (_MISREAD_RUN + 1)):
+    for i, c in enumerate(covered + [False] * (bridge + 1)):
         if c:
             if start is None:
                 start = i
             gap = 0
         elif start is not None:
             gap += 1
-            if gap > _MISREAD_RUN:
+            if gap > bridge:
                 runs.append((start, i - gap + 1))
                 start, gap = None, 0
     return runs
@@ -169,14 +167,14 @@ def _runs(covered: list[bool]) -> list[tuple[int, int]]:
 _Splice = tuple[tuple[int, int], tuple[int, int], float]
 
 
-def _splice(x: str, y: str, covered: list[bool], config: Config) -> _Splice | None:
+def _splice(x: str, y: str, covered: list[bool], config: EngineConfig) -> _Splice | None:
     """A long tail of ``x`` that repeats the tail of ``y``, the head of ``x`` unique.
 
     Only tails: two paragraphs opening with the same long phrase (习近平总书记在
     中央政治局专题民主生活会上…) are common editorial formulae. A span repeated
     from the *middle* of ``y`` is not a splice either: a list of names is.
     """
-    for start, end in _runs(covered):
+    for start, end in _runs(covered, config.splice_bridge_chars):
         # The tail must reach the end; the unique head must be more than glued-on junk.
         if end < len(x) - 1 or start <= config.contamination_max_chars or end - start < config.splice_min_chars:
             continue
@@ -203,7 +201,7 @@ def _position(span: tuple[int, int], length: int) -> str:
 _QUOTATIVE = re.compile(r"(说|指出|强调|表示|认为|称|提出|要求)[,，:：]?[“‘]?$")
 
 
-def _whole_sentences(part: str, whole: str, span: tuple[int, int], config: Config) -> bool:
+def _whole_sentences(part: str, whole: str, span: tuple[int, int]) -> bool:
     """Whether ``part`` is whole sentences of ``whole``, not a cut piece of it.
 
     A truncated OCR fragment is cut somewhere inside a sentence (推进,早日建成达产…
@@ -211,18 +209,18 @@ def _whole_sentences(part: str, whole: str, span: tuple[int, int], config: Confi
     starts where a sentence or a quotation starts and ends a sentence is how
     a lede or a summary quotes the body: editorial, it stays.
     """
-    before = whole[: span[0]].rstrip(config.closing_marks)
-    starts_clean = not before or before[-1] in config.terminal_punctuation or bool(_QUOTATIVE.search(before))
-    return starts_clean and is_complete(part, config)
+    before = whole[: span[0]].rstrip(CLOSING_MARKS)
+    starts_clean = not before or before[-1] in TERMINAL_PUNCTUATION or bool(_QUOTATIVE.search(before))
+    return starts_clean and is_complete(part)
 
 
-def is_complete(text: str, config: Config) -> bool:
+def is_complete(text: str) -> bool:
     """Whether a paragraph ends like a finished sentence."""
-    stripped = text.rstrip(config.closing_marks)
-    return bool(stripped) and stripped[-1] in config.terminal_punctuation
+    stripped = text.rstrip(CLOSING_MARKS)
+    return bool(stripped) and stripped[-1] in TERMINAL_PUNCTUATION
 
 
-def _verbatim_fragment(a: str, b: str, config: Config) -> Relation | Literal[False] | None:
+def _verbatim_fragment(a: str, b: str, config: EngineConfig) -> Relation | Literal[False] | None:
     """One paragraph verbatim inside a much longer one, answered without alignment.
 
     The common case across a corpus. ``False`` when it does not apply (the
@@ -234,19 +232,19 @@ def _verbatim_fragment(a: str, b: str, config: Config) -> Relation | Literal[Fal
     start = long_.find(short) if extra else -1
     if start < 0:
         return False
-    if near and dup == 0 and len(short) >= config.min_fragment_chars and is_complete(short, config):
+    if near and dup == 0 and len(short) >= config.min_fragment_chars and is_complete(short):
         # A later copy with junk glued around a complete paragraph.
         return Relation("contaminated", 1, 1.0, (start, start + len(short)), (0, len(short)), extra)
     if len(short) < config.min_fragment_chars:
         return None
     span = (start, start + len(short))
     kind = _position(span, len(long_))
-    if kind == "copy" or _whole_sentences(short, long_, span, config):
+    if kind == "copy" or _whole_sentences(short, long_, span):
         return None  # nearly the whole paragraph, or whole sentences of it: editorial
     return Relation(kind, dup, 1.0, (0, len(short)), span)
 
 
-def may_contain(a: Sequence[str], b: Sequence[str], config: Config) -> np.ndarray:
+def may_contain(a: Sequence[str], b: Sequence[str], config: EngineConfig) -> np.ndarray:
     """For pairs ``(a[k], b[k])``: False where neither can lie within the other.
 
     Bit-parallel bounds in bulk (rapidfuzz ``cpdist``, microseconds a pair),
@@ -276,7 +274,7 @@ def may_contain(a: Sequence[str], b: Sequence[str], config: Config) -> np.ndarra
     return result
 
 
-def relate_pairs(a: Sequence[str], b: Sequence[str], config: Config) -> list[Relation | Literal[False] | None]:
+def relate_pairs(a: Sequence[str], b: Sequence[str], config: EngineConfig) -> list[Relation | Literal[False] | None]:
     """``relate(a[k], b[k], splices=False)`` for many pairs (``a[k]`` the earlier), where it is cheap.
 
     Exact copies, near copies and verbatim fragments or junk-glued copies are
@@ -305,26 +303,27 @@ def relate_pairs(a: Sequence[str], b: Sequence[str], config: Config) -> list[Rel
     return out
 
 
-def relate_each(a: Sequence[str], b: Sequence[str], config: Config) -> list[Relation | None]:
+def relate_each(a: Sequence[str], b: Sequence[str], config: EngineConfig) -> list[Relation | None]:
     """:func:`relate_pairs` with every pair answered: the ones it leaves are aligned here."""
     verdicts = relate_pairs(a, b, config)
     return [relate(x, y, config, splices=False) if verdict is False else verdict
             for x, y, verdict in zip(a, b, verdicts, strict=True)]
 
 
-def may_carry_junk(a: str, b: str, config: Config) -> bool:
+def may_carry_junk(a: str, b: str, config: EngineConfig) -> bool:
     """Whether ``b`` (the later) could be ``a`` with junk glued on: the alignment decides."""
     return (0 < len(b) - len(a) <= config.contamination_max_chars and len(a) >= config.min_fragment_chars
-            and is_complete(a, config))
+            and is_complete(a))
 
 
-def relate(a: str, b: str, config: Config, *, splices: bool = True, words: Words | None = None) -> Relation | None:
+def relate(a: str, b: str, config: EngineConfig, *, splices: bool = True,
+           words: Words | None = None) -> Relation | None:
     """How ``a`` and ``b`` (compare keys, ``a`` earlier on the page) repeat each other.
 
     ``splices``: also look for spliced tails (a page; not a corpus). ``words``:
     a dictionary (``Lexicon.in_words``), for misreads of two characters.
 
-    >>> c = Config()
+    >>> c = EngineConfig()
     >>> relate("该项目负责人贺浩亮说,要实现高质量发展,必须加快推进,早日建成达产,他们深感重任在肩,时不我待。",
     ...        "推进,早日建成达产,他们深感重任在肩,时不我待。", c).kind
     'suffix'
@@ -360,7 +359,7 @@ def relate(a: str, b: str, config: Config, *, splices: bool = True, words: Words
         # Glued-on junk or a truncated original? The OCR copy is the later one:
         # a longer *later* copy around a whole, complete paragraph is contaminated.
         if (w_long.junk and not w_short.junk and long_ == 1 and extra <= config.contamination_max_chars
-                and len(texts[short]) >= config.min_fragment_chars and is_complete(texts[short], config)):
+                and len(texts[short]) >= config.min_fragment_chars and is_complete(texts[short])):
             return Relation("contaminated", long_, w_long.similarity,
                             (w_long.junk_front, len(texts[long_]) - w_long.junk_back),
                             w_long.span, w_long.junk)
@@ -372,7 +371,7 @@ def relate(a: str, b: str, config: Config, *, splices: bool = True, words: Words
             return Relation("near_copy", None, similarity, (0, len(a)), (0, len(b)))
         if kind == "copy" or w_short.junk:
             return None  # both carry text of their own: a shared formula, not a copy
-        if _whole_sentences(texts[short], texts[long_], w_short.span, config):
+        if _whole_sentences(texts[short], texts[long_], w_short.span):
             return None
         return Relation(kind, short, w_short.similarity,
                         (w_short.junk_front, len(texts[short]) - w_short.junk_back),
@@ -383,7 +382,7 @@ def relate(a: str, b: str, config: Config, *, splices: bool = True, words: Words
         kind = _position(w.span, len(y))
         if w.junk and kind != "copy":
             continue  # a fragment with text of its own glued on: a shared phrase
-        if kind != "copy" and _whole_sentences(x, y, w.span, config):
+        if kind != "copy" and _whole_sentences(x, y, w.span):
             continue
         if kind == "copy":
             if w.junk and len(y) < config.min_fragment_chars:

@@ -4,8 +4,8 @@ One path serves a page and a whole corpus, all vectorised, feeding the same
 pair-by-pair alignment (:func:`xcclean.engine.align.relate`):
 
 * **Anchors** (containment-aware). Each text's set of shingle hashes -- all
-  of them for a page, a consistent sample of one in ``Config.anchor_sample``
-  above ``Config.exact_overlap_max_shingles`` -- is
+  of them for a page, a consistent sample of one in ``EngineConfig.anchor_sample``
+  above ``EngineConfig.exact_overlap_max_shingles`` -- is
   stored as one sorted array of ``hash << 32 | text``. Joining two such arrays
   on the hash counts, for every pair of texts, the anchors they share;
   ``shared / anchors(a)`` is the directional containment of ``a`` in ``b``.
@@ -15,10 +15,10 @@ pair-by-pair alignment (:func:`xcclean.engine.align.relate`):
   its source's sample.
 * **MinHash-LSH** (near copies of short texts). With sampling, a short text
   has few anchors and a misread or two can take them all; texts with fewer
-  than ``Config.lsh_max_anchors`` anchors are also banded on MinHash
+  than ``EngineConfig.lsh_max_anchors`` anchors are also banded on MinHash
   signatures.
 
-Hashes held by more than ``Config.max_shingle_df`` texts are boilerplate and
+Hashes held by more than ``EngineConfig.max_shingle_df`` texts are boilerplate and
 are skipped, and do not count in containment, so the number of pairs grows
 linearly with the input. A text whose anchors are nearly all boilerplate --
 one copy of a text repeated hundreds of times, a notice in every issue with
@@ -36,7 +36,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from ..config import Config
+from ..config import EngineConfig
 from .minhash import band_keys, signatures
 from .shingles import shingle_hashes
 
@@ -87,7 +87,7 @@ class Anchors:
         return len(self.sizes)
 
 
-def sample_rate(texts: list[str], config: Config) -> int:
+def sample_rate(texts: list[str], config: EngineConfig) -> int:
     """1 (every shingle) for a page-sized input, ``config.anchor_sample`` above the limit."""
     total = sum(map(len, texts))
     return 1 if total <= config.exact_overlap_max_shingles else config.anchor_sample
@@ -109,7 +109,8 @@ def _runs(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return values[starts], np.diff(np.append(starts, len(values)))
 
 
-def anchor_runs(texts: list[str], config: Config, sample: int, first: int = 0) -> tuple[list[np.ndarray], np.ndarray]:
+def anchor_runs(texts: list[str], config: EngineConfig, sample: int, first: int = 0
+                ) -> tuple[list[np.ndarray], np.ndarray]:
     """The anchors of ``texts``, numbered from ``first``: one sorted run of packed anchors per chunk of
     texts, and the anchors of each text (see module docstring)."""
     if len(texts) + first > 1 << 31:
@@ -125,7 +126,7 @@ def anchor_runs(texts: list[str], config: Config, sample: int, first: int = 0) -
     return runs, np.concatenate(sizes)
 
 
-def anchors(texts: list[str], config: Config, sample: int, first: int = 0) -> Anchors:
+def anchors(texts: list[str], config: EngineConfig, sample: int, first: int = 0) -> Anchors:
     """The anchors of ``texts`` as one table, numbered from ``first`` (see module docstring)."""
     runs, sizes = anchor_runs(texts, config, sample, first)
     if not runs:
@@ -150,7 +151,7 @@ def _expand(lo: np.ndarray, df: np.ndarray) -> np.ndarray:
 
 
 def _candidates(left: np.ndarray, right: np.ndarray, shared: np.ndarray, left_sizes: np.ndarray,
-                right_sizes: np.ndarray, config: Config, sample: int, splices: bool) -> Candidates:
+                right_sizes: np.ndarray, config: EngineConfig, sample: int, splices: bool) -> Candidates:
     l_in_r = shared / np.maximum(left_sizes[left], 1)
     r_in_l = shared / np.maximum(right_sizes[right], 1)
     keep = np.maximum(l_in_r, r_in_l) >= config.candidate_min_containment
@@ -221,7 +222,7 @@ def _pairs(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return codes >> 32, codes & 0xFFFFFFFF, counts
 
 
-def cross_pairs(query: Anchors, index: Anchors, config: Config, sample: int, *,
+def cross_pairs(query: Anchors, index: Anchors, config: EngineConfig, sample: int, *,
                 splices: bool = False) -> Candidates:
     """Pairs (query text, indexed text) whose shared anchors make one likely within the other.
 
@@ -248,7 +249,7 @@ def split_by_key(keys: np.ndarray, buckets: int, bits: int) -> list[slice]:
     return [slice(a, b) for a, b in itertools.pairwise([0, *np.searchsorted(keys, bounds).tolist(), len(keys)])]
 
 
-def join_anchors(parts: Sequence[np.ndarray], config: Config) -> tuple[np.ndarray, np.ndarray]:
+def join_anchors(parts: Sequence[np.ndarray], config: EngineConfig) -> tuple[np.ndarray, np.ndarray]:
     """Pair codes ``lo << 32 | hi`` (with repeats) of texts sharing anchors across sorted ``packed``
     parts (one hash range of every part), and the owners of boilerplate anchors (one per anchor)."""
     # Sorted runs: timsort merges them.
@@ -267,12 +268,12 @@ def count_pairs(codes: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np
 
 
 def containment_candidates(left: np.ndarray, right: np.ndarray, shared: np.ndarray, sizes: np.ndarray,
-                           config: Config, sample: int, splices: bool) -> Candidates:
+                           config: EngineConfig, sample: int, splices: bool) -> Candidates:
     """The pairs whose shared anchors make one likely within the other (``sizes``: usable anchors)."""
     return _candidates(left, right, shared, sizes, sizes, config, sample, splices)
 
 
-def self_pairs(runs: Sequence[np.ndarray], sizes: np.ndarray, config: Config, sample: int, *,
+def self_pairs(runs: Sequence[np.ndarray], sizes: np.ndarray, config: EngineConfig, sample: int, *,
                splices: bool = True) -> tuple[Candidates, np.ndarray]:
     """Pairs ``left < right`` sharing anchors (see :func:`cross_pairs`) among texts whose anchors are
     the sorted ``runs`` (:func:`anchor_runs`), and each text's usable anchor count (the base of its
@@ -303,7 +304,7 @@ class Bands:
     owners: np.ndarray  # int64
 
     @classmethod
-    def of(cls, texts: list[str], ids: np.ndarray, config: Config) -> Bands:
+    def of(cls, texts: list[str], ids: np.ndarray, config: EngineConfig) -> Bands:
         """The band keys of ``texts[i]`` for ``i`` in ``ids``."""
         if len(ids) == 0:
             return cls(np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64))
@@ -344,12 +345,12 @@ class Bands:
         return lo, hi
 
 
-def find_candidates(texts: list[str], config: Config, *, splices: bool = True) -> Candidates:
+def find_candidates(texts: list[str], config: EngineConfig, *, splices: bool = True) -> Candidates:
     """Candidate pairs among ``texts`` (compare keys), ``left < right``.
 
     >>> c = find_candidates(["推进,早日建成达产,他们深感重任在肩。",
     ...                      "要实现高质量发展,必须加快推进,早日建成达产,他们深感重任在肩。",
-    ...                      "魏都区召开安全稳定暨疫情防控工作会议"], Config())
+    ...                      "魏都区召开安全稳定暨疫情防控工作会议"], EngineConfig())
     >>> c.left.tolist(), c.right.tolist(), c.left_in_right.round(2).tolist()
     ([0], [1], [1.0])
     """

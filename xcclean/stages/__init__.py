@@ -3,10 +3,10 @@
 normalise → segment → classify → deduplicate → repair_splits → stray_tokens
 """
 
-from .classify import classify, reconsider
+from .classify import classify
 from .deduplicate import deduplicate
 from .normalise import normalise
-from .repair_splits import repair_splits
+from .repair_splits import reconsider, repair_splits
 from .segment import segment
 from .stray_tokens import remove_stray_tokens
 

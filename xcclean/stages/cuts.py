@@ -12,8 +12,18 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..chars import HAN, HAN_RE, NON_FINAL_WORDS, NON_INITIAL, NON_INITIAL_WORDS, unbalanced_closing, unbalanced_opening
-from ..config import Config
+from ..chars import (
+    CLOSING_MARKS,
+    HAN,
+    HAN_RE,
+    NON_FINAL_WORDS,
+    NON_INITIAL,
+    NON_INITIAL_WORDS,
+    TERMINAL_PUNCTUATION,
+    unbalanced_closing,
+    unbalanced_opening,
+)
+from ..config import SplitsConfig
 from ..lexicon import Lexicon
 from ..model import Block, Kind
 
@@ -62,10 +72,10 @@ class CutEvidence:
 _TRAILING_NOTE = re.compile(r"(?:[(（][^()（）]{1,30}[)）]|—{1,3}\s*[^\s—]{1,4})$")
 
 
-def past_captions(blocks: Sequence[Block], index: int, step: int, config: Config) -> tuple[int, int] | None:
+def past_captions(blocks: Sequence[Block], index: int, step: int, config: SplitsConfig) -> tuple[int, int] | None:
     """(the next block in direction ``step``, captions skipped to reach it).
 
-    Up to ``Config.max_captions_between`` captions may sit between the two
+    Up to ``SplitsConfig.max_captions_between`` captions may sit between the two
     halves of a cut paragraph; None if there are more, or no block at all.
     """
     j, skipped = index + step, 0
@@ -79,25 +89,24 @@ def past_captions(blocks: Sequence[Block], index: int, step: int, config: Config
     return None
 
 
-def ends_sentence(text: str, config: Config) -> bool:
+def ends_sentence(text: str) -> bool:
     """Whether ``text`` ends in terminal punctuation (closing quotes allowed after it).
 
     A trailing note in brackets or a dashed attribution after the full stop
     does not reopen the sentence: ``…行为。(许廷合 摄)``, ``…园》。——编者``.
 
-    >>> c = Config()
-    >>> ends_sentence("…劝阻不文明行为。(许廷合 摄)", c), ends_sentence("…持之以", c)
+    >>> ends_sentence("…劝阻不文明行为。(许廷合 摄)"), ends_sentence("…持之以")
     (True, False)
     """
     stripped = text.rstrip()
-    while stripped and (stripped[-1] in config.closing_marks or stripped[-1].isspace()):
+    while stripped and (stripped[-1] in CLOSING_MARKS or stripped[-1].isspace()):
         stripped = stripped[:-1]  # …满意吗? ” ends a sentence too
-    if stripped and stripped[-1] in config.terminal_punctuation:
+    if stripped and stripped[-1] in TERMINAL_PUNCTUATION:
         return True
     note = _TRAILING_NOTE.search(text.rstrip())
     if note and note.start() > 0:
-        before = text[: note.start()].rstrip().rstrip(config.closing_marks)
-        return bool(before) and before[-1] in config.terminal_punctuation
+        before = text[: note.start()].rstrip().rstrip(CLOSING_MARKS)
+        return bool(before) and before[-1] in TERMINAL_PUNCTUATION
     return False
 
 
@@ -106,19 +115,19 @@ def opens_paragraph(text: str) -> bool:
     return bool(_OPENER.match(text))
 
 
-def _echoed(head: str, tail: str, config: Config) -> bool:
+def _echoed(head: str, tail: str, config: SplitsConfig) -> bool:
     """Whether most of ``head``'s n-grams recur in ``tail``: the two halves of a
     cut paragraph never repeat each other, a title and the lede citing it do
     (…钟声文章：打自由贸易之名… / …发表钟声文章,题目是《打自由贸易之名…》)."""
-    n = config.shingle_size
+    n = config.echo_gram_chars
     grams = [head[i : i + n] for i in range(0, len(head) - n + 1, n)]  # side by side: a sample is enough
     return len(grams) >= 2 and sum(g in tail for g in grams) >= config.echo_min_share * len(grams)
 
 
-def cut_evidence(head: str, tail: str, config: Config, lexicon: Lexicon) -> CutEvidence:
+def cut_evidence(head: str, tail: str, config: SplitsConfig, lexicon: Lexicon) -> CutEvidence:
     """Weigh a cut between ``head`` and ``tail``.
 
-    >>> lex, c = Lexicon(), Config()
+    >>> lex, c = Lexicon(), SplitsConfig()
     >>> cut_evidence("截至目前,开发区有14个项目列", "入省级、市级重点项目", c, lex).word
     '列入'
     >>> cut_evidence("确保使用安全。", "何区长强调", c, lex).veto
@@ -127,7 +136,7 @@ def cut_evidence(head: str, tail: str, config: Config, lexicon: Lexicon) -> CutE
     head, tail = head.rstrip(), tail.lstrip()
     if not head or not tail:
         return CutEvidence(veto="empty")
-    if ends_sentence(head, config):
+    if ends_sentence(head):
         return CutEvidence(veto="head ends a sentence")
     open_quote = unbalanced_opening(head)
     if (head.endswith("--") or head.rstrip("-").endswith("—")) and not (open_quote and unbalanced_closing(tail)):

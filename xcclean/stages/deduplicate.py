@@ -32,8 +32,8 @@ from dataclasses import dataclass, replace
 
 from rapidfuzz.distance import Levenshtein
 
-from ..chars import HAN, HAN_RE, compare_key
-from ..config import Config
+from ..chars import CLOSING_MARKS, HAN, HAN_RE, TERMINAL_PUNCTUATION, compare_key
+from ..config import DedupConfig, EngineConfig
 from ..engine.align import Relation, relate
 from ..engine.candidates import find_candidates
 from ..lexicon import Lexicon
@@ -107,7 +107,7 @@ def _text_span(text: str, key_span: tuple[int, int]) -> tuple[int, int]:
     return positions[key_span[0]], positions[key_span[1] - 1] + 1
 
 
-def deduplicate(doc: Document, config: Config, lexicon: Lexicon | None = None,
+def deduplicate(doc: Document, config: DedupConfig, engine: EngineConfig, lexicon: Lexicon | None = None,
                 focus: set[int] | None = None,
                 memo: dict[tuple[str, str], Relation | None] | None = None) -> tuple[Document, list[Edit]]:
     """Remove repeated body paragraphs; see the module docstring for the rules.
@@ -126,7 +126,7 @@ def deduplicate(doc: Document, config: Config, lexicon: Lexicon | None = None,
     keys = [compare_key(doc[i].text) for i in body]
     pairs: set[tuple[int, int]] = set()
     if focus is None or focus:
-        cands = find_candidates(keys, config)
+        cands = find_candidates(keys, engine)
         pairs = {(left, right) for left, right in zip(cands.left.tolist(), cands.right.tolist(), strict=True)
                  if focus is None or body[left] in focus or body[right] in focus}
     if focus is not None and memo:
@@ -141,7 +141,7 @@ def deduplicate(doc: Document, config: Config, lexicon: Lexicon | None = None,
     for left, right in sorted(pairs):
         pair = (keys[left], keys[right])
         if pair not in memo:
-            memo[pair] = relate(*pair, config, words=lexicon.in_words if lexicon is not None else None)
+            memo[pair] = relate(*pair, engine, words=lexicon.in_words if lexicon is not None else None)
         rel = memo[pair]
         if rel is not None:
             relations.append((body[left], body[right], rel))
@@ -192,7 +192,7 @@ def deduplicate(doc: Document, config: Config, lexicon: Lexicon | None = None,
         edges.append(_Edge(dup, keep, rel, spans[0], spans[1], rule))
 
     removed = _resolve(edges, {i: len(keys[k]) for k, i in enumerate(body)})
-    _prefer_split_halves(doc, removed, config)
+    _prefer_split_halves(doc, removed)
     _keep_tails_of_cut_paragraphs(doc, removed, config)
     removed.update(_split_remainders(doc, removed))
 
@@ -305,17 +305,17 @@ def _resolve(edges: list[_Edge], sizes: dict[int, int]) -> dict[int, _Edge]:
     return removed
 
 
-def _unfinished_head(doc: Document, tail: int, removed: dict[int, _Edge], config: Config) -> int | None:
+def _unfinished_head(doc: Document, tail: int, removed: dict[int, _Edge]) -> int | None:
     """The kept body block before ``tail`` (captions skipped), if it does not end a sentence."""
     head = tail - 1
     while head >= 0 and doc[head].kind is Kind.CAPTION:
         head -= 1
-    if head < 0 or head in removed or doc[head].kind is not Kind.BODY or ends_sentence(doc[head].text, config):
+    if head < 0 or head in removed or doc[head].kind is not Kind.BODY or ends_sentence(doc[head].text):
         return None
     return head
 
 
-def _prefer_split_halves(doc: Document, removed: dict[int, _Edge], config: Config) -> None:
+def _prefer_split_halves(doc: Document, removed: dict[int, _Edge]) -> None:
     """A half of a split paragraph beats a floating fragment of the whole paragraph.
 
     ``…20多名施工人员和十多辆`` / ``机械正进行…开挖。`` is one paragraph cut in two;
@@ -330,7 +330,7 @@ def _prefer_split_halves(doc: Document, removed: dict[int, _Edge], config: Confi
         keeper, start = edge.keep, edge.keep_span[0]
         if edge.relation.kind != "suffix" or keepers[keeper] != 1 or start == 0:
             continue
-        head = _unfinished_head(doc, tail, removed, config)
+        head = _unfinished_head(doc, tail, removed)
         if head is None:
             continue
         key_head, key_keeper = compare_key(doc[head].text), compare_key(doc[keeper].text)
@@ -346,7 +346,7 @@ def _prefer_split_halves(doc: Document, removed: dict[int, _Edge], config: Confi
                                 keep_also=tail)
 
 
-def _keep_tails_of_cut_paragraphs(doc: Document, removed: dict[int, _Edge], config: Config) -> None:
+def _keep_tails_of_cut_paragraphs(doc: Document, removed: dict[int, _Edge], config: DedupConfig) -> None:
     """A suffix that continues the unfinished block before it is that block's tail.
 
     ``…一起分享了国家重`` / ``大科研成果的最新进展…`` is one paragraph cut in two;
@@ -360,7 +360,7 @@ def _keep_tails_of_cut_paragraphs(doc: Document, removed: dict[int, _Edge], conf
         start = edge.keep_span[0]
         if edge.relation.kind != "suffix" or start < n:
             continue
-        head = _unfinished_head(doc, tail, removed, config)
+        head = _unfinished_head(doc, tail, removed)
         context = compare_key(doc[edge.keep].text)[start - n : start]
         if head is not None and compare_key(doc[head].text).endswith(context):
             del removed[tail]
@@ -400,14 +400,14 @@ def _split_remainders(doc: Document, removed: dict[int, _Edge]) -> dict[int, _Ed
     return extra
 
 
-def _after_sentence(key: str, start: int, config: Config) -> bool:
+def _after_sentence(key: str, start: int) -> bool:
     """Whether ``key[start:]`` follows a finished sentence."""
-    before = key[:start].rstrip(config.closing_marks)
-    return start > 0 and bool(before) and before[-1] in config.terminal_punctuation
+    before = key[:start].rstrip(CLOSING_MARKS)
+    return start > 0 and bool(before) and before[-1] in TERMINAL_PUNCTUATION
 
 
 def _choose_splice(doc: Document, a: int, b: int, rel: Relation, repeated: set[int],
-                   config: Config) -> tuple[int, tuple[int, int], int, tuple[int, int], str] | None:
+                   config: DedupConfig) -> tuple[int, tuple[int, int], int, tuple[int, int], str] | None:
     """Which paragraph loses the repeated tail: the one whose article it does not fit.
 
     Two paragraphs ending in the same long span may both be right (a legal
@@ -429,13 +429,14 @@ def _choose_splice(doc: Document, a: int, b: int, rel: Relation, repeated: set[i
 
     def fit(index: int, key: str, span: tuple[int, int]) -> float:
         rest = key[: span[0]] + key[span[1] :]
-        return _affinity(key[span[0] : span[1]], _bigrams(rest) | _words(doc, _article(doc, index, repeated, reach=2)))
+        near = _article(doc, index, repeated, reach=config.splice_context_paragraphs)
+        return _affinity(key[span[0] : span[1]], _bigrams(rest) | _words(doc, near))
 
     sides = [(a, key_a, span_a, b, key_b, span_b), (b, key_b, span_b, a, key_a, span_a)]
     if rel.dup is not None:
         sides = [sides[rel.dup]]
     for target, key, span, other, other_key, other_span in sides:
-        if _after_sentence(key, span[0], config) and other_span[0] > 0 \
+        if _after_sentence(key, span[0]) and other_span[0] > 0 \
                 and HAN_RE.match(other_key, other_span[0] - 1):
             return target, span, other, other_span, \
                 f"span follows a finished sentence here but starts mid-clause in p{doc[other].ids[0]}"

@@ -1,7 +1,7 @@
 """Stage 1: unicode repair and whitespace normalisation (text in, text out).
 
 ftfy fixes mojibake (UTF-8 read as Latin-1/cp1252), control characters,
-ligatures and, if ``Config.fold_width``, fullwidth ASCII forms (``，`` → ``,``).
+ligatures and, if ``NormaliseConfig.fold_width``, fullwidth ASCII forms (``，`` → ``,``).
 It is configured for Chinese: ``uncurl_quotes=False`` (its default turns “” into
 "") and NFC instead of NFKC (NFKC turns ㎡ into m2 and Ⅱ into II).
 
@@ -15,7 +15,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from ..config import Config
+from ..config import NormaliseConfig
 from ..model import Edit
 
 STAGE = "normalise"
@@ -45,7 +45,7 @@ def _ftfy_config(fold_width: bool) -> Any:
     )
 
 
-def _fix_line(line: str, config: Config) -> tuple[str, list[tuple[str, str]]]:
+def _fix_line(line: str, config: NormaliseConfig) -> tuple[str, list[tuple[str, str]]]:
     import ftfy
 
     fixed, steps = ftfy.fix_and_explain(line, _ftfy_config(config.fold_width))
@@ -60,7 +60,7 @@ def _tidy_spaces(line: str) -> str:
     return _SPACE_RUN.sub(" ", line.lstrip(" "))
 
 
-def normalise(text: str, config: Config) -> tuple[str, list[Edit]]:
+def normalise(text: str, config: NormaliseConfig) -> tuple[str, list[Edit]]:
     """Repair unicode and whitespace; return the text and what changed.
 
     Lines end in ``\\n``; each line loses trailing spaces and (unless it is an
@@ -68,7 +68,7 @@ def normalise(text: str, config: Config) -> tuple[str, list[Edit]]:
     the start and end go. Blank lines between blocks are kept: how many there
     were tells captions apart, and the final layout is set when rendering.
 
-    >>> normalise("许昌ＡＰＰ，“好”\\r\\n", Config())[0]
+    >>> normalise("许昌ＡＰＰ，“好”\\r\\n", NormaliseConfig())[0]
     '许昌APP,“好”'
     """
     edits: list[Edit] = []

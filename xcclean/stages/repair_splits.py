@@ -1,7 +1,7 @@
 """Stage 5: rejoin paragraphs that OCR cut in two (or more) at a blank line.
 
 A body block that does not end a sentence is joined, with no separator, to
-the next body block -- skipping up to ``Config.max_captions_between``
+the next body block -- skipping up to ``SplitsConfig.max_captions_between``
 captions, which then follow the rejoined paragraph. Evidence decides, not
 length: terminal punctuation (or a trailing dash, or a colon) vetoes; a comma
 or 、 at the cut, a quote left open, a dictionary word spanning the cut, or a
@@ -29,18 +29,19 @@ import re
 from dataclasses import replace
 
 from ..chars import CLOSING_FOR, compare_key
-from ..config import Config
+from ..config import EngineConfig, SplitsConfig
 from ..engine.align import Relation, relate
 from ..engine.candidates import find_candidates
 from ..lexicon import Lexicon
 from ..model import Block, Document, Edit, Kind
-from .cuts import TAIL_OPENS, cut_evidence, past_captions
+from .cuts import TAIL_OPENS, cut_evidence, opens_paragraph, past_captions
 
 STAGE = "repair_splits"
 # A block with a full stop inside is prose however short: it cannot be a headline.
 _FULL_STOP_INSIDE = re.compile(r"。[^。]")
 _OPENER_OF = {closer: opener for opener, closer in CLOSING_FOR.items()}
 _CLAUSE_MARK = re.compile("[,，;；。!?！？]")
+_PROSE_STOP = re.compile(r"[,，;；、:：。!?！？]")
 
 
 def _closes_quotation(text: str) -> bool:
@@ -64,7 +65,7 @@ class _Copies:
     come from one vectorised search, made the first time a join is weighed.
     """
 
-    def __init__(self, blocks: list[Block], config: Config, memo: dict[tuple[str, str], Relation | None],
+    def __init__(self, blocks: list[Block], config: EngineConfig, memo: dict[tuple[str, str], Relation | None],
                  lexicon: Lexicon) -> None:
         self._config, self._memo, self._lexicon = config, memo, lexicon
         self._body = [b for b in blocks if b.kind is Kind.BODY]
@@ -91,7 +92,60 @@ class _Copies:
         return judged
 
 
-def repair_splits(doc: Document, config: Config, lexicon: Lexicon, *, strong_only: bool = False,
+def reconsider(doc: Document, config: SplitsConfig, lexicon: Lexicon) -> Document:
+    """The second look at short unterminated blocks, given their current neighbours.
+
+    A short unterminated line followed by body text that it visibly leaves
+    unfinished (a comma, an open quote), or that continues it word-wise while
+    the line reads like prose (punctuation inside, too long for a headline),
+    is the head of a cut paragraph → ``body``; one whose predecessor is body
+    or deck and that continues it word-wise (了兴水梦 after ……而且实现) is that
+    block's continuation.
+
+    The pipeline runs it again after removing copies: a line that stood
+    before a copy may now stand before its own continuation. It only ever
+    turns a headline into body or marks a continuation, so it can be rerun.
+    """
+    blocks = list(doc)
+    # Heads of cut paragraphs, last first so that chains of short pieces resolve.
+    for i in range(len(blocks) - 1, -1, -1):
+        block = blocks[i]
+        if block.kind is not Kind.HEADLINE or "\n" in block.text:
+            continue
+        found = past_captions(blocks, i, 1, config)
+        after = found[0] if found else None
+        if after is None or blocks[after].kind is not Kind.BODY:
+            continue
+        evidence = cut_evidence(block.text, blocks[after].text, config, lexicon)
+        # A word across the cut proves little after a real headline (撸起袖子加油干
+        # 风雨无阻向前行 + 当好… makes 行当): it counts only for a line that reads
+        # like prose, with punctuation inside, or is too long for a headline.
+        prose = bool(_PROSE_STOP.search(block.text)) or len(block.text) > config.prose_min_chars \
+            or opens_paragraph(block.text)  # 新华社耶路撒冷1月22日电(记者支林飞)不 / 久前…
+        if evidence.head_cut or (evidence.joint and prose):
+            blocks[i] = block.with_kind(Kind.BODY)
+    # Tails that continue the body or deck before them word-wise.
+    for i, block in enumerate(blocks):
+        if block.kind not in (Kind.HEADLINE, Kind.DECK) or "\n" in block.text:
+            continue
+        found = past_captions(blocks, i, -1, config)
+        before = found[0] if found else None
+        if block.continuation:
+            continue
+        if before is not None and blocks[before].kind in (Kind.BODY, Kind.DECK) \
+                and "\n" not in blocks[before].text:
+            head = blocks[before].text
+            evidence = cut_evidence(head, block.text, config, lexicon)
+            # A visibly cut head (…并作工作报告,强) skips the dictionary in cut_evidence:
+            # the word across the cut (强调) is what shows this line continues it.
+            worded = bool(evidence.head_cut) and lexicon.word_across(head, block.text) is not None
+            if evidence.veto is None and (evidence.joint or worded):
+                blocks[i] = block.with_kind(blocks[before].kind, continuation=True)
+    return tuple(blocks)
+
+
+def repair_splits(doc: Document, config: SplitsConfig, engine: EngineConfig, lexicon: Lexicon, *,
+                  strong_only: bool = False,
                   memo: dict[tuple[str, str], Relation | None] | None = None) -> tuple[Document, list[Edit]]:
     """Join cut paragraphs; return the new document and one edit per join.
 
@@ -102,7 +156,7 @@ def repair_splits(doc: Document, config: Config, lexicon: Lexicon, *, strong_onl
     """
     blocks = list(doc)
     edits: list[Edit] = []
-    copies = _Copies(blocks, config, {} if memo is None else memo, lexicon) if strong_only else None
+    copies = _Copies(blocks, engine, {} if memo is None else memo, lexicon) if strong_only else None
     i = 0
     while i < len(blocks):
         head = blocks[i]
@@ -125,7 +179,7 @@ def repair_splits(doc: Document, config: Config, lexicon: Lexicon, *, strong_onl
                 rule = "strong evidence"
             elif (not strong_only and not head.text.endswith("》")  # a block ending in a 《title》 is a headline
                   and not _closes_quotation(head.text)
-                  and (len(head.text) > config.headline_max_chars or _FULL_STOP_INSIDE.search(head.text))):
+                  and (len(head.text) > config.prose_min_chars or _FULL_STOP_INSIDE.search(head.text))):
                 rule = "unfinished body paragraph followed by body text"
             else:
                 rule = ""

@@ -3,8 +3,8 @@
 Every Latin token in a mostly Chinese line is decided by the first rule
 that applies, and the rule is logged:
 
-1. ``Config.deny_tokens`` → removed.
-2. ``Config.allow_tokens`` (App, EMS, GDP, units …) → kept.
+1. ``TokensConfig.deny_tokens`` → removed.
+2. ``TokensConfig.allow_tokens`` (App, EMS, GDP, units …) → kept.
 3. a digit inside (5G, PM2.5, C919, CN41—0013), a URL or an email → kept.
 4. a capital letter (NAPA, II, iPhone, Beijing) → kept: names, acronyms,
    roman numerals.
@@ -28,7 +28,7 @@ import re
 from dataclasses import replace
 
 from ..chars import HAN_RE, LATIN_LETTER_RE, LATIN_TOKEN_RE, chinese_share
-from ..config import Config
+from ..config import TokensConfig
 from ..lexicon import Lexicon
 from ..model import Block, Document, Edit, Kind
 
@@ -39,7 +39,7 @@ _QUOTES = "“”‘’\"'《》〈〉「」『』()（）【】[]"
 _KINDS = (Kind.BODY, Kind.CAPTION, Kind.DECK, Kind.HEADLINE)
 
 
-def _decide(text: str, start: int, end: int, token: str, config: Config, lexicon: Lexicon
+def _decide(text: str, start: int, end: int, token: str, config: TokensConfig, lexicon: Lexicon
             ) -> tuple[str, str, float | None]:
     """('remove' | 'keep' | 'suspect', rule, zipf)."""
     lower = token.lower()
@@ -85,7 +85,7 @@ def _removal_span(text: str, start: int, end: int) -> tuple[int, int]:
     return s, e
 
 
-def _scan(block: Block, index: int, config: Config, lexicon: Lexicon) -> tuple[str, list[Edit]]:
+def _scan(block: Block, index: int, config: TokensConfig, lexicon: Lexicon) -> tuple[str, list[Edit]]:
     text = block.text
     if not LATIN_LETTER_RE.search(text):
         return text, []
@@ -113,7 +113,7 @@ def _scan(block: Block, index: int, config: Config, lexicon: Lexicon) -> tuple[s
     return text, edits
 
 
-def remove_stray_tokens(doc: Document, config: Config, lexicon: Lexicon) -> tuple[Document, list[Edit]]:
+def remove_stray_tokens(doc: Document, config: TokensConfig, lexicon: Lexicon) -> tuple[Document, list[Edit]]:
     """Remove stray English words from Chinese prose (see the module docstring)."""
     blocks = list(doc)
     edits: list[Edit] = []
