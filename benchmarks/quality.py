@@ -1,36 +1,53 @@
 """How well xcclean repairs pages it has never seen, against the established approaches.
 
-Runs over N damaged pages from :mod:`benchmarks.damage` (the truth is known)
-and reports, per damage type, **recall** (faults repaired) and **precision**
-(edits of that type that were right), plus page-level **error reduction**
-ER = 1 − lev(output, truth) / lev(raw, truth) over all pages (character
-Levenshtein, rapidfuzz; fullwidth ASCII folded and blank-line runs collapsed
-on every side first, so neither layout nor width choices count) and **lost
-characters**: truth text the cleaner deleted that the raw page still had,
-overall and on the hard negatives; and **clean pages changed**: of pages
-built from the clean corpus (``--clean-pages``, four undamaged articles
-each), how many a cleaner changed at all -- every such change is a mistake.
-In the same run,
-on the same pages:
+Pages come from :mod:`benchmarks.damage` (synthetic damage drawn past every
+limit, the truth known) built from one half of the corpus -- *test* for
+every published figure, *tune* while developing -- with several generator
+seeds; and, where they have been built, from :mod:`benchmarks.ocr_pages`
+(damage made by a real OCR engine). Reported, per damage type:
 
-* ``exact hash`` -- paragraph dedup by hash, keep the first (cc_net / dolma);
-* ``minhash lsh`` -- datasketch MinHash-LSH over character 5-grams, threshold
-  0.8, keep the first (text-dedup / datatrove style, at paragraph level);
-* ``ftfy`` -- ``ftfy.fix_text`` alone.
+* **recall**: faults repaired. A removed copy counts only when every damaged
+  copy is gone and the clean paragraph stays (of exact copies in one
+  article, any one of them); a split when all its pieces are one paragraph,
+  in order; a splice when the paragraph is exactly its truth again.
+* **precision**: edits of that type that were right. A removal is right if
+  it took a damaged copy (or one of several equal copies, one staying); a
+  join if it joined two consecutive pieces of one cut paragraph.
+* **error reduction** ER = 1 − lev(output, truth) / lev(raw, truth) over all
+  pages (character Levenshtein, fullwidth ASCII folded and blank-line runs
+  collapsed first), **lost characters** (truth text the cleaner deleted that
+  the raw page had) overall and on the hard negatives, and **clean pages
+  changed**: pages of the same half with hard negatives but no damage that a
+  cleaner changed at all (every such change is a mistake).
 
-    python benchmarks/quality.py                 # 200 pages, seed 0
-    python benchmarks/quality.py --pages 50 --no-plot
+Each figure is the mean over the seeds, with the range (min–max). A
+**boundary table** buckets every fault by the parameters it was drawn with
+(glue length, fragment length, misread share, head length, …), the
+cleaner's limit beside each, so it shows where the cleaner stops.
+
+Baselines, same pages, same run: paragraph hash dedup (cc_net / dolma),
+datasketch MinHash-LSH (Jaccard, char 5-grams, 0.8, keep the first:
+text-dedup / datatrove at paragraph level), datasketch MinHashLSHEnsemble
+(containment 0.8: the established answer to truncated copies; a paragraph
+contained in a longer or earlier one goes), ftfy alone (``uncurl_quotes=False``:
+its default straightens Chinese quotes).
+
+    python benchmarks/quality.py                          # test half, 5 seeds x 200 pages
+    python benchmarks/quality.py --half tune --seeds 0 1  # while developing (written to benchmarks/.cache/)
 """
 
 from __future__ import annotations
 
 import argparse
+import copy
 import itertools
+import json
 import re
+import statistics
 import sys
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,12 +58,17 @@ from rapidfuzz.distance import Levenshtein
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.damage import DAMAGE_TYPES, REMOVAL_TYPES, Generator, Page, load_articles  # noqa: E402
+from benchmarks.damage import REMOVAL_TYPES, Generator, Page, load_articles  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
+CACHE = ROOT / "benchmarks" / ".cache"
 _WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
-_CLAIMED = {"exact_duplicate": "exact", "near_duplicate": "near_copy", "fragment_prefix": "fragment",
-            "fragment_suffix": "fragment", "fragment_inner": "fragment", "contaminated_copy": "contaminated"}
+# The rows of the report: removal types by shape, splits by what makes them hard.
+ROWS = ("exact", "near_copy", "misplaced", "prefix", "suffix", "inner", "contaminated", "splice",
+        "split", "split_3", "split_caption", "stray_token", "mojibake")
+_CLAIMED = {"exact_duplicate": "exact", "near_duplicate": "near_copy", "fragment_prefix": "prefix",
+            "fragment_suffix": "suffix", "fragment_inner": "inner", "contaminated_copy": "contaminated"}
+Tally = dict[str, list[int]]  # row -> [hits, faults, right claims, claims]
 
 
 def fold(text: str) -> str:
@@ -99,18 +121,24 @@ class Result:
 
     text: str
     final_ids: list[tuple[int, ...]]  # input ids making up each output block
-    removed: dict[int, str] = field(default_factory=dict)  # id -> claimed type
+    removed: dict[int, str] = field(default_factory=dict)  # id -> claimed row
     trimmed: set[int] = field(default_factory=set)
     tokens: dict[int, list[str]] = field(default_factory=dict)
     fixed: set[int] = field(default_factory=set)  # ids whose unicode was repaired (not just width)
+    edits: list[str] = field(default_factory=list)  # kinds of every change (for clean pages)
 
 
+# -- the cleaners -------------------------------------------------------------------------
 def run_xcclean(cleaner: Any) -> Callable[[str], Result]:
     def clean(raw: str) -> Result:
         result = cleaner.explain(raw)
         line_block = _line_to_block(raw)
         out = Result(result.text, [b.ids for b in result.blocks])
         for edit in result.edits:
+            if edit.kind.startswith("suspect") or edit.kind == "layout":
+                continue
+            if edit.kind != "unicode_fixed" or _repairs_more_than_width(edit):
+                out.edits.append(f"{edit.kind}: {edit.evidence.get('rule', '')}".rstrip(": "))
             if edit.kind in _CLAIMED:
                 for ident in edit.ids:
                     out.removed[ident] = _CLAIMED[edit.kind]
@@ -119,13 +147,16 @@ def run_xcclean(cleaner: Any) -> Callable[[str], Result]:
             elif edit.kind == "stray_token":
                 for ident in edit.ids:
                     out.tokens.setdefault(ident, []).append(str(edit.evidence["token"]))
-            elif edit.kind == "unicode_fixed":
-                steps = {step[1] for step in edit.evidence.get("ftfy_steps", [])}
-                if steps - {"fix_character_width"}:
-                    out.fixed.add(line_block[edit.block])
+            elif edit.kind == "unicode_fixed" and _repairs_more_than_width(edit):
+                out.fixed.add(line_block[edit.block])
         return out
 
     return clean
+
+
+def _repairs_more_than_width(edit: Any) -> bool:
+    steps = {step[1] for step in edit.evidence.get("ftfy_steps", [])}
+    return bool(steps - {"fix_character_width"})
 
 
 def _line_to_block(raw: str) -> dict[int, int]:
@@ -141,141 +172,341 @@ def _line_to_block(raw: str) -> dict[int, int]:
     return mapping
 
 
-def run_exact(raw: str) -> Result:
-    seen: set[str] = set()
-    kept, out = [], Result("", [])
-    for i, block in enumerate(blocks_of(raw)):
-        key = re.sub(r"\s+", "", fold(block))
-        if key in seen:
-            out.removed[i] = "exact"
-            continue
-        seen.add(key)
-        kept.append(i)
+def _keep(raw: str, drop: Callable[[int, str, list[str]], str | None]) -> Result:
+    """A paragraph filter: ``drop(i, key, texts)`` names the claimed row of a paragraph to remove."""
     texts = blocks_of(raw)
+    out = Result("", [])
+    kept = []
+    for i, block in enumerate(texts):
+        claim = drop(i, re.sub(r"\s+", "", fold(block)), texts)
+        if claim:
+            out.removed[i] = claim
+            out.edits.append(claim)
+        else:
+            kept.append(i)
     out.text, out.final_ids = "\n\n".join(texts[i] for i in kept), [(i,) for i in kept]
     return out
+
+
+def run_exact(raw: str) -> Result:
+    seen: set[str] = set()
+
+    def drop(_i: int, key: str, _texts: list[str]) -> str | None:
+        if key in seen:
+            return "exact"
+        seen.add(key)
+        return None
+
+    return _keep(raw, drop)
+
+
+def _minhash(key: str) -> Any:
+    from datasketch import MinHash
+
+    m = MinHash(num_perm=128)
+    for k in range(max(1, len(key) - 4)):
+        m.update(key[k : k + 5].encode("utf-8"))
+    return m
 
 
 def run_minhash(raw: str) -> Result:
-    from datasketch import MinHash, MinHashLSH
+    from datasketch import MinHashLSH
 
     lsh = MinHashLSH(threshold=0.8, num_perm=128)
-    texts = blocks_of(raw)
-    kept, out = [], Result("", [])
-    for i, block in enumerate(texts):
-        m = MinHash(num_perm=128)
-        key = re.sub(r"\s+", "", block)
-        for k in range(max(1, len(key) - 4)):
-            m.update(key[k : k + 5].encode("utf-8"))
+
+    def drop(i: int, key: str, _texts: list[str]) -> str | None:
+        m = _minhash(key)
         if lsh.query(m):
-            out.removed[i] = "near_copy"
-            continue
+            return "near_copy"
         lsh.insert(str(i), m)
-        kept.append(i)
-    out.text, out.final_ids = "\n\n".join(texts[i] for i in kept), [(i,) for i in kept]
-    return out
+        return None
+
+    return _keep(raw, drop)
+
+
+_ENSEMBLE: list[Any] = []
+
+
+def run_ensemble(raw: str) -> Result:
+    """datasketch MinHashLSHEnsemble: a paragraph whose shingles are contained (>= 0.8) in a longer
+    paragraph of the page, or in an earlier one of the same length, goes."""
+    if not _ENSEMBLE:
+        from datasketch import MinHashLSHEnsemble
+
+        _ENSEMBLE.append(MinHashLSHEnsemble(threshold=0.8, num_perm=128, num_part=16))  # its set-up is slow
+    texts = blocks_of(raw)
+    keys = [re.sub(r"\s+", "", fold(t)) for t in texts]
+    hashes = [_minhash(k) for k in keys]
+    sizes = [max(1, len(k) - 4) for k in keys]
+    index = copy.deepcopy(_ENSEMBLE[0])
+    index.index([(str(i), m, s) for i, (m, s) in enumerate(zip(hashes, sizes, strict=True))])
+
+    def drop(i: int, _key: str, _texts: list[str]) -> str | None:
+        for name in index.query(hashes[i], sizes[i]):
+            j = int(name)
+            if j != i and (len(keys[j]) > len(keys[i]) or (len(keys[j]) == len(keys[i]) and j < i)):
+                return "exact" if keys[j] == keys[i] else "prefix"
+        return None
+
+    return _keep(raw, drop)
 
 
 def run_ftfy(raw: str) -> Result:
     import ftfy
 
     texts = blocks_of(raw)
-    fixed = [ftfy.fix_text(t) for t in texts]
+    fixed = [ftfy.fix_text(t, uncurl_quotes=False) for t in texts]
     out = Result("\n\n".join(fixed), [(i,) for i in range(len(texts))])
     out.fixed = {i for i, (a, b) in enumerate(zip(texts, fixed, strict=True)) if fold(a) != fold(b)}
+    out.edits = ["unicode_fixed"] * len(out.fixed)
     return out
 
 
-def score(page: Page, result: Result, tally: dict[str, list[int]]) -> None:
-    """Add one page's recall and precision counts to ``tally[type] = [hit, faults, right, claims]``."""
-    final = {ident: n for n, ids in enumerate(result.final_ids) for ident in ids}
-    out_blocks = blocks_of(result.text)
+def cleaners() -> dict[str, Callable[[str], Result]]:
+    import xcclean
 
-    def text_of(ident: int) -> str:
-        return fold(out_blocks[final[ident]]) if ident in final and final[ident] < len(out_blocks) else ""
+    return {"xcclean": run_xcclean(xcclean.Cleaner()), "exact hash": run_exact, "minhash lsh": run_minhash,
+            "lsh ensemble": run_ensemble, "ftfy": run_ftfy}
 
-    fault_of: dict[int, dict[str, Any]] = {}
-    for entry in page.manifest:
-        for ident in entry["blocks"]:
-            if entry["type"] != "negative":
-                fault_of[ident] = entry
-    for entry in page.manifest:
+
+# -- scoring ----------------------------------------------------------------------------------
+def row_of(entry: dict[str, Any]) -> str:
+    """The report row of a fault (fragments by shape)."""
+    return str(entry["shape"]) if entry["type"] == "fragment" else str(entry["type"])
+
+
+def source_block(page_blocks: list[str], entry: dict[str, Any]) -> int | None:
+    """The raw block holding the clean paragraph a copy repeats."""
+    if "source_block" in entry:
+        return int(entry["source_block"])
+    return next((i for i, t in enumerate(page_blocks) if t == entry.get("truth_text") and i not in entry["blocks"]),
+                None)
+
+
+class _Scorer:
+    """One page's faults against what one cleaner did (see the module docstring)."""
+
+    def __init__(self, page: Page, result: Result) -> None:
+        self.page, self.result = page, result
+        self.raw = blocks_of(page.raw)
+        self.final = {ident: n for n, ids in enumerate(result.final_ids) for ident in ids}
+        self.out = blocks_of(result.text)
+        self.faults = [e for e in page.manifest if e["type"] != "negative"]
+        self.fault_of = {i: e for e in self.faults for i in e["blocks"]}
+
+    def text_of(self, ident: int) -> str:
+        n = self.final.get(ident)
+        return fold(self.out[n]) if n is not None and n < len(self.out) else ""
+
+    def kept(self, ident: int | None) -> bool:
+        return ident is not None and ident in self.final
+
+    def hit(self, entry: dict[str, Any]) -> bool:
         kind = entry["type"]
-        if kind == "negative":
-            continue
-        blocks = entry["blocks"]
-        truth_text = fold(entry.get("truth_text", ""))
         if kind in REMOVAL_TYPES:
-            hit = all(i in result.removed or i not in final for i in blocks)
-            if kind == "misplaced":
-                original = next((i for i, t in enumerate(blocks_of(page.raw)) if t == entry["truth_text"]
-                                 and i not in blocks), None)
-                hit = hit and original is not None and original in final
-        elif kind == "split":
-            pieces = [i for i in blocks if page_piece(page, i, entry)]
-            hit = any(all(p in ids for p in pieces) and list(ids).index(pieces[0]) + len(pieces) - 1
-                      == list(ids).index(pieces[-1]) for ids in result.final_ids)
-        elif kind == "splice":
-            hit = bool(blocks) and fold(entry["spliced"]) not in text_of(blocks[0]) and truth_text in text_of(blocks[0])
-        elif kind == "stray_token":
-            hit = bool(blocks) and entry["token"] not in text_of(blocks[0])
-        else:  # mojibake
-            hit = bool(blocks) and truth_text in text_of(blocks[0])
-        tally[kind][0] += hit
-        tally[kind][1] += 1
-    # precision: every claim the cleaner made
+            return self._removed(entry)
+        if kind == "split":
+            return self._joined(entry)
+        if kind == "splice":
+            return bool(entry["blocks"]) and self.text_of(entry["blocks"][0]) == fold(entry["truth_text"])
+        if kind == "stray_token":
+            return bool(entry["blocks"]) and entry["token"] not in self.text_of(entry["blocks"][0])
+        return bool(entry["blocks"]) and fold(entry["truth_text"]) in self.text_of(entry["blocks"][0])
+
+    def _removed(self, entry: dict[str, Any]) -> bool:
+        source = source_block(self.raw, entry)
+        group = [*entry["blocks"], *([source] if source is not None else [])]
+        survivors = [i for i in group if self.kept(i)]
+        if entry["type"] == "exact" and not entry.get("chained"):
+            return len(survivors) == 1  # equal copies in one article: any one of them may stay
+        return survivors == [source]
+
+    def _pieces(self, entry: dict[str, Any]) -> list[int]:
+        caption = entry.get("caption_text")
+        return [i for i in entry["blocks"] if self.raw[i] != caption]
+
+    def _joined(self, entry: dict[str, Any]) -> bool:
+        pieces = self._pieces(entry)
+        for ids in self.result.final_ids:
+            if pieces[0] in ids:
+                at = list(ids).index(pieces[0])
+                return list(ids[at : at + len(pieces)]) == pieces
+        return False
+
+    def right_removal(self, ident: int) -> dict[str, Any] | None:
+        """The fault a removal of ``ident`` repairs, if any."""
+        entry = self.fault_of.get(ident)
+        if entry is not None and entry["type"] in REMOVAL_TYPES:
+            return entry
+        for entry in self.faults:  # the source of equal copies: right if one copy stays
+            if entry["type"] == "exact" and not entry.get("chained") and source_block(self.raw, entry) == ident \
+                    and self._removed(entry):
+                return entry
+        return None
+
+    def right_join(self, a: int, b: int) -> bool:
+        entry = self.fault_of.get(a)
+        if entry is None or entry is not self.fault_of.get(b):
+            return False
+        if entry["type"] == "split":
+            pieces = self._pieces(entry)
+            return a in pieces and b in pieces and pieces.index(b) == pieces.index(a) + 1
+        return entry.get("chained") == "split copy" and entry["blocks"].index(b) == entry["blocks"].index(a) + 1
+
+
+def split_rows(entry: dict[str, Any]) -> list[str]:
+    rows = ["split"]
+    if entry.get("pieces", 2) >= 3:
+        rows.append("split_3")
+    if entry.get("caption"):
+        rows.append("split_caption")
+    return rows
+
+
+def score(page: Page, result: Result, tally: Tally, buckets: dict[tuple[str, str, str], list[int]] | None = None
+          ) -> None:
+    """Add one page's recall and precision counts to ``tally[row] = [hits, faults, right, claims]``
+    (and, given ``buckets``, each fault's hit to the buckets of its parameters)."""
+    s = _Scorer(page, result)
+    for entry in s.faults:
+        hit = s.hit(entry)
+        for row in (split_rows(entry) if entry["type"] == "split" else [row_of(entry)]):
+            tally[row][0] += hit
+            tally[row][1] += 1
+        if buckets is not None:
+            for name, label in parameters(entry):
+                cell = buckets[(row_of(entry), name, label)]
+                cell[0] += hit
+                cell[1] += 1
     for ident, claimed in result.removed.items():
-        entry = fault_of.get(ident)
-        right = entry is not None and entry["type"] in REMOVAL_TYPES
-        kind = entry["type"] if right and entry else claimed
-        tally[kind][2] += right
-        tally[kind][3] += 1
+        entry = s.right_removal(ident)
+        row = row_of(entry) if entry is not None else claimed
+        tally[row][2] += entry is not None
+        tally[row][3] += 1
     for ids in result.final_ids:
         for a, b in itertools.pairwise(ids):
-            entry = fault_of.get(a)
-            right = entry is not None and entry is fault_of.get(b) and entry["type"] == "split" and \
-                page_piece(page, a, entry) and page_piece(page, b, entry)
-            tally["split"][2] += right
+            tally["split"][2] += s.right_join(a, b)
             tally["split"][3] += 1
     for ident in result.trimmed:
-        entry = fault_of.get(ident)
+        entry = s.fault_of.get(ident)
         tally["splice"][2] += entry is not None and entry["type"] == "splice"
         tally["splice"][3] += 1
     for ident, tokens in result.tokens.items():
-        entry = fault_of.get(ident)
+        entry = s.fault_of.get(ident)
         for token in tokens:
             tally["stray_token"][2] += entry is not None and entry["type"] == "stray_token" and entry["token"] == token
             tally["stray_token"][3] += 1
     for ident in result.fixed:
-        entry = fault_of.get(ident)
+        entry = s.fault_of.get(ident)
         tally["mojibake"][2] += entry is not None and entry["type"] == "mojibake"
         tally["mojibake"][3] += 1
 
 
-def page_piece(page: Page, ident: int, entry: dict[str, Any]) -> bool:
-    """Whether raw block ``ident`` is a piece of the split paragraph (not its caption)."""
-    return blocks_of(page.raw)[ident] != entry.get("caption_text")
+# -- the boundary table -------------------------------------------------------------------
+def _bucket(value: float, edges: Iterable[float]) -> str:
+    """``value``'s bucket among ``edges`` (lower bounds, ascending): "a–b" or "a+"."""
+    edges = list(edges)
+    for low, high in itertools.pairwise(edges):
+        if low <= value < high:
+            return f"{low:g}–{high:g}" if isinstance(high, float) else f"{low:g}–{high - 1:g}"
+    return f"{edges[-1]:g}+"
 
 
+def parameters(entry: dict[str, Any]) -> list[tuple[str, str]]:
+    """(parameter, bucket) pairs a fault is counted under in the boundary table."""
+    kind, out = entry["type"], []
+    if "side" in entry:
+        out.append(("copy placed", f"{entry['side']} its source"))
+    if kind in ("exact", "near_copy", "misplaced"):
+        out.append(("copies", str(entry.get("copies", 1))))
+        if entry.get("distance"):
+            out.append(("distance (blocks)", _bucket(entry["distance"], (1, 2, 4, 13))))
+        if entry.get("chained"):
+            out.append(("chained", str(entry["chained"])))
+    if "misread_share" in entry:
+        out.append(("misread share", _bucket(entry["misread_share"], (0.0, 0.02, 0.05, 0.1, 0.15))))
+        out.append(("indels", str(entry.get("indels", 0))))
+    if kind == "fragment":
+        out.append(("fragment length", _bucket(entry["length"], (0, 12, 20, 40, 80))))
+        out.append(("share of source", _bucket(entry["share"], (0.0, 0.3, 0.6, 0.9))))
+    if kind == "contaminated":
+        out.append(("glue length", _bucket(entry["glue"], (1, 5, 9, 13, 21))))
+        out += [("glue side", entry["glue_side"]), ("glue from", entry["glue_from"])]
+    if kind == "splice":
+        out += [("spliced tail", _bucket(entry["tail"], (0, 20, 40))), ("variant", entry["variant"]),
+                ("direction", entry["direction"])]
+    if kind == "split":
+        out += [("head length", _bucket(entry["head"], (1, 3, 7, 21, 41))),
+                ("tail length", _bucket(entry["tail"], (1, 3, 7, 21, 41))),
+                ("pieces", str(entry["pieces"])), ("caption between", str(entry["caption"])),
+                ("cut right after a full stop", str(entry["after_stop"]))]
+    if kind == "stray_token":
+        out += [("English Zipf", _bucket(entry["zipf"], (0.0, 3.0, 4.0, 5.0))),
+                ("spacing", "spaced" if entry["spaced"] else "glued")]
+    return out
+
+
+def limits() -> dict[tuple[str, str], str]:
+    """The cleaner's limit beside each parameter it has one for (read from the Config in use)."""
+    import xcclean
+
+    e = xcclean.Config().engine
+    t = xcclean.Config().tokens
+    return {
+        ("near_copy", "misread share"): f"max_misread_share {e.max_misread_share}",
+        ("near_copy", "indels"): f"max_internal_gap {e.max_internal_gap}",
+        ("misplaced", "misread share"): f"max_misread_share {e.max_misread_share}",
+        **{(shape, "fragment length"): f"min_fragment_chars {e.min_fragment_chars}"
+           for shape in ("prefix", "suffix", "inner")},
+        ("contaminated", "glue length"): f"contamination_max_chars {e.contamination_max_chars}",
+        ("splice", "spliced tail"): f"splice_min_chars {e.splice_min_chars}",
+        ("stray_token", "English Zipf"): f"stray_min_zipf {t.stray_min_zipf}",
+    }
+
+
+# -- a run -------------------------------------------------------------------------------
 def evaluate(pages: list[Page], cleaners: dict[str, Callable[[str], Result]]) -> dict[str, dict[str, Any]]:
+    """Every cleaner on every page: tallies, ER, lost characters, time, and the boundary buckets."""
     report: dict[str, dict[str, Any]] = {}
-    negatives = [(p, [t for e in p.manifest if e["type"] == "negative" for t in e["texts"]]) for p in pages]
+    negatives = [[t for e in p.manifest if e["type"] == "negative" for t in e["texts"]] for p in pages]
     for name, clean in cleaners.items():
-        tally: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+        tally: Tally = defaultdict(lambda: [0, 0, 0, 0])
+        buckets: dict[tuple[str, str, str], list[int]] = defaultdict(lambda: [0, 0])
         raw_dist = out_dist = lost = lost_neg = 0
         start = time.perf_counter()
         results = [clean(page.raw) for page in pages]
         elapsed = time.perf_counter() - start
-        for page, result, (_, neg) in zip(pages, results, negatives, strict=True):
-            score(page, result, tally)
+        for page, result, neg in zip(pages, results, negatives, strict=True):
+            score(page, result, tally, buckets)
             before, after = error_reduction(page.raw, result.text, page.truth)
             raw_dist += before
             out_dist += after
             lost += lost_characters(page.raw, result.text, page.truth)
             lost_neg += lost_in(neg, result.text)
-        report[name] = {"tally": dict(tally), "er": 1 - out_dist / raw_dist if raw_dist else 1.0,
+        report[name] = {"tally": dict(tally), "buckets": dict(buckets),
+                        "er": 1 - out_dist / raw_dist if raw_dist else 1.0,
                         "lost": lost, "lost_negatives": lost_neg, "seconds": elapsed}
     return report
+
+
+def changed(result: Result) -> bool:
+    """Whether a cleaner removed, trimmed, joined or repaired anything."""
+    return bool(result.edits or any(len(ids) > 1 for ids in result.final_ids))
+
+
+def false_alarms(pages: list[str], cleaners: dict[str, Callable[[str], Result]]) -> dict[str, dict[str, Any]]:
+    """Clean pages each cleaner changed (each one a mistake), and what it did to them."""
+    out: dict[str, dict[str, Any]] = {}
+    for name, clean in cleaners.items():
+        results = [clean(page) for page in pages]
+        what: dict[str, int] = defaultdict(int)
+        for result in results:
+            for edit in result.edits:
+                what[edit] += 1
+            what["split_joined"] += sum(len(ids) - 1 for ids in result.final_ids)
+        out[name] = {"changed": sum(map(changed, results)), "pages": len(pages),
+                     "edits": {k: v for k, v in what.items() if v}}
+    return out
 
 
 def clean_corpus_pages(articles: list[dict[str, Any]], per_page: int = 4) -> list[str]:
@@ -289,100 +520,195 @@ def clean_corpus_pages(articles: list[dict[str, Any]], per_page: int = 4) -> lis
     return pages
 
 
-def changed(result: Result) -> bool:
-    """Whether a cleaner removed, trimmed, joined or repaired anything."""
-    return bool(result.removed or result.trimmed or result.tokens or result.fixed
-                or any(len(ids) > 1 for ids in result.final_ids))
+def run(half: str, seeds: list[int], pages: int, clean_pages: int, rate: float) -> dict[str, Any]:
+    """Every seed's report, the clean-page check and the real-OCR pages where they exist."""
+    articles = load_articles(half)  # type: ignore[arg-type]
+    runners = cleaners()
+    by_seed = {seed: evaluate(Generator(articles, seed, rate).pages(pages), runners) for seed in seeds}
+    clean = Generator(articles, 1000 + seeds[0], rate).clean_pages(clean_pages)
+    alarms = false_alarms([p.raw for p in clean], runners) if clean_pages else {}
+    return {"half": half, "seeds": seeds, "pages": pages, "rate": rate, "by_seed": by_seed,
+            "false_alarms": alarms, "ocr": ocr_report(half, runners)}
 
 
-def false_alarms(pages: list[str], cleaners: dict[str, Callable[[str], Result]]) -> dict[str, int]:
-    """Clean pages each cleaner changed (each one a mistake)."""
-    return {name: sum(changed(clean(page)) for page in pages) for name, clean in cleaners.items()}
+def ocr_report(half: str, runners: dict[str, Callable[[str], Result]]) -> dict[str, Any] | None:
+    """The real-OCR pages of :mod:`benchmarks.ocr_pages`, if they were built (their cache is present)."""
+    try:
+        from benchmarks import ocr_pages
+    except ImportError:
+        return None
+    loaded = ocr_pages.cached_pages(half) if hasattr(ocr_pages, "cached_pages") else None
+    if not loaded:
+        return None
+    damaged, undamaged = loaded
+    return {"pages": len(damaged), "report": evaluate(damaged, runners),
+            "undamaged": false_alarms([p.raw for p in undamaged], runners)}
 
 
-def markdown(report: dict[str, dict[str, Any]], pages: int, command: str) -> str:
-    names = list(report)
-    lines = [f"# Quality on {pages} synthetic pages", "", f"Command: `{command}`", "",
-             "Recall = faults repaired / faults injected; precision = right edits / edits of that type "
-             "(— where the cleaner made none).", "",
-             "| damage type | faults | " + " | ".join(f"{n} recall | {n} precision" for n in names) + " |",
-             "|---|---:|" + "---:|---:|" * len(names)]
+# -- the report ---------------------------------------------------------------------------
+def _ratio(a: float, b: float) -> float | None:
+    return a / b if b else None
 
-    def ratio(a: int, b: int) -> str:
-        return f"{a / b:.3f}" if b else "—"
 
-    for kind in DAMAGE_TYPES:
-        faults = report[names[0]]["tally"].get(kind, [0, 0, 0, 0])[1]
+def _summary(values: list[float | None]) -> str:
+    got = [v for v in values if v is not None]
+    if not got:
+        return "—"
+    mean = statistics.fmean(got)
+    return f"{mean:.3f}" if max(got) - min(got) < 0.0005 else f"{mean:.3f} ({min(got):.3f}–{max(got):.3f})"
+
+
+def markdown(result: dict[str, Any], command: str) -> str:
+    by_seed = result["by_seed"]
+    seeds = list(by_seed)
+    names = list(by_seed[seeds[0]])
+    lines = [f"# Quality on the {result['half']} half: {len(seeds)} generator seeds × {result['pages']} pages",
+             "", f"Command: `{command}`", "",
+             "Recall = faults repaired / faults; precision = right edits / edits of that type (— none made). "
+             "Each cell: mean over the seeds (min–max). Faults per seed are the mean count.", ""]
+    lines += ["| damage type | faults | " + " | ".join(f"{n} recall | {n} precision" for n in names) + " |",
+              "|---|---:|" + "---:|---:|" * len(names)]
+    for row in ROWS:
+        faults = statistics.fmean(by_seed[s][names[0]]["tally"].get(row, [0, 0, 0, 0])[1] for s in seeds)
         cells = []
         for name in names:
-            hit, total, right, claims = report[name]["tally"].get(kind, [0, 0, 0, 0])
-            cells += [ratio(hit, total), f"{ratio(right, claims)} ({claims})"]
-        lines.append(f"| {kind} | {faults} | " + " | ".join(cells) + " |")
-    clean_pages = report[names[0]].get("clean_pages", 0)
-    lines += ["", f"| cleaner | error reduction | lost characters | lost on hard negatives | seconds "
-              f"| clean pages changed (of {clean_pages}) |",
-              "|---|---:|---:|---:|---:|---:|"]
+            tallies = [by_seed[s][name]["tally"].get(row, [0, 0, 0, 0]) for s in seeds]
+            cells.append(_summary([_ratio(t[0], t[1]) for t in tallies]))
+            claims = sum(t[3] for t in tallies)
+            cells.append(_summary([_ratio(t[2], t[3]) for t in tallies]) + (f" [{claims}]" if claims else ""))
+        lines.append(f"| {row} | {faults:.0f} | " + " | ".join(cells) + " |")
+    lines += ["", "Rows `split_3` (three pieces or more) and `split_caption` (a caption between the pieces) are "
+              "subsets of `split`; their joins count under `split`. [n]: edits made over all seeds.", "",
+              "| cleaner | error reduction | lost characters | lost on hard negatives | seconds per seed |",
+              "|---|---:|---:|---:|---:|"]
     for name in names:
-        r = report[name]
-        lines.append(f"| {name} | {r['er']:.3f} | {r['lost']} | {r['lost_negatives']} | {r['seconds']:.2f} "
-                     f"| {r.get('false_alarms', '—')} |")
-    lines += ["", "Clean pages: articles of the clean corpus, four to a page, undamaged; any removal, "
-              "trim, join, token removal or unicode repair there is a mistake."]
+        runs = [by_seed[s][name] for s in seeds]
+        lines.append(f"| {name} | {_summary([r['er'] for r in runs])} | "
+                     f"{statistics.fmean(r['lost'] for r in runs):.0f} ({min(r['lost'] for r in runs)}–"
+                     f"{max(r['lost'] for r in runs)}) | {statistics.fmean(r['lost_negatives'] for r in runs):.0f} | "
+                     f"{statistics.fmean(r['seconds'] for r in runs):.1f} |")
+    lines += _alarms_section(result["false_alarms"], "Clean pages (same half, hard negatives, no damage)")
+    lines += _boundary_section(by_seed, names[0])
+    if result.get("ocr"):
+        lines += _ocr_section(result["ocr"])
     return "\n".join(lines) + "\n"
 
 
-def plot(report: dict[str, dict[str, Any]], path: Path) -> None:
+def _alarms_section(alarms: dict[str, dict[str, Any]], title: str) -> list[str]:
+    if not alarms:
+        return []
+    lines = ["", f"## {title}", "", "| cleaner | pages changed | edits made |", "|---|---:|---|"]
+    for name, found in alarms.items():
+        edits = ", ".join(f"{k} ×{v}" for k, v in sorted(found["edits"].items(), key=lambda kv: -kv[1])[:8])
+        lines.append(f"| {name} | {found['changed']} of {found['pages']} | {edits or '—'} |")
+    return lines
+
+
+def _boundary_section(by_seed: dict[int, dict[str, Any]], name: str) -> list[str]:
+    pooled: dict[tuple[str, str, str], list[int]] = defaultdict(lambda: [0, 0])
+    for report in by_seed.values():
+        for key, (hit, total) in report[name]["buckets"].items():
+            pooled[key][0] += hit
+            pooled[key][1] += total
+    marks = limits()
+    lines = ["", f"## Boundary table ({name}, all seeds pooled)", "",
+             "Recall of each damage type by the parameters each fault was drawn with; the cleaner's "
+             "limit for a parameter, where it has one, stands beside it.", "",
+             "| damage type | parameter (limit) | bucket | faults | recall |", "|---|---|---|---:|---:|"]
+    for (row, param, label) in sorted(pooled, key=_bucket_order):
+        hit, total = pooled[(row, param, label)]
+        limit = marks.get((row, param))
+        lines.append(f"| {row} | {param}{f' ({limit})' if limit else ''} | {label} | {total} | {hit / total:.3f} |")
+    return lines
+
+
+def _bucket_order(key: tuple[str, str, str]) -> tuple[int, str, float, str]:
+    row, param, label = key
+    number = re.match(r"[\d.]+", label)
+    return (ROWS.index(row) if row in ROWS else 99, param, float(number.group()) if number else 0.0, label)
+
+
+def _ocr_section(ocr: dict[str, Any]) -> list[str]:
+    report = ocr["report"]
+    names = list(report)
+    lines = ["", f"## Pages damaged by a real OCR engine ({ocr['pages']} pages, benchmarks/ocr_pages.py)", "",
+             "| damage type | faults | " + " | ".join(f"{n} recall | {n} precision" for n in names) + " |",
+             "|---|---:|" + "---:|---:|" * len(names)]
+    for row in ROWS:
+        faults = report[names[0]]["tally"].get(row, [0, 0, 0, 0])[1]
+        if not faults:
+            continue
+        cells = []
+        for name in names:
+            t = report[name]["tally"].get(row, [0, 0, 0, 0])
+            cells += [_summary([_ratio(t[0], t[1])]), _summary([_ratio(t[2], t[3])]) + (f" [{t[3]}]" if t[3] else "")]
+        lines.append(f"| {row} | {faults} | " + " | ".join(cells) + " |")
+    lines += ["", "| cleaner | error reduction | lost characters |", "|---|---:|---:|"]
+    lines += [f"| {n} | {report[n]['er']:.3f} | {report[n]['lost']} |" for n in names]
+    lines += _alarms_section(ocr["undamaged"], "Undamaged real-OCR pages")
+    return lines
+
+
+def plot(result: dict[str, Any], path: Path) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    names = list(report)
-    fig, axes = plt.subplots(2, 1, figsize=(11, 7), sharex=True)
+    by_seed = result["by_seed"]
+    names = list(next(iter(by_seed.values())))
+    fig, axes = plt.subplots(2, 1, figsize=(12, 7), sharex=True)
     width = 0.8 / len(names)
-    for row, (metric, label) in enumerate(((0, "recall"), (2, "precision"))):
-        ax = axes[row]
+    for row_axis, (metric, label) in enumerate(((0, "recall"), (2, "precision"))):
+        ax = axes[row_axis]
         for n, name in enumerate(names):
             values = []
-            for kind in DAMAGE_TYPES:
-                t = report[name]["tally"].get(kind, [0, 0, 0, 0])
-                denominator = t[metric + 1]
-                values.append(t[metric] / denominator if denominator else 0.0)
-            ax.bar([k + n * width for k in range(len(DAMAGE_TYPES))], values, width, label=name)
+            for row in ROWS:
+                got = [_ratio(r[name]["tally"].get(row, [0, 0, 0, 0])[metric],
+                              r[name]["tally"].get(row, [0, 0, 0, 0])[metric + 1]) for r in by_seed.values()]
+                got = [g for g in got if g is not None]
+                values.append(statistics.fmean(got) if got else 0.0)
+            ax.bar([k + n * width for k in range(len(ROWS))], values, width, label=name)
         ax.set_ylabel(label)
         ax.set_ylim(0, 1.05)
-    axes[1].set_xticks([k + 0.4 - width / 2 for k in range(len(DAMAGE_TYPES))], DAMAGE_TYPES, rotation=20)
-    axes[0].legend(ncol=len(names), loc="lower right")
-    axes[0].set_title("Recall and precision per damage type (same pages, same run)")
+    axes[1].set_xticks([k + 0.4 - width / 2 for k in range(len(ROWS))], ROWS, rotation=25)
+    axes[0].legend(ncol=len(names), loc="lower right", fontsize=8)
+    axes[0].set_title(f"Recall and precision per damage type ({result['half']} half, mean of "
+                      f"{len(by_seed)} seeds, same pages, same run)")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
 
 
+def _jsonable(result: dict[str, Any]) -> dict[str, Any]:
+    def clean(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {("|".join(k) if isinstance(k, tuple) else str(k)): clean(v) for k, v in value.items()}
+        return value
+
+    out: dict[str, Any] = clean(result)
+    return out
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--pages", type=int, default=200)
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--half", choices=("tune", "test"), default="test")
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2, 3, 4])
+    parser.add_argument("--pages", type=int, default=200, help="pages per seed")
     parser.add_argument("--rate", type=float, default=0.6)
+    parser.add_argument("--clean-pages", type=int, default=500, help="undamaged pages checked for changes; 0 to skip")
     parser.add_argument("--no-plot", action="store_true")
-    parser.add_argument("--clean-pages", type=int, default=1000,
-                        help="clean corpus pages (4 articles each) checked for false alarms; 0 to skip")
-    parser.add_argument("--output", type=Path, default=RESULTS / "quality.md")
+    parser.add_argument("--output", type=Path, help="default: benchmarks/results/quality.md for the test half, "
+                        "benchmarks/.cache/quality-tune.md for the tune half (never published)")
     args = parser.parse_args()
-    import xcclean
-
-    pages = Generator(load_articles(), args.seed, args.rate).pages(args.pages)
-    cleaners = {"xcclean": run_xcclean(xcclean.Cleaner()), "exact hash": run_exact,
-                "minhash lsh": run_minhash, "ftfy": run_ftfy}
-    report = evaluate(pages, cleaners)
-    if args.clean_pages:
-        clean_pages = clean_corpus_pages(load_articles(limit=4 * args.clean_pages))
-        for name, count in false_alarms(clean_pages, cleaners).items():
-            report[name] |= {"false_alarms": count, "clean_pages": len(clean_pages)}
-    text = markdown(report, args.pages, "python benchmarks/quality.py " + " ".join(sys.argv[1:]))
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(text, encoding="utf-8")
+    output = args.output or (RESULTS / "quality.md" if args.half == "test" else CACHE / "quality-tune.md")
+    result = run(args.half, args.seeds, args.pages, args.clean_pages, args.rate)
+    text = markdown(result, "python benchmarks/quality.py " + " ".join(sys.argv[1:]))
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text, encoding="utf-8")
+    output.with_suffix(".json").write_text(json.dumps(_jsonable(result), ensure_ascii=False, indent=1),
+                                           encoding="utf-8")
     if not args.no_plot:
-        plot(report, args.output.with_suffix(".png"))
+        plot(result, output.with_suffix(".png"))
     print(text)
     return 0
 

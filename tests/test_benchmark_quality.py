@@ -1,52 +1,144 @@
-"""The synthetic-damage generator and the quality metrics (benchmarks/)."""
+"""The damage generator and the quality scorer (benchmarks/): they must be able to fail for the right reason."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 import pytest
 
-from benchmarks.damage import DAMAGE_TYPES, Generator
-from benchmarks.quality import Result, blocks_of, error_reduction, fold, lost_characters, lost_in, run_exact, score
+from benchmarks.damage import REMOVAL_TYPES, Generator, Page
+from benchmarks.quality import (
+    ROWS,
+    Result,
+    blocks_of,
+    error_reduction,
+    fold,
+    lost_characters,
+    lost_in,
+    parameters,
+    run_exact,
+    score,
+)
 
 ARTICLES = [
-    {"title": f"标题{n}号 许昌新闻", "paragraphs": [
-        f"第{n}篇第{k}段,魏都区召开安全稳定暨疫情防控工作会议,区委书记出席会议并讲话,区长主持会议,要求全力以赴做好各项工作{k}。"
-        for k in range(5)]}
-    for n in range(12)
+    {"title": f"许昌新闻{n}号标题", "paragraphs": [
+        f"第{n}篇第{k}段,魏都区召开安全稳定暨疫情防控工作会议,区委书记出席会议并讲话,区长主持会议,"
+        f"要求全力以赴做好各项工作,确保{2000 + 7 * n + k}个项目按期完成。" for k in range(6)]}
+    for n in range(16)
 ]
 
 
-def pages(seed: int = 1, count: int = 6) -> list:
-    return Generator(ARTICLES, seed=seed, rate=1.0).pages(count)
+@pytest.fixture(scope="module")
+def pages() -> list[Page]:
+    return Generator(ARTICLES, seed=1, rate=1.0).pages(40)
+
+
+def tally() -> dict[str, list[int]]:
+    return defaultdict(lambda: [0, 0, 0, 0])
+
+
+def oracle(page: Page) -> Result:
+    """What a perfect cleaner does, read off the manifest."""
+    raw = blocks_of(page.raw)
+    removed = {i: "exact" for e in page.manifest if e["type"] in REMOVAL_TYPES for i in e["blocks"]}
+    joins: dict[int, list[int]] = {}
+    captions: dict[int, int] = {}
+    for e in page.manifest:
+        if e["type"] == "split":
+            pieces = [i for i in e["blocks"] if raw[i] != e.get("caption_text")]
+            joins[pieces[0]] = pieces
+            captions.update({i: pieces[0] for i in e["blocks"] if i not in pieces})
+    final: list[tuple[int, ...]] = []
+    inside = {i for pieces in joins.values() for i in pieces[1:]}
+    pending: dict[int, list[int]] = defaultdict(list)
+    for caption, head in captions.items():
+        pending[head].append(caption)
+    for i in range(len(raw)):
+        if i in removed or i in inside or i in captions:
+            continue
+        final.append(tuple(joins.get(i, [i])))
+        final.extend((c,) for c in pending.get(i, []))
+    result = Result(page.truth, final, removed)
+    for e in page.manifest:
+        if e["type"] == "splice":
+            result.trimmed.add(e["blocks"][0])
+        elif e["type"] == "stray_token":
+            result.tokens[e["blocks"][0]] = [e["token"]]
+        elif e["type"] == "mojibake":
+            result.fixed.add(e["blocks"][0])
+    return result
 
 
 def test_generator_is_deterministic():
-    a, b = pages(3), pages(3)
+    a, b = Generator(ARTICLES, 3).pages(5), Generator(ARTICLES, 3).pages(5)
     assert [p.raw for p in a] == [p.raw for p in b]
     assert [p.manifest for p in a] == [p.manifest for p in b]
-    assert [p.raw for p in pages(4)] != [p.raw for p in a]
+    assert [p.raw for p in Generator(ARTICLES, 4).pages(5)] != [p.raw for p in a]
 
 
-def test_truth_is_the_undamaged_page():
-    for page in pages():
-        truth = blocks_of(page.truth)
-        source = {p for a in ARTICLES for p in a["paragraphs"]} | {a["title"][:40] for a in ARTICLES}
-        for block in truth:
-            assert block in source or block.startswith(("本报记者", "图为", "- ", "会议强调")) or "," in block
-        body = [b for b in truth if b.endswith("。")]
-        assert len(body) == len(set(body))  # no paragraph repeated in the clean page (bylines may)
-
-
-def test_every_fault_is_in_the_manifest():
-    seen: set[str] = set()
-    for page in pages(count=12):
-        raw = blocks_of(page.raw)
+def test_every_raw_block_is_truth_or_a_listed_fault(pages):
+    for page in pages:
         truth = set(blocks_of(page.truth))
         faulty = {i for e in page.manifest if e["type"] != "negative" for i in e["blocks"]}
-        for i, block in enumerate(raw):
-            # a raw block that is not a truth block must come from a listed fault
+        for i, block in enumerate(blocks_of(page.raw)):
             assert block in truth or i in faulty, block
-        seen |= {e["type"] for e in page.manifest}
-    assert set(DAMAGE_TYPES) <= seen
+
+
+def test_every_type_and_both_sides_of_every_limit_are_drawn(pages):
+    found = {(row, name, label) for page in pages for e in page.manifest if e["type"] != "negative"
+             for row in [e["shape"] if e["type"] == "fragment" else e["type"]] for name, label in parameters(e)}
+    rows = {row for row, _, _ in found}
+    assert {"exact", "near_copy", "misplaced", "prefix", "suffix", "inner", "contaminated", "splice", "split",
+            "stray_token"} <= rows
+    labels = {(name, label) for _, name, label in found}
+    for side in ("before its source", "after its source"):
+        assert ("copy placed", side) in labels
+    assert {("glue length", "1–4"), ("glue length", "21+")} <= labels  # contamination_max_chars 12 in between
+    assert any(name == "fragment length" and label in ("0–11", "12–19") for name, label in labels)
+    assert ("fragment length", "80+") in labels or ("fragment length", "40–79") in labels
+    assert {("misread share", "0–0.02"), ("misread share", "0.15+")} <= labels
+    assert {("head length", "1–2"), ("spacing", "glued"), ("spacing", "spaced")} <= labels
+
+
+def test_a_perfect_cleaner_scores_one_everywhere(pages):
+    counts = tally()
+    for page in pages:
+        score(page, oracle(page), counts)
+    for row in ROWS:
+        hit, faults, right, claims = counts[row]
+        if faults:
+            assert hit == faults, row
+        assert right == claims, row
+    assert counts["split"][3] > 0 and counts["exact"][3] > 0
+
+
+def test_doing_nothing_repairs_nothing(pages):
+    counts = tally()
+    for page in pages:
+        score(page, Result(page.raw, [(i,) for i in range(len(blocks_of(page.raw)))]), counts)
+    for row in ROWS:
+        assert counts[row][0] == 0 and counts[row][3] == 0, row
+
+
+def test_removing_the_clean_paragraph_instead_of_its_copy_is_wrong():
+    page = next(p for p in Generator(ARTICLES, 5, rate=1.0).pages(30)
+                if any(e["type"] == "near_copy" and e["copies"] == 1 for e in p.manifest))
+    entry = next(e for e in page.manifest if e["type"] == "near_copy" and e["copies"] == 1)
+    raw = blocks_of(page.raw)
+    source = entry["source_block"]
+    keep = [(i,) for i in range(len(raw)) if i != source]
+    counts = tally()
+    score(page, Result(page.raw, keep, {source: "near_copy"}), counts)
+    assert counts["near_copy"][0] == 0  # the misread copy stayed
+    assert counts["near_copy"][2] == 0 and counts["near_copy"][3] == 1  # and the removal was wrong
+
+
+def test_exact_hash_finds_exact_copies_but_not_misreads(pages):
+    counts = tally()
+    for page in pages:
+        score(page, run_exact(page.raw), counts)
+    assert counts["exact"][0] >= 0.7 * counts["exact"][1]
+    assert counts["near_copy"][0] == 0
 
 
 def test_error_reduction_and_lost_characters():
@@ -61,21 +153,8 @@ def test_error_reduction_and_lost_characters():
     assert lost_in(["戊己庚辛。"], raw) == 0
 
 
-def test_score_counts_recall_and_precision():
-    page = pages(count=1)[0]
-    tally: dict = __import__("collections").defaultdict(lambda: [0, 0, 0, 0])
-    score(page, run_exact(page.raw), tally)
-    exact = tally["exact"]
-    assert exact[1] >= 1 and exact[0] == exact[1]  # exact copies all found by the hash baseline
-    none = Result(page.raw, [(i,) for i in range(len(blocks_of(page.raw)))])
-    tally2: dict = __import__("collections").defaultdict(lambda: [0, 0, 0, 0])
-    score(page, none, tally2)
-    assert tally2["exact"][0] == 0 and tally2["exact"][3] == 0
-
-
-@pytest.mark.parametrize("kind", ["split", "stray_token", "mojibake"])
-def test_a_no_op_repairs_nothing(kind):
-    page = pages(count=1)[0]
-    tally: dict = __import__("collections").defaultdict(lambda: [0, 0, 0, 0])
-    score(page, Result(page.raw, [(i,) for i in range(len(blocks_of(page.raw)))]), tally)
-    assert tally[kind][0] == 0
+def test_clean_pages_carry_negatives_and_no_fault():
+    clean = Generator(ARTICLES, 2, rate=1.0).clean_pages(20)
+    assert all(e["type"] == "negative" for p in clean for e in p.manifest)
+    assert any(p.manifest for p in clean)
+    assert all(p.raw == p.truth or blocks_of(p.raw) == blocks_of(p.truth) for p in clean)

@@ -68,7 +68,7 @@ def corpus_pages() -> list[str]:
     path = SHARED / "corpus" / "news.jsonl"
     if not path.exists():
         pytest.skip(f"clean corpus not found at {path}")
-    return clean_corpus_pages(load_articles(path, limit=1200))
+    return clean_corpus_pages(load_articles("tune", path, limit=1200))  # rules are developed on tune
 
 
 def test_clean_corpus_pages_lose_nothing(corpus_pages):
