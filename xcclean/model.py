@@ -40,13 +40,16 @@ class Block:
     gap: int = 1
     kind: Kind = Kind.BODY
     continuation: bool = False  # classified as the continuation of the block before
+    # deduplicate trimmed a spliced span off this block's end: its unfinished end is explained by
+    # that damage, not by a cut (split repair reads this, never the edit log)
+    end_trimmed: bool = False
 
     def with_text(self, text: str) -> Block:
         return replace(self, text=text)
 
     def with_kind(self, kind: Kind, continuation: bool = False) -> Block:
         # Direct construction: dataclasses.replace is slow on the hot path.
-        return Block(self.text, self.ids, self.gap, kind, continuation)
+        return Block(self.text, self.ids, self.gap, kind, continuation, self.end_trimmed)
 
 
 Document = tuple[Block, ...]

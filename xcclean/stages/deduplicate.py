@@ -220,7 +220,8 @@ def deduplicate(doc: Document, config: DedupConfig, engine: EngineConfig, lexico
             "matched": doc[other].ids[0], "matched_text": doc[other].text,
             "similarity": round(rel.similarity, 4), "span_in_matched": list(other_span),
             "rule": rule}))
-        new_blocks[target] = replace(block, text=block.text[:start] + block.text[end:])
+        new_blocks[target] = replace(block, text=block.text[:start] + block.text[end:],
+                                     end_trimmed=block.end_trimmed or end >= len(block.text.rstrip()))
 
     for index in sorted(removed, reverse=True):
         edge = removed[index]
