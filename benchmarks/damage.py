@@ -383,10 +383,11 @@ class _PageBuilder:
         places = []
         for _ in range(n):
             copy, params = self._misread(text) if misreads else (text, {})
-            self.manifest[fault].update(params)
             where = "other" if kind == "misplaced" else "same"
-            places.append(self._place(source, [Block(copy, 1, None, fault)], where))
-        self.manifest[fault].update(copies=n, **places[0], places=places)
+            places.append(self._place(source, [Block(copy, 1, None, fault)], where) | params)
+        # the entry is bucketed by its hardest copy: the most misread, the farthest
+        worst = max(places, key=lambda p: (p.get("misread_share", 0), p.get("indels", 0), p.get("distance", 0)))
+        self.manifest[fault].update(copies=n, **worst, places=places)
 
     def _exact(self) -> None:
         self._copy("exact", misreads=False)

@@ -95,10 +95,27 @@ def unmatched(source: str, target: str) -> int:
     return len(source) - kept
 
 
+_WINDOW = 6  # characters: a window that survives a misread every few characters
+
+
+def present(truth: str, text: str, n: int = _WINDOW) -> list[bool]:
+    """For each character of ``truth``, whether an n-gram around it occurs anywhere in ``text``
+    (spaces ignored): present content, wherever it stands."""
+    truth, text = re.sub(r"\s+", "", truth), re.sub(r"\s+", "", text)
+    grams = {text[i : i + n] for i in range(len(text) - n + 1)}
+    found = [False] * len(truth)
+    for i in range(len(truth) - n + 1):
+        if truth[i : i + n] in grams:
+            found[i : i + n] = [True] * n
+    return found
+
+
 def lost_characters(raw: str, out: str, truth: str) -> int:
-    """Truth characters the cleaner deleted that the raw page still had."""
-    truth = fold(truth)
-    return max(0, unmatched(truth, fold(out)) - unmatched(truth, fold(raw)))
+    """Truth characters present in the raw page (anywhere) and absent from the output (anywhere):
+    unique content the cleaner deleted. A paragraph kept in another place is not lost (error
+    reduction counts the move)."""
+    truth, raw, out = fold(truth), fold(raw), fold(out)
+    return sum(r and not o for r, o in zip(present(truth, raw), present(truth, out), strict=True))
 
 
 def lost_in(texts: list[str], out: str) -> int:

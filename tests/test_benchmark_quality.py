@@ -145,8 +145,10 @@ def test_error_reduction_and_lost_characters():
     truth, raw = "甲乙丙丁。\n\n戊己庚辛。", "甲乙丙丁。\n\n甲乙丙丁。\n\n\n戊己庚辛。"
     assert error_reduction(raw, truth, truth) == (7, 0)
     assert error_reduction(raw, raw, truth) == (7, 7)
-    assert lost_characters(raw, "甲乙丙丁。", truth) == 5
-    assert lost_characters(raw, raw, truth) == 0
+    truth6, raw6 = "甲乙丙丁戊己。\n\n庚辛壬癸子丑寅。", "甲乙丙丁戊己。\n\n甲乙丙丁戊己。\n\n\n庚辛壬癸子丑寅。"
+    assert lost_characters(raw6, "甲乙丙丁戊己。", truth6) == 8
+    assert lost_characters(raw6, raw6, truth6) == 0
+    assert lost_characters(raw6, "庚辛壬癸子丑寅。\n\n甲乙丙丁戊己。", truth6) == 0  # moved, not lost
     assert fold("ＡＰＰ，好\n\n\n\n下") == "APP,好\n\n下"
     assert lost_in(["戊己庚辛。"], "甲乙丙丁") == 5
     assert lost_in(["戊己庚辛。"], "甲乙丙丁。") == 4  # the full stop is found
