@@ -70,6 +70,8 @@ LATIN_SENTENCES = ["市民可通过“i许昌”App查询办理进度。", "今�
                    "其水质指标符合《地表水环境质量标准》II类标准。", "旅客可拨打12306或登录12306.cn购票。"]
 FORMULA = "会议强调,要深入学习贯彻习近平新时代中国特色社会主义思想,"
 STAGE_DIRECTIONS = ["〔幕启。〕", "〔灯光渐暗,音乐起。〕", "〔众人下。〕", "〔李大妈上,手提菜篮。〕"]
+# What an editor adds when a lede is echoed in the body: a word or a phrase, never one glyph.
+ECHO_WORDS = ["同时", "此外", "记者了解到", "目前", "近日", "与此同时"]
 REFRAINS = ["新华社北京1月5日电", "不忘初心,牢记使命", "青山依旧在,几度夕阳红", "——本报评论员"]
 RESTATEMENTS = ["值得注意的是,", "需要指出的是,", "换句话说,", "正如前文所说,"]
 # Pairs of glyphs OCR engines confuse (a stroke more or less, a component swapped).
@@ -229,8 +231,9 @@ class _PageBuilder:
         if body and rng.random() < 0.2:
             sentence = re.split("[。！？]", self.truth[body[0]].text)[0]
             parts = re.split("[,，]", sentence, maxsplit=1)
-            if len(parts) == 2 and 12 <= len(sentence) <= 80:  # the lede echoed with a word added
-                self._negative("paraphrased echo", [self._add(f"{parts[0]},也{parts[1]}。", n)])
+            if len(parts) == 2 and 12 <= len(sentence) <= 80:  # the lede echoed with words added
+                word = rng.choice(ECHO_WORDS)
+                self._negative("paraphrased echo", [self._add(f"{parts[0]},{word}{parts[1]}。", n)])
         if rng.random() < 0.12:
             clauses = sorted({re.split("[,，]", a["paragraphs"][-1], maxsplit=1)[-1]
                               for a in rng.sample(self.gen.articles, 2)})

@@ -471,9 +471,10 @@ def limits() -> dict[tuple[str, str], str]:
     t = xcclean.Config().tokens
     return {
         ("near_copy", "misread share"): f"max_misread_share {e.max_misread_share}",
-        ("near_copy", "indels"): f"max_internal_gap {e.max_internal_gap}",
+        ("near_copy", "indels"): f"max_indel_marks {e.max_indel_marks}, max_han_indel_share {e.max_han_indel_share}",
         ("misplaced", "misread share"): f"max_misread_share {e.max_misread_share}",
-        **{(shape, "fragment length"): f"min_fragment_chars {e.min_fragment_chars}"
+        **{(shape, "fragment length"): f"min_fragment_chars {e.min_fragment_chars}, "
+                                       f"{e.min_unique_fragment_chars} if unique"
            for shape in ("prefix", "suffix", "inner")},
         ("contaminated", "glue length"): f"contamination_max_chars {e.contamination_max_chars}",
         ("splice", "spliced tail"): f"splice_min_chars {e.splice_min_chars}",

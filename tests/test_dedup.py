@@ -47,12 +47,12 @@ def test_the_most_complete_copy_is_kept_whatever_the_order():
     assert {d.index: d.relation for d in cluster.duplicates} == {0: "prefix", 1: "suffix", 3: "contaminated"}
 
 
-def test_an_earlier_longer_copy_is_not_taken_for_junk():
-    # "S + 4 characters" before S: junk on a copy, or S a truncated copy of a longer original?
-    # As on a page, only the later copy can carry junk; here S is whole sentences of it and
-    # both stay: nothing that might be text is removed.
-    assert len(near_duplicates([COPIES["contaminated"], SOURCE])) == 0
-
+def test_a_contaminated_copy_is_found_before_or_after_its_source():
+    # Order-free: the copy with junk glued on goes whichever stands first, and the clean text stays.
+    for texts, kept in (([COPIES["contaminated"], SOURCE], 1), ([SOURCE, COPIES["contaminated"]], 0)):
+        clusters = near_duplicates([OTHER, *texts])
+        assert [(c.kept, [(d.index, d.relation) for d in c.duplicates]) for c in clusters] == \
+            [(kept + 1, [(2 - kept, "contaminated")])]
 
 def test_no_chaining_through_a_removed_copy():
     # The inner fragment overlaps only the prefix copy's span of the source, never the other copy.
@@ -215,8 +215,8 @@ def test_a_fragment_of_a_fragment_goes_to_the_whole_paragraph():
 
 
 def _resolve_one_by_one(keys, relations, pending, config):
-    """The decision rule of :func:`xcclean.dedup.resolve`, written as a plain loop (the reference)."""
-    from xcclean.dedup import STRENGTH
+    """The decision rule of :func:`xcclean.engine.resolve.resolve`, written as a plain loop (the reference)."""
+    from xcclean.engine.resolve import STRENGTH
     from xcclean.engine.align import relate
 
     edges, junk = {}, {}
@@ -254,7 +254,7 @@ def _resolve_one_by_one(keys, relations, pending, config):
 
 @pytest.mark.parametrize("seed", range(4))
 def test_bulk_decisions_agree_with_deciding_one_by_one(seed):
-    from xcclean.dedup import resolve, verify
+    from xcclean.engine.resolve import resolve, verify
     from xcclean.engine.candidates import find_candidates
 
     rng = random.Random(seed)

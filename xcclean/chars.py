@@ -33,10 +33,49 @@ NON_FINAL_WORDS = frozenset({
 # split is never repaired after one (the prior-art notes measured 188/188
 # non-joins after 。！？!?;… on the seed pages; MinerU uses the same stop set).
 TERMINAL_PUNCTUATION = "。！？!?…;；:：."
-# Closing marks that may follow a terminal mark: ``…说。”`` is still complete.
-CLOSING_MARKS = "”’」』)）】》\"'"
+# Closing marks that may follow a terminal mark: ``…说。”`` is still complete, and so is a
+# stage direction ``〔众人下。〕``.
+CLOSING_MARKS = "”’」』)）】》〕〉］]\"'"
 
-CLOSING_FOR = {"“": "”", "‘": "’", "「": "」", "『": "』", "(": ")", "（": "）", "【": "】", "《": "》"}
+CLOSING_FOR = {"“": "”", "‘": "’", "「": "」", "『": "』", "(": ")", "（": "）", "【": "】", "《": "》",
+               "〔": "〕", "〈": "〉", "［": "］"}
+
+# A note in brackets or a dashed attribution after the full stop does not reopen the sentence:
+# …行为。(许廷合 摄), …园》。——编者.
+_TRAILING_NOTE = re.compile(r"(?:[(（][^()（）]{1,30}[)）]|—{1,3}\s*[^\s—]{1,4})$")
+
+# Words that introduce what follows as said or restated by the writer: a paragraph that repeats
+# another after one of them quotes it (他强调,“…”; 值得注意的是,…), it does not copy it.
+LEAD_IN_RE = re.compile(
+    r"(值得(注意|一提|关注|肯定)的是|需要(指出|说明|强调|注意)的是|换句话说|也就是说|总之|总的(来说|来看)|"
+    r"据(悉|了解|介绍|报道)|记者(了解|获悉|注意)到?|"
+    r"(说|指出|强调|表示|认为|称|提出|要求|介绍|宣布|写道|回忆))([,，:：][“‘「『]?|[“‘「『])$"
+)
+
+
+def ends_sentence(text: str) -> bool:
+    """Whether ``text`` ends in terminal punctuation (closing quotes allowed after it).
+
+    >>> ends_sentence("…劝阻不文明行为。(许廷合 摄)"), ends_sentence("…持之以"), ends_sentence("…满意吗? ”")
+    (True, False, True)
+    """
+    stripped = text.rstrip()
+    while stripped and (stripped[-1] in CLOSING_MARKS or stripped[-1].isspace()):
+        stripped = stripped[:-1]
+    if stripped and stripped[-1] in TERMINAL_PUNCTUATION:
+        return True
+    note = _TRAILING_NOTE.search(text.rstrip())
+    if note and note.start() > 0:
+        before = text[: note.start()].rstrip().rstrip(CLOSING_MARKS)
+        return bool(before) and before[-1] in TERMINAL_PUNCTUATION
+    return False
+
+
+def starts_sentence(text: str, at: int) -> bool:
+    """Whether position ``at`` of ``text`` begins a sentence: the text starts there, or a sentence
+    ends just before it (``。`` and any closing quotes)."""
+    before = text[:at].rstrip(CLOSING_MARKS + " ")
+    return not before or before[-1] in TERMINAL_PUNCTUATION
 
 
 # A run of Latin letters and digits, with the joiners codes and URLs use.

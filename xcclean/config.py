@@ -157,9 +157,14 @@ class EngineConfig:
     characters in a hundred).
     ``fragment_min_similarity``: similarity of a fragment to the span of
     the longer paragraph it aligns with.
-    ``max_internal_gap``: longest run of characters inserted or deleted
-    in an alignment. An inserted word (该工程), even an inserted comma or 了,
-    is how an editor rewords a repeated sentence, and it stays.
+    ``max_indel_marks``: longest run of marks (not Han characters) one copy
+    has and the other lacks: OCR drops or doubles a comma, a closing quote, a
+    hyphen (支- 柱 for 文柱). Two or more Han characters on one side only (该工程)
+    are a word an editor added: never noise.
+    ``max_han_indel_share``: share of Han characters dropped or doubled, one
+    at a time (a faint glyph lost, one read twice). Within a verbatim excerpt
+    of whole sentences none is allowed but a doubled one: an editor echoing
+    a sentence adds 也 or 该.
     ``max_misread_run``: longest run of substituted characters (OCR
     misreads one glyph at a time; 烟叶税法 vs 船舶吨税法 is different wording;
     two neighbouring characters replaced by a real word are rewording:
@@ -168,18 +173,30 @@ class EngineConfig:
     run of up to this many substituted Han characters is a misread too when
     on one side it stands in no dictionary word (最头疼 -> 南事疼, 认罪认罚 ->
     认罪审审); word for word (劳动法 -> 电力法) it stays rewording.
-    ``max_misread_share``: share of substituted characters allowed.
+    ``max_misread_share``: share of differing characters allowed in all
+    (substituted, dropped or added).
+    ``min_unevidenced_chars``: where a dictionary is at hand (a page), a text
+    shorter than this whose substitutions break no word on one side only is
+    not shown to be a copy: short parallel lines differ by a word on purpose
+    (军乐团奏朝中两国国歌 / …老中…, the stanzas of a song); a misread of a
+    longer paragraph need not break a word to be one.
     ``min_fragment_chars``: shorter paragraphs are never removed as
     fragments: names and formulae of up to ~20 characters legitimately
     recur (体、许昌市魏都区文峰社区免费爱心粥屋。 repeats a name from the
     lede of its article).
+    ``min_unique_fragment_chars``: down to this length a fragment goes when
+    its text occurs only in the paragraph it was cut from (a cut piece of one
+    paragraph is found there alone; a name or formula recurs elsewhere).
     ``min_copy_chars``: shorter paragraphs are never removed as copies:
     labels such as 图片: or (完) legitimately repeat.
     ``contamination_max_chars``: a later copy with at most this many extra
     characters glued on front or back, around the whole of a complete
     paragraph, is a contaminated copy. A fragment must match with nothing
     glued on: two paragraphs that each add a few characters of their own to
-    a shared formula (X总统Y2日下午前往北京天安门广场…) both stay.
+    a shared formula (X总统Y2日下午前往北京天安门广场…) both stay. Longer glued
+    text is a spill when it is found elsewhere on the page.
+    ``min_spill_chars``: glued text shorter than this is not looked for
+    elsewhere: a string of a few characters recurs on any page by chance.
     ``splice_min_chars``: a repeated tail at least this long, after a
     unique head, is a splice candidate.
     ``splice_bridge_chars``: inside a repeated tail, uncovered stretches
@@ -196,23 +213,30 @@ class EngineConfig:
     lsh_bands: int = 32
     near_copy_min_similarity: float = 0.9
     fragment_min_similarity: float = 0.9
-    max_internal_gap: int = 0
+    max_indel_marks: int = 2
+    max_han_indel_share: float = 0.02
     max_misread_run: int = 1
     max_broken_misread_run: int = 2
     max_misread_share: float = 0.1
+    min_unevidenced_chars: int = 40
     min_fragment_chars: int = 20
+    min_unique_fragment_chars: int = 8
     min_copy_chars: int = 10
     contamination_max_chars: int = 12
+    min_spill_chars: int = 4
     splice_min_chars: int = 20
     splice_bridge_chars: int = 3
 
     def __post_init__(self) -> None:
         _check_share(self, "candidate_min_containment", "near_copy_min_similarity", "fragment_min_similarity",
-                     "max_misread_share")
+                     "max_misread_share", "max_han_indel_share")
         _check_count(self, 1, "shingle_size", "max_shingle_df", "anchor_sample", "num_perm", "lsh_bands")
-        _check_count(self, 0, "exact_overlap_max_shingles", "lsh_max_anchors", "max_internal_gap",
-                     "max_misread_run", "max_broken_misread_run", "min_fragment_chars", "min_copy_chars",
-                     "contamination_max_chars", "splice_min_chars", "splice_bridge_chars")
+        _check_count(self, 0, "exact_overlap_max_shingles", "lsh_max_anchors", "max_indel_marks",
+                     "max_misread_run", "max_broken_misread_run", "min_fragment_chars", "min_unique_fragment_chars",
+                     "min_copy_chars", "contamination_max_chars", "min_spill_chars", "splice_min_chars",
+                     "min_unevidenced_chars", "splice_bridge_chars")
+        if self.min_unique_fragment_chars > self.min_fragment_chars:
+            raise ValueError("EngineConfig.min_unique_fragment_chars must not exceed min_fragment_chars")
         if self.num_perm % self.lsh_bands:
             raise ValueError("EngineConfig.num_perm must be a multiple of EngineConfig.lsh_bands")
 
@@ -236,18 +260,25 @@ class DedupConfig:
     place is rare).
     ``splice_context_paragraphs``: body paragraphs each side that count as
     a splice's article when its fit is weighed.
+    ``refrain_max_chars`` / ``repeat_max_distance``: OCR repeats a block
+    where it read it; a short line (a dateline, a refrain, a slogan) of up to
+    ``refrain_max_chars`` recurs by design, so its exact copy counts only
+    within ``repeat_max_distance`` blocks of another, in the same article.
     """
 
     splice_fit_ratio: float = 2.0
     affinity_ratio: float = 1.5
     split_context_chars: int = 8
     splice_context_paragraphs: int = 2
+    refrain_max_chars: int = 30
+    repeat_max_distance: int = 3
 
     def __post_init__(self) -> None:
         _check_positive(self, "splice_fit_ratio")
         if not self.affinity_ratio > 1:
             raise ValueError(f"DedupConfig.affinity_ratio must be above 1, got {self.affinity_ratio!r}")
-        _check_count(self, 0, "split_context_chars", "splice_context_paragraphs")
+        _check_count(self, 0, "split_context_chars", "splice_context_paragraphs", "refrain_max_chars",
+                     "repeat_max_distance")
 
 
 _DEFAULT_ALLOW = frozenset({"app", "ems", "gdp", "cpi", "ppi", "pm", "id", "wifi", "vip", "logo", "ok", "ai",

@@ -39,12 +39,10 @@ import numpy as np
 
 from .chars import compare_key
 from .config import Config, EngineConfig
-from .engine.align import Relation, may_carry_junk, relate, relate_each, relate_pairs
+from .engine.align import relate_each
 from .engine.candidates import Anchors, Bands, anchors, cross_pairs, find_candidates, merge
+from .engine.resolve import KIND_CODE, RELATIONS, Resolved, resolve, verify
 
-RELATIONS = ("exact", "near_copy", "prefix", "suffix", "inner", "contaminated")
-# Preference among several relations of one paragraph to kept ones.
-STRENGTH = {"exact": 0, "near_copy": 1, "contaminated": 2, "prefix": 3, "suffix": 3, "inner": 4}
 # Clusters made at a time when iterating over :class:`Clusters`.
 _BATCH = 10_000
 
@@ -206,171 +204,6 @@ def _keys(texts: Iterable[str]) -> list[str]:
     return keys
 
 
-# One row per verified relation, read from the Relation objects in a single pass (at a million
-# paragraphs each pass over them costs a tenth of a second).
-_ROW = np.dtype([("first", np.int64), ("second", np.int64), ("kind", np.int8), ("dup", np.int8),
-                 ("similarity", np.float64), ("start", np.int64), ("end", np.int64), ("junk", np.int64)])
-_KIND = {kind: code for code, kind in enumerate(RELATIONS)}
-_STRENGTH = np.array([STRENGTH[kind] for kind in RELATIONS])
-_OPEN, _KEPT, _GONE = 0, 1, 2
-# Bulk rounds stop when one settles fewer relations than this (long chains, big clusters of
-# copies of copies): the rest are decided one by one.
-_ROUND_MIN = 64
-
-
-def _rows(relations: Sequence[tuple[int, int, Relation]]) -> np.ndarray:
-    """``(i, j, relation)`` triples as :data:`_ROW` records."""
-    return np.fromiter(((i, j, _KIND[r.kind], -1 if r.dup is None else r.dup, r.similarity, *r.other_span, r.junk)
-                        for i, j, r in relations), dtype=_ROW, count=len(relations))
-
-
-@dataclass(frozen=True)
-class Resolved:
-    """The verdicts of :func:`resolve`: paragraph ``dup[k]`` repeats ``kept[k]`` as ``rows[k]`` says
-    (a :data:`_ROW` record: relation, similarity, span in the kept paragraph, junk)."""
-
-    dup: np.ndarray
-    kept: np.ndarray
-    rows: np.ndarray
-
-
-def _best(src: np.ndarray, dst: np.ndarray, rid: np.ndarray, rows: np.ndarray, rank: np.ndarray
-          ) -> np.ndarray:
-    """Positions of the edge each ``src`` goes by: strongest relation, most similar, most complete kept one."""
-    best = np.lexsort((rank[dst], -rows["similarity"][rid], _STRENGTH[rows["kind"][rid]], src))
-    firsts: np.ndarray = best[np.flatnonzero(np.diff(src[best], prepend=-1))]
-    return firsts
-
-
-def resolve(keys: Sequence[str], relations: Sequence[tuple[int, int, Relation]],
-            pending: Sequence[tuple[int, int]], config: EngineConfig, copies: np.ndarray | None = None,
-            lengths: np.ndarray | None = None) -> Resolved:
-    """Which paragraphs are duplicates, and of which kept paragraph.
-
-    ``relations`` are verified ``(i, j, relate(keys[i], keys[j]))``, ``i < j``;
-    ``pending`` pairs are aligned here only when one side
-    is already kept, which skips most copy-to-copy pairs of a big cluster.
-    ``copies``: how many times each key occurs in the input (1 if not given);
-    ``lengths``: the keys' lengths (measured if not given).
-    Paragraphs are decided from the most complete down: length less
-    glued-on junk, then less junk, then more copies, then earlier. One goes only for a
-    relation to a paragraph already kept, so nothing is removed through a
-    chain; of several, for the strongest relation, then the most similar,
-    then the most complete kept paragraph.
-
-    The decisions are taken in bulk, round by round: a paragraph is decided
-    once every more complete paragraph it relates to is, unless a pair
-    with a kept one is still to align. What is left when a round decides
-    few (a big cluster of copies of copies) is decided one by one in order.
-    """
-    rows = _rows(relations)
-    first, second, side = rows["first"], rows["second"], rows["dup"]
-    pairs = np.asarray(pending, dtype=np.int64).reshape(-1, 2)
-    # Directed edges dup -> other (both ways for equal copies and for pairs still to align),
-    # each with its relation (-1: to align).
-    dup_end, other_end = np.where(side == 1, second, first), np.where(side == 1, first, second)
-    equal, ids = side < 0, np.arange(len(rows))
-    src = np.concatenate((dup_end, second[equal], pairs[:, 0], pairs[:, 1]))
-    dst = np.concatenate((other_end, first[equal], pairs[:, 1], pairs[:, 0]))
-    rid = np.concatenate((ids, ids[equal], np.full(2 * len(pairs), -1)))
-
-    junk = np.zeros(len(keys), dtype=np.int64)
-    np.maximum.at(junk, dup_end[~equal], rows["junk"][~equal])
-    if lengths is None:
-        lengths = np.fromiter(map(len, keys), dtype=np.int64, count=len(keys))
-    present = np.zeros(len(keys), dtype=bool)
-    present[src] = present[dst] = True
-    nodes = np.flatnonzero(present)  # np.unique hashes: ten times slower at a million
-    repeats = np.ones(len(nodes), dtype=np.int64) if copies is None else copies[nodes]
-    order = nodes[np.lexsort((nodes, -repeats, junk[nodes], junk[nodes] - lengths[nodes]))]
-    rank = np.empty(len(keys), dtype=np.int64)
-    rank[order] = np.arange(len(order))
-    earlier = rank[dst] < rank[src]  # only a more complete paragraph can be kept when one is decided
-    src, dst, rid = src[earlier], dst[earlier], rid[earlier]
-
-    state = np.full(len(keys), _KEPT, dtype=np.int8)  # a paragraph with no more complete relative is kept
-    state[src] = _OPEN
-    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-    while len(src):
-        other = state[dst]
-        waits = (other == _OPEN) | ((other == _KEPT) & (rid < 0))
-        blocked = np.zeros(len(keys), dtype=bool)
-        blocked[src[waits]] = True
-        ready = ~blocked[src]  # every relation to a decided paragraph, and verified where it is kept
-        go = ready & (other == _KEPT)
-        heads = _best(src[go], dst[go], rid[go], rows, rank)
-        parts.append((src[go][heads], dst[go][heads], rid[go][heads]))
-        state[src[ready]] = _KEPT
-        state[src[go]] = _GONE
-        src, dst, rid = src[~ready], dst[~ready], rid[~ready]
-        if np.count_nonzero(ready) < _ROUND_MIN:
-            break
-
-    edges: dict[int, list[tuple[int, int]]] = {}
-    for i, other, r in zip(src.tolist(), dst.tolist(), rid.tolist(), strict=True):
-        edges.setdefault(i, []).append((other, r))
-    states, ranks = state.tolist(), rank.tolist()
-    strengths, similarities = _STRENGTH[rows["kind"]].tolist(), rows["similarity"].tolist()
-    out_dup, out_kept, out_rid = [], [], []
-    aligned: list[tuple[int, int, Relation]] = []
-    for i in order[state[order] == _OPEN].tolist():
-        chosen: tuple[tuple[int, float, int], int, int] | None = None
-        for other, r in edges[i]:
-            if states[other] != _KEPT:
-                continue
-            if r >= 0:
-                key = (strengths[r], -similarities[r], ranks[other])
-            else:
-                pair = (other, i) if other < i else (i, other)
-                found = relate(keys[pair[0]], keys[pair[1]], config, splices=False)
-                if found is None or (found.dup is not None and pair[found.dup] != i):
-                    continue
-                key = (STRENGTH[found.kind], -found.similarity, ranks[other])
-                r = len(rows) + len(aligned)
-                aligned.append((pair[0], pair[1], found))
-            if chosen is None or key < chosen[0]:
-                chosen = (key, other, r)
-        if chosen is None:
-            states[i] = _KEPT
-        else:
-            states[i] = _GONE
-            out_dup.append(i)
-            out_kept.append(chosen[1])
-            out_rid.append(chosen[2])
-    parts.append((np.asarray(out_dup, dtype=np.int64), np.asarray(out_kept, dtype=np.int64),
-                  np.asarray(out_rid, dtype=np.int64)))
-    dup, kept, chosen_rows = (np.concatenate(column) for column in zip(*parts, strict=True))
-    return Resolved(dup, kept, np.concatenate((rows, _rows(aligned)))[chosen_rows])
-
-
-def verify(keys: Sequence[str], left: list[int], right: list[int], config: EngineConfig
-           ) -> tuple[list[tuple[int, int, Relation]], list[tuple[int, int]]]:
-    """Candidate pairs ``(left[k], right[k])`` (the left earlier) split into verified relations and
-    pairs left for :func:`resolve` to align, as :func:`relate_pairs` answers them.
-
-    A pair that could show the later paragraph to carry glued-on junk is
-    aligned now (the junk sets the decision order), unless a verified
-    relation already showed that paragraph's junk.
-    """
-    relations, pending = [], []
-    verdicts = relate_pairs([keys[i] for i in left], [keys[j] for j in right], config)
-    for i, j, verdict in zip(left, right, verdicts, strict=True):
-        if verdict is False:
-            pending.append((i, j))
-        elif verdict is not None:
-            relations.append((i, j, verdict))
-    junked = {(i, j)[rel.dup] for i, j, rel in relations if rel.junk and rel.dup is not None}
-    later = []
-    for i, j in pending:
-        if j not in junked and may_carry_junk(keys[i], keys[j], config):
-            rel = relate(keys[i], keys[j], config, splices=False)
-            if rel is not None:
-                relations.append((i, j, rel))
-        else:
-            later.append((i, j))
-    return relations, later
-
-
 def _exact_groups(keys: list[str]) -> np.ndarray:
     """For each key, the index of its first occurrence (a hash sort, not a dict of a million strings)."""
     n = len(keys)
@@ -456,7 +289,7 @@ def _clusters(lengths: np.ndarray, reps: np.ndarray, rep_of: np.ndarray, resolve
     twin_span = twin(span, [0, 0])
     twin_span[alone, 1] = lengths[of[alone]]
     return Clusters(index=np.concatenate([dup, twins]), kept=np.concatenate([kept, np.where(alone, of, twin(kept, 0))]),
-                    relation=np.concatenate([relation, twin(relation, _KIND["exact"])]),
+                    relation=np.concatenate([relation, twin(relation, KIND_CODE["exact"])]),
                     score=np.concatenate([score, twin(score, 1.0)]), span=np.concatenate([span, twin_span]),
                     junk=np.concatenate([junk, twin(junk, 0)]), size=len(lengths))
 

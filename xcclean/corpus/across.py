@@ -30,9 +30,10 @@ import numpy as np
 
 from ..chars import compare_key
 from ..config import Config, EngineConfig
-from ..dedup import STRENGTH, ParagraphIndex, no_cyclic_gc
+from ..dedup import ParagraphIndex, no_cyclic_gc
 from ..engine.align import relate_each
 from ..engine.candidates import Bands, anchors, containment_candidates, count_pairs, join_anchors, split_by_key
+from ..engine.resolve import STRENGTH
 from ..model import Edit, Kind, render
 from ..pipeline import Cleaned
 

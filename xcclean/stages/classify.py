@@ -24,9 +24,9 @@ from __future__ import annotations
 
 import re
 
+from ..chars import ends_sentence
 from ..config import ClassifyConfig
 from ..model import Block, Document, Kind
-from .cuts import ends_sentence
 
 _LIST_LINE = re.compile(r"^\s*([-*•·]\s|\d+[.、)）]\s*|[(（]\d+[)）]|[①-⑳])")
 _JUMP = re.compile(r"^[(（]\s*(上接|下转|接|转)第?[一二三四五六七八九十\d]{1,3}版\s*[)）]$")

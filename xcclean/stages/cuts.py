@@ -13,13 +13,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..chars import (
-    CLOSING_MARKS,
     HAN,
     HAN_RE,
     NON_FINAL_WORDS,
     NON_INITIAL,
     NON_INITIAL_WORDS,
-    TERMINAL_PUNCTUATION,
+    ends_sentence,
     unbalanced_closing,
     unbalanced_opening,
 )
@@ -69,9 +68,6 @@ class CutEvidence:
         return list(self.head_cut + self.joint)
 
 
-_TRAILING_NOTE = re.compile(r"(?:[(（][^()（）]{1,30}[)）]|—{1,3}\s*[^\s—]{1,4})$")
-
-
 def past_captions(blocks: Sequence[Block], index: int, step: int, config: SplitsConfig) -> tuple[int, int] | None:
     """(the next block in direction ``step``, captions skipped to reach it).
 
@@ -87,27 +83,6 @@ def past_captions(blocks: Sequence[Block], index: int, step: int, config: Splits
         j += step
         skipped += 1
     return None
-
-
-def ends_sentence(text: str) -> bool:
-    """Whether ``text`` ends in terminal punctuation (closing quotes allowed after it).
-
-    A trailing note in brackets or a dashed attribution after the full stop
-    does not reopen the sentence: ``…行为。(许廷合 摄)``, ``…园》。——编者``.
-
-    >>> ends_sentence("…劝阻不文明行为。(许廷合 摄)"), ends_sentence("…持之以")
-    (True, False)
-    """
-    stripped = text.rstrip()
-    while stripped and (stripped[-1] in CLOSING_MARKS or stripped[-1].isspace()):
-        stripped = stripped[:-1]  # …满意吗? ” ends a sentence too
-    if stripped and stripped[-1] in TERMINAL_PUNCTUATION:
-        return True
-    note = _TRAILING_NOTE.search(text.rstrip())
-    if note and note.start() > 0:
-        before = text[: note.start()].rstrip().rstrip(CLOSING_MARKS)
-        return bool(before) and before[-1] in TERMINAL_PUNCTUATION
-    return False
 
 
 def opens_paragraph(text: str) -> bool:

@@ -3,24 +3,27 @@
 Only body paragraphs take part: headlines, bylines, captions, lists and jump
 notes legitimately repeat (a deck echoed in the body, the same byline twice).
 
-1. Candidate pairs come from :func:`xcclean.engine.candidates.find_candidates`.
-2. Each pair is aligned by :func:`xcclean.engine.align.relate`, which says whether
-   and how one repeats the other (exact, near copy, prefix/suffix/inner
-   fragment, contaminated copy, splice) -- or that it is an editorial echo.
-3. Which copy goes: a fragment goes in favour of the paragraph it was cut
-   from, a contaminated copy in favour of the clean one (unless it has an
-   exact twin: then it is real and the other is its fragment). Of two equal
-   copies the one whose neighbours share less vocabulary with it (a copy
-   dropped into an unrelated article) goes; if neither stands out, the later.
-4. Verdicts are applied without transitive chaining: a paragraph is removed
-   only for a verified relation to a paragraph that is *kept*. Two repairs
-   follow: a half of a split paragraph is kept over a floating fragment of
-   the whole paragraph, and the short other half of a removed split copy
-   goes with it when it continues that copy exactly.
-5. A splice (a paragraph whose tail repeats the tail of a paragraph in
-   another article) loses only the repeated span, and only where the span
-   starts mid-clause in the other paragraph but after a finished sentence
-   here, or is foreign to its article.
+1. Identical paragraphs are grouped first (a paragraph repeated 5,000 times
+   costs one comparison, not 12 million); each group is represented by the
+   copy that fits its article best.
+2. Candidate pairs among the distinct texts come from the relation engine
+   (:func:`xcclean.engine.candidates.find_candidates`); each is aligned by
+   :func:`xcclean.engine.align.relate` with this page as context (a spill's
+   glued text is found elsewhere on the page; a short fragment's text occurs
+   only in its source). The verdicts do not depend on which copy comes first.
+3. The engine's resolver (:func:`xcclean.engine.resolve.resolve`, the one the
+   corpus API uses) decides which copies go: a fragment or a contaminated
+   copy in favour of the complete one; of equal copies the cleanest reading
+   (fewer words broken by misreads), then the one that fits its article,
+   then the one with more exact copies, then the first. Nothing goes through
+   a chain. The exact copies of a group share its representative's fate.
+4. Page rules follow (:func:`_page_rules`): a short line repeated far from
+   its twin is the paper's own (a dateline, a refrain); a half of a split
+   paragraph beats a floating fragment of the whole; the tail of a cut
+   paragraph stays to be rejoined; the short pieces of a removed copy that
+   OCR split off go with it.
+5. A splice (a paragraph whose tail repeats a tail in another article) loses
+   only the repeated span, and only where the span visibly does not belong.
 """
 
 from __future__ import annotations
@@ -30,18 +33,20 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, replace
 
+import numpy as np
 from rapidfuzz.distance import Levenshtein
 
-from ..chars import CLOSING_MARKS, HAN, HAN_RE, TERMINAL_PUNCTUATION, compare_key
+from ..chars import CLOSING_MARKS, HAN, HAN_RE, TERMINAL_PUNCTUATION, compare_key, ends_sentence
 from ..config import DedupConfig, EngineConfig
 from ..engine.align import Relation, relate
 from ..engine.candidates import find_candidates
+from ..engine.resolve import resolve
 from ..lexicon import Lexicon
-from ..model import Document, Edit, Kind
-from .cuts import ends_sentence
+from ..model import Block, Document, Edit, Kind
 
 STAGE = "deduplicate"
 _NOT_HAN = re.compile(f"[^{HAN}]+")
+_SEPARATOR = "\x00"  # between blocks in the page's searchable text: no compare key holds it
 
 _REASON = {
     "exact": "exact_duplicate",
@@ -51,8 +56,7 @@ _REASON = {
     "inner": "fragment_inner",
     "contaminated": "contaminated_copy",
 }
-# Preference among several relations of one paragraph to kept ones.
-_STRENGTH = {"exact": 0, "near_copy": 1, "contaminated": 2, "prefix": 3, "suffix": 3, "inner": 4}
+Memo = dict[tuple[str, str], Relation | None]
 
 
 @dataclass(frozen=True)
@@ -71,31 +75,6 @@ def _bigrams(text: str) -> set[str]:
     return {han[i : i + 2] for i in range(len(han) - 1)}
 
 
-def _article(doc: Document, index: int, exclude: set[int], reach: int | None = None) -> tuple[int, ...]:
-    """Body paragraphs of the article ``index`` stands in (headlines and jump notes
-    bound it), at most ``reach`` each side, leaving out ``exclude``; and the
-    article's headline, its most topical line."""
-    out = []
-    for step in (-1, 1):
-        found, j = 0, index + step
-        while 0 <= j < len(doc) and doc[j].kind not in (Kind.HEADLINE, Kind.JUMP):
-            if doc[j].kind is Kind.BODY and j not in exclude and (reach is None or found < reach):
-                out.append(j)
-                found += 1
-            j += step
-        if step == -1 and j >= 0 and doc[j].kind is Kind.HEADLINE:
-            out.append(j)
-    return tuple(sorted(out))
-
-
-def _words(doc: Document, members: tuple[int, ...]) -> set[str]:
-    """The vocabulary (Han bigrams) of some paragraphs."""
-    words: set[str] = set()
-    for j in members:
-        words |= _bigrams(doc[j].text)
-    return words
-
-
 def _affinity(text: str, context: set[str]) -> float:
     grams = _bigrams(text)
     return len(grams & context) / len(grams) if grams else 0.0
@@ -107,9 +86,166 @@ def _text_span(text: str, key_span: tuple[int, int]) -> tuple[int, int]:
     return positions[key_span[0]], positions[key_span[1] - 1] + 1
 
 
+class _Page:
+    """What deduplication knows of one page: its blocks' compare keys, their articles (bounded by
+    headlines and jump notes), and where any text stands."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.keys = [compare_key(block.text) for block in doc]
+        self.body = [i for i, block in enumerate(doc) if block.kind is Kind.BODY]
+        self.article = np.cumsum([block.kind in (Kind.HEADLINE, Kind.JUMP) for block in doc]).tolist()
+        self._text = _SEPARATOR.join(self.keys)
+        self._starts = np.cumsum([0] + [len(k) + 1 for k in self.keys[:-1]])
+        self._vocabulary: dict[int, set[str]] | None = None
+        self.repeated: set[int] = set()
+
+    def elsewhere(self, text: str, exclude: tuple[str, ...]) -> list[str]:
+        """The compare keys of the blocks that hold ``text``, other than ``exclude`` (each once)."""
+        found: list[str] = []
+        at = self._text.find(text)
+        while at >= 0:
+            block = int(np.searchsorted(self._starts, at, side="right")) - 1
+            key = self.keys[block]
+            if key not in exclude and key not in found:
+                found.append(key)
+            at = self._text.find(text, int(self._starts[block]) + len(key) + 1)  # on to the next block
+        return found
+
+    def fit(self, index: int) -> float:
+        """Share of the block's Han bigrams found in the rest of its article and its headline
+        (blocks that repeat something say nothing of where a copy belongs: left out)."""
+        if self._vocabulary is None:
+            self._vocabulary = defaultdict(set)
+            for i, block in enumerate(self.doc):
+                if (block.kind is Kind.BODY and i not in self.repeated) or block.kind is Kind.HEADLINE:
+                    self._vocabulary[self.article[i]] |= _bigrams(block.text)
+        return _affinity(self.doc[index].text, self._vocabulary[self.article[index]])
+
+
+def _bucket(fit: float, ratio: float) -> int:
+    """A fit on a log scale in steps of ``ratio`` (higher is better): copies that fit alike tie."""
+    return math.floor(math.log(fit) / math.log(ratio)) if fit > 0 else -(10**6)
+
+
+def _groups(page: _Page) -> dict[str, list[int]]:
+    """Body blocks by compare key, in page order."""
+    groups: dict[str, list[int]] = defaultdict(list)
+    for i in page.body:
+        groups[page.keys[i]].append(i)
+    return groups
+
+
+def _candidate_pairs(page: _Page, texts: list[str], reps: list[int], focus: set[int] | None, memo: Memo,
+                     engine: EngineConfig) -> set[tuple[int, int]]:
+    """Pairs of distinct texts (positions in ``texts``) to align: the engine's candidates, and in
+    a later round only those touching ``focus`` plus the pairs this page already aligned."""
+    pairs: set[tuple[int, int]] = set()
+    if focus is None or focus:
+        cands = find_candidates(texts, engine)
+        pairs = {(a, b) for a, b in zip(cands.left.tolist(), cands.right.tolist(), strict=True)
+                 if focus is None or reps[a] in focus or reps[b] in focus}
+    if focus is not None and memo:
+        where = {text: k for k, text in enumerate(texts)}
+        pairs |= {(min(where[a], where[b]), max(where[a], where[b])) for (a, b), rel in memo.items()
+                  if rel is not None and a in where and b in where and a != b}
+    return pairs
+
+
+def _relations(page: _Page, texts: list[str], pairs: set[tuple[int, int]], memo: Memo, engine: EngineConfig,
+               lexicon: Lexicon | None) -> list[tuple[int, int, Relation]]:
+    """The verified relations of the candidate pairs (aligned once per page: ``memo``)."""
+    words = lexicon.in_words if lexicon is not None else None
+    out = []
+    for a, b in sorted(pairs):
+        pair = (texts[a], texts[b])
+        if pair not in memo:
+            memo[pair] = relate(*pair, engine, words=words, elsewhere=page.elsewhere)
+        rel = memo[pair]
+        if rel is not None:
+            out.append((a, b, rel))
+    return out
+
+
+def _broken_words(a: str, b: str, lexicon: Lexicon) -> tuple[int, int]:
+    """For each text, how many of the characters where the two differ are outside dictionary words:
+    a misread glyph, a dropped or doubled one, leaves a word broken (推迸, 讲话 -> 话); the clean
+    reading keeps its words whole. A dropped character is counted at its neighbours on the short side."""
+    diff_a, diff_b = [], []
+    for op in Levenshtein.editops(a, b):
+        if op.tag in ("replace", "delete"):
+            diff_a.append(op.src_pos)
+        if op.tag in ("replace", "insert"):
+            diff_b.append(op.dest_pos)
+        if op.tag == "delete":  # b lacks a[src_pos]: b's characters around the gap
+            diff_b += [op.dest_pos - 1, op.dest_pos]
+        if op.tag == "insert":
+            diff_a += [op.src_pos - 1, op.src_pos]
+    words_a, words_b = lexicon.in_words(a), lexicon.in_words(b)
+    return (sum(0 <= i < len(a) and i not in words_a and bool(HAN_RE.match(a[i])) for i in set(diff_a)),
+            sum(0 <= i < len(b) and i not in words_b and bool(HAN_RE.match(b[i])) for i in set(diff_b)))
+
+
+@dataclass(frozen=True)
+class _Preference:
+    """Why one of equal copies is kept: per distinct text, words its misreads break, its fit."""
+
+    broken: list[int]
+    fit: list[float]
+    bucket: list[int]
+    copies: list[int]
+    reps: list[int]
+
+    def order(self) -> np.ndarray:
+        """The resolver's ``prefer`` ranks (lower kept first)."""
+        keys = np.lexsort((np.asarray(self.reps), -np.asarray(self.copies), -np.asarray(self.bucket),
+                           np.asarray(self.broken)))
+        rank = np.empty(len(keys), dtype=np.int64)
+        rank[keys] = np.arange(len(keys))
+        return rank
+
+    def why(self, keep: int, dup: int) -> str:
+        """The first of the preferences that separates the kept text from the removed one."""
+        if self.broken[keep] != self.broken[dup]:
+            return f"fewer words broken by misreads ({self.broken[keep]} vs {self.broken[dup]})"
+        if self.bucket[keep] != self.bucket[dup]:
+            return f"fits its article {self.fit[keep]:.2f} vs {self.fit[dup]:.2f}"
+        if self.copies[keep] != self.copies[dup]:
+            return f"the reading of more copies ({self.copies[keep]} vs {self.copies[dup]})"
+        return "first copy kept"
+
+
+def _preference(page: _Page, texts: list[str], groups: dict[str, list[int]],
+                relations: list[tuple[int, int, Relation]], config: DedupConfig, lexicon: Lexicon | None
+                ) -> _Preference:
+    """Each distinct text's preference and representative: of its exact copies, the one that fits
+    its article best (then the first)."""
+    page.repeated = {i for text in texts if len(groups[text]) > 1 for i in groups[text]}
+    page.repeated |= {i for a, b, _ in relations for text in (texts[a], texts[b]) for i in groups[text]}
+    broken = [0] * len(texts)
+    if lexicon is not None:
+        for a, b, rel in relations:
+            if rel.kind == "near_copy":
+                x, y = _broken_words(texts[a], texts[b], lexicon)
+                broken[a] += x
+                broken[b] += y
+    equal = {k for a, b, rel in relations if rel.dup is None for k in (a, b)}
+    reps, fits = [], []
+    for k, text in enumerate(texts):
+        members = groups[text]
+        if len(members) > 1 or k in equal:
+            best = max(members, key=lambda i: (_bucket(page.fit(i), config.affinity_ratio), -i))
+            reps.append(best)
+            fits.append(page.fit(best))
+        else:
+            reps.append(members[0])
+            fits.append(0.0)
+    bucket = [_bucket(f, config.affinity_ratio) for f in fits]
+    return _Preference(broken, fits, bucket, [len(groups[t]) for t in texts], reps)
+
+
 def deduplicate(doc: Document, config: DedupConfig, engine: EngineConfig, lexicon: Lexicon | None = None,
-                focus: set[int] | None = None,
-                memo: dict[tuple[str, str], Relation | None] | None = None) -> tuple[Document, list[Edit]]:
+                focus: set[int] | None = None, memo: Memo | None = None) -> tuple[Document, list[Edit]]:
     """Remove repeated body paragraphs; see the module docstring for the rules.
 
     ``lexicon``: with it, of two near copies the one whose differing
@@ -119,191 +255,97 @@ def deduplicate(doc: Document, config: DedupConfig, engine: EngineConfig, lexico
     block indices are aligned, and the ``memo`` pairs still on the page are
     judged again, since their context may have changed.
     """
-    body = [i for i, block in enumerate(doc) if block.kind is Kind.BODY]
     memo = {} if memo is None else memo
-    if len(body) < 2 or (focus is not None and not focus and not memo):
+    page = _Page(doc)
+    if len(page.body) < 2 or (focus is not None and not focus and not memo):
         return doc, []
-    keys = [compare_key(doc[i].text) for i in body]
-    pairs: set[tuple[int, int]] = set()
-    if focus is None or focus:
-        cands = find_candidates(keys, engine)
-        pairs = {(left, right) for left, right in zip(cands.left.tolist(), cands.right.tolist(), strict=True)
-                 if focus is None or body[left] in focus or body[right] in focus}
-    if focus is not None and memo:
-        # A later round: the pairs already aligned on this page are judged again
-        # (their context may have changed), with no new candidate search.
-        where: dict[str, list[int]] = defaultdict(list)
-        for k, key in enumerate(keys):
-            where[key].append(k)
-        pairs |= {(min(x, y), max(x, y)) for (a, b), rel in memo.items() if rel is not None
-                  for x in where.get(a, ()) for y in where.get(b, ()) if x != y}
-    relations: list[tuple[int, int, Relation]] = []
-    for left, right in sorted(pairs):
-        pair = (keys[left], keys[right])
-        if pair not in memo:
-            memo[pair] = relate(*pair, engine, words=lexicon.in_words if lexicon is not None else None)
-        rel = memo[pair]
-        if rel is not None:
-            relations.append((body[left], body[right], rel))
+    groups = _groups(page)
+    texts = list(groups)
+    first = [groups[t][0] for t in texts]
+    relations = _relations(page, texts, _candidate_pairs(page, texts, first, focus, memo, engine), memo,
+                           engine, lexicon)
+    if not relations and all(len(g) == 1 for g in groups.values()):
+        return doc, []
+    prefer = _preference(page, texts, groups, relations, config, lexicon)
+    copies = [(a, b, rel) for a, b, rel in relations if rel.kind != "splice"]
+    removed = _resolved(page, texts, copies, prefer, engine)
+    removed.update(_twins(page, texts, groups, prefer, removed, config, engine))
+    _page_rules(page, removed, config)
+    splices = [(prefer.reps[a], prefer.reps[b], rel) for a, b, rel in relations if rel.kind == "splice"]
+    return _apply(page, removed, splices, config)
+
+
+def _resolved(page: _Page, texts: list[str], relations: list[tuple[int, int, Relation]], prefer: _Preference,
+              engine: EngineConfig) -> dict[int, _Edge]:
+    """The representatives that go, each with the edge to the kept block that justifies it."""
     if not relations:
-        return doc, []
-    relations = _twins_are_not_contaminated(relations)
-
-    # Neighbours that repeat something themselves say nothing about where a
-    # copy belongs: affinity is measured against the other paragraphs only.
-    repeated = {i for a, b, _ in relations for i in (a, b)}
-
-    affinity: dict[int, float] = {}
-
-    articles: dict[tuple[int, ...], set[str]] = {}  # vocabulary of each article, shared by its copies
-
-    def rank(i: int) -> tuple[int, int]:
-        """Which copy to keep: the one that fits its article best (share of its
-        vocabulary found in the rest of its article, compared on a relative
-        scale), then the earlier. A total order: three copies never vote in a circle."""
-        if i not in affinity:
-            members = _article(doc, i, repeated)
-            if members not in articles:
-                articles[members] = _words(doc, members)
-            affinity[i] = _affinity(doc[i].text, articles[members])
-        fit = affinity[i]
-        return (-math.floor(math.log(fit) / math.log(config.affinity_ratio)) if fit > 0 else 10**6), i
-
-    edges: list[_Edge] = []
-    splices: list[tuple[int, int, Relation]] = []
-    for a, b, rel in relations:
-        if rel.kind == "splice":
-            splices.append((a, b, rel))
-            continue
-        if rel.dup is not None:
-            dup, keep = (a, b) if rel.dup == 0 else (b, a)
-            edges.append(_Edge(dup, keep, rel, rel.dup_span, rel.other_span, "completeness"))
-            continue
-        broken_a, broken_b = (_broken_words(doc[a].text, doc[b].text, lexicon)
-                              if rel.kind == "near_copy" and lexicon is not None else (0, 0))
-        if broken_a != broken_b:
-            keep, dup = (a, b) if broken_a < broken_b else (b, a)
-            rule = f"fewer words broken by misreads ({min(broken_a, broken_b)} vs {max(broken_a, broken_b)})"
+        return {}
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    verdicts = resolve(texts, relations, [], engine, lengths=lengths, prefer=prefer.order())
+    by_pair = {(a, b): rel for a, b, rel in relations}
+    removed: dict[int, _Edge] = {}
+    for dup, kept in zip(verdicts.dup.tolist(), verdicts.kept.tolist(), strict=True):
+        pair = (min(dup, kept), max(dup, kept))
+        rel = by_pair[pair]
+        if rel.dup is None:
+            spans = (rel.dup_span, rel.other_span) if pair[0] == dup else (rel.other_span, rel.dup_span)
+            rule = prefer.why(kept, dup)
         else:
-            keep, dup = sorted((a, b), key=rank)
-            same_bucket = rank(keep)[0] == rank(dup)[0]
-            rule = "first copy kept" if same_bucket else f"fits its article {affinity[keep]:.2f} vs {affinity[dup]:.2f}"
-        spans = (rel.dup_span, rel.other_span) if dup == a else (rel.other_span, rel.dup_span)
-        edges.append(_Edge(dup, keep, rel, spans[0], spans[1], rule))
+            spans = (rel.dup_span, rel.other_span)
+            rule = rel.rule
+        removed[prefer.reps[dup]] = _Edge(prefer.reps[dup], prefer.reps[kept], rel, spans[0], spans[1], rule)
+    return removed
 
-    removed = _resolve(edges, {i: len(keys[k]) for k, i in enumerate(body)})
-    _prefer_split_halves(doc, removed)
-    _keep_tails_of_cut_paragraphs(doc, removed, config)
-    removed.update(_split_remainders(doc, removed))
 
-    edits: list[Edit] = []
-    new_blocks = list(doc)
-    for a, b, rel in splices:
-        if a in removed or b in removed:
+def _twins(page: _Page, texts: list[str], groups: dict[str, list[int]], prefer: _Preference,
+           removed: dict[int, _Edge], config: DedupConfig, engine: EngineConfig) -> dict[int, _Edge]:
+    """The exact copies of each representative: gone with it when it goes, else gone as its
+    copies -- unless shorter than ``EngineConfig.min_copy_chars`` (图片:, (完) repeat as labels)
+    or a short line far from every other copy of it (:func:`_refrain`)."""
+    out: dict[int, _Edge] = {}
+    for k, text in enumerate(texts):
+        members, rep = groups[text], prefer.reps[k]
+        if len(members) < 2 or (rep not in removed and len(text) < engine.min_copy_chars):
             continue
-        trim = _choose_splice(doc, a, b, rel, repeated, config)
-        if trim is None:
-            continue
-        target, span, other, other_span, rule = trim
-        if new_blocks[target] is not doc[target]:
-            continue  # already trimmed against another paragraph: spans no longer hold
-        block = new_blocks[target]
-        start, end = _text_span(block.text, span)
-        if end >= len(block.text.rstrip()):
-            while start > 0 and block.text[start - 1] == " ":
-                start -= 1
-        else:
-            while end < len(block.text) and block.text[end] == " ":
-                end += 1
-        removed_text = block.text[start:end]
-        edits.append(Edit("splice_trimmed", STAGE, target, block.ids, removed_text, start, {
-            "matched": doc[other].ids[0], "matched_text": doc[other].text,
-            "similarity": round(rel.similarity, 4), "span_in_matched": list(other_span),
-            "rule": rule}))
-        new_blocks[target] = replace(block, text=block.text[:start] + block.text[end:],
-                                     end_trimmed=block.end_trimmed or end >= len(block.text.rstrip()))
-
-    for index in sorted(removed, reverse=True):
-        edge = removed[index]
-        block = doc[index]
-        keeper = doc[edge.keep]
-        matched_text = keeper.text + (doc[edge.keep_also].text if edge.keep_also is not None else "")
-        evidence = {
-            "matched": keeper.ids[0], "matched_text": matched_text,
-            "similarity": round(edge.relation.similarity, 4),
-            "span_in_matched": list(edge.keep_span), "rule": edge.rule,
-            "gap": block.gap,
-        }
-        if edge.relation.junk:
-            key = compare_key(block.text)
-            s, e = edge.dup_span
-            evidence["glued_on"] = key[:s] + ("…" if s and e < len(key) else "") + key[e:]
-        edits.append(Edit(_REASON[edge.relation.kind], STAGE, index, block.ids, block.text, 0, evidence))
-    # Edits were recorded from the last block to the first, so each index holds when applied.
-    return tuple(b for i, b in enumerate(new_blocks) if i not in removed), edits
-
-
-def _broken_words(a: str, b: str, lexicon: Lexicon) -> tuple[int, int]:
-    """For each text, how many of the characters where the two differ are outside dictionary words."""
-    diff_a, diff_b = [], []
-    for op in Levenshtein.editops(a, b):
-        if op.tag == "replace":
-            diff_a.append(op.src_pos)
-            diff_b.append(op.dest_pos)
-    words_a, words_b = lexicon.in_words(a), lexicon.in_words(b)
-    return sum(i not in words_a for i in diff_a), sum(i not in words_b for i in diff_b)
-
-
-def _twins_are_not_contaminated(relations: list[tuple[int, int, Relation]]) -> list[tuple[int, int, Relation]]:
-    """A paragraph with an exact or near twin elsewhere is a real paragraph.
-
-    Its "glued-on" text is its own (日前 + a fragment of it that starts at the
-    comma): the shorter paragraph is a fragment of it, not the other way round.
-    """
-    twins = {i for a, b, rel in relations if rel.kind in ("exact", "near_copy") for i in (a, b)}
-    out = []
-    for a, b, rel in relations:
-        if rel.kind == "contaminated" and rel.dup is not None and (a, b)[rel.dup] in twins:
-            front = rel.dup_span[0]
-            back = rel.junk - front
-            kind = "inner" if front and back else "suffix" if front else "prefix"
-            rel = Relation(kind, 1 - rel.dup, rel.similarity, rel.other_span, rel.dup_span)
-        out.append((a, b, rel))
+        for i in members:
+            if i == rep:
+                continue
+            if rep in removed:
+                out[i] = replace(removed[rep], dup=i)
+            elif not _refrain(page, members, i, config):
+                whole = (0, len(text))
+                exact = Relation("exact", None, 1.0, whole, whole, rule="the same text")
+                out[i] = _Edge(i, rep, exact, whole, whole, _twin_rule(page, rep, i, config))
     return out
 
 
-def _resolve(edges: list[_Edge], sizes: dict[int, int]) -> dict[int, _Edge]:
-    """Removed paragraph -> the edge to a *kept* paragraph that justifies it."""
-    out: dict[int, list[_Edge]] = defaultdict(list)
-    copies_of: dict[int, list[_Edge]] = defaultdict(list)  # copy edges where the node is the keeper
-    nodes: set[int] = set()
-    for edge in edges:
-        out[edge.dup].append(edge)
-        if edge.relation.kind in ("exact", "near_copy"):
-            copies_of[edge.keep].append(edge)
-        nodes |= {edge.dup, edge.keep}
-    kept: set[int] = set()
-    removed: dict[int, _Edge] = {}
-    undecided = set(nodes)
-    while undecided:
-        ready = [n for n in undecided if all(e.keep not in undecided for e in out[n])]
-        if not ready:  # a cycle of verdicts: keep its most complete member and go on
-            first = min(undecided, key=lambda n: (-sizes[n], n))
-            kept.add(first)
-            undecided.discard(first)
-            continue
-        for node in ready:
-            # A copy of a kept paragraph goes whichever way the pair was oriented.
-            to_kept = [e for e in out[node] if e.keep in kept] + [
-                _Edge(node, e.dup, e.relation, e.keep_span, e.dup_span, "copy of a paragraph kept in a cycle")
-                for e in copies_of[node] if e.dup in kept]
-            if to_kept:
-                removed[node] = min(to_kept, key=lambda e: (_STRENGTH[e.relation.kind],
-                                                            -e.relation.similarity, e.keep))
-            else:
-                kept.add(node)
-            undecided.discard(node)
-    return removed
+def _twin_rule(page: _Page, kept: int, dup: int, config: DedupConfig) -> str:
+    """Why of two exact copies this one is kept."""
+    kept_fit, dup_fit = page.fit(kept), page.fit(dup)
+    if _bucket(kept_fit, config.affinity_ratio) != _bucket(dup_fit, config.affinity_ratio):
+        return f"fits its article {kept_fit:.2f} vs {dup_fit:.2f}"
+    return "first copy kept"
+
+
+def _refrain(page: _Page, members: list[int], i: int, config: DedupConfig) -> bool:
+    """A short line repeated far from its twins is the paper's own, not an OCR copy.
+
+    OCR repeats a block where it read it -- within a few blocks -- while a
+    dateline, a refrain or a slogan of up to ``refrain_max_chars`` recurs by
+    design across a page: a copy that short counts only within
+    ``repeat_max_distance`` blocks of another copy, in the same article.
+    """
+    if len(page.keys[i]) > config.refrain_max_chars:
+        return False
+    return not any(j != i and abs(j - i) <= config.repeat_max_distance and page.article[j] == page.article[i]
+                   for j in members)
+
+
+def _page_rules(page: _Page, removed: dict[int, _Edge], config: DedupConfig) -> None:
+    """The rules that weigh a copy against the split paragraphs around it (in place)."""
+    _prefer_split_halves(page.doc, removed)
+    _keep_tails_of_cut_paragraphs(page.doc, removed, config)
+    removed.update(_split_remainders(page.doc, removed))
 
 
 def _unfinished_head(doc: Document, tail: int, removed: dict[int, _Edge]) -> int | None:
@@ -340,7 +382,7 @@ def _prefer_split_halves(doc: Document, removed: dict[int, _Edge]) -> None:
         offset = len(key_head) - start
         span = (offset, offset + len(key_keeper))
         relation = Relation("suffix" if offset else "exact", 0, edge.relation.similarity,
-                            (0, len(key_keeper)), span)
+                            (0, len(key_keeper)), span, rule="copy of a split paragraph")
         del removed[tail]
         removed[keeper] = _Edge(keeper, head, relation, (0, len(key_keeper)), span,
                                 f"copy of the split paragraph p{doc[head].ids[0]} + p{doc[tail].ids[0]}",
@@ -395,55 +437,124 @@ def _split_remainders(doc: Document, removed: dict[int, _Edge]) -> dict[int, _Ed
                 else:
                     break
                 kind = "prefix" if start == 0 else "suffix" if end >= len(keeper) else "inner"
-                relation = Relation(kind, 0, 1.0, (0, len(piece)), (start, end))
+                relation = Relation(kind, 0, 1.0, (0, len(piece)), (start, end), rule="a split-off piece of a copy")
                 extra[j] = _Edge(j, edge.keep, relation, (0, len(piece)), (start, end),
                                  f"continues the removed copy p{doc[index].ids[0]} inside this paragraph")
     return extra
 
 
+# -- splices -------------------------------------------------------------------------------
 def _after_sentence(key: str, start: int) -> bool:
     """Whether ``key[start:]`` follows a finished sentence."""
     before = key[:start].rstrip(CLOSING_MARKS)
     return start > 0 and bool(before) and before[-1] in TERMINAL_PUNCTUATION
 
 
-def _choose_splice(doc: Document, a: int, b: int, rel: Relation, repeated: set[int],
+def _near_vocabulary(page: _Page, index: int, reach: int) -> set[str]:
+    """The bigrams of up to ``reach`` body paragraphs each side of ``index`` in its article
+    (blocks that repeat something left out), and of its headline."""
+    doc, words = page.doc, set()
+    for step in (-1, 1):
+        found, j = 0, index + step
+        while 0 <= j < len(doc) and doc[j].kind not in (Kind.HEADLINE, Kind.JUMP) and found < reach:
+            if doc[j].kind is Kind.BODY and j not in page.repeated:
+                words |= _bigrams(doc[j].text)
+                found += 1
+            j += step
+        if step == -1:
+            while 0 <= j < len(doc) and doc[j].kind not in (Kind.HEADLINE, Kind.JUMP):
+                j -= 1
+            if j >= 0 and doc[j].kind is Kind.HEADLINE:
+                words |= _bigrams(doc[j].text)
+    return words
+
+
+def _choose_splice(page: _Page, a: int, b: int, rel: Relation,
                    config: DedupConfig) -> tuple[int, tuple[int, int], int, tuple[int, int], str] | None:
     """Which paragraph loses the repeated tail: the one whose article it does not fit.
 
     Two paragraphs ending in the same long span may both be right (a legal
     formula: 已由…通过,现予公布,自2018年7月1日起施行。). OCR splices text across
-    columns, so only paragraphs of different articles (a headline or jump
-    note between them) qualify. The span goes where it visibly does not
-    belong: after a finished sentence in one paragraph while it starts
-    mid-clause in the other (…并不赞成。助等帮扶力度 against …慈善救助等帮扶力度).
-    Otherwise it goes only where it is foreign: it must share
-    ``splice_fit_ratio`` times more vocabulary with the other paragraph and
-    its neighbours than with the trimmed paragraph's own head and neighbours.
+    columns, so only paragraphs of different articles qualify. The span goes
+    where it visibly does not belong: after a finished sentence in one
+    paragraph while it starts mid-clause in the other (…并不赞成。助等帮扶力度
+    against …慈善救助等帮扶力度). Otherwise it goes only where it is foreign: it
+    must share ``splice_fit_ratio`` times more vocabulary with the other
+    paragraph and its neighbours than with the trimmed paragraph's own head
+    and neighbours.
     """
-    if not any(doc[j].kind in (Kind.HEADLINE, Kind.JUMP) for j in range(min(a, b) + 1, max(a, b))):
+    if page.article[a] == page.article[b]:
         return None  # same article: parallel sentences end alike on purpose
-    key_a, key_b = compare_key(doc[a].text), compare_key(doc[b].text)
-    span_a, span_b = rel.dup_span, rel.other_span
-    if rel.dup == 1:
-        span_a, span_b = rel.other_span, rel.dup_span
+    key_a, key_b = page.keys[a], page.keys[b]
+    span_a, span_b = (rel.other_span, rel.dup_span) if rel.dup == 1 else (rel.dup_span, rel.other_span)
 
     def fit(index: int, key: str, span: tuple[int, int]) -> float:
         rest = key[: span[0]] + key[span[1] :]
-        near = _article(doc, index, repeated, reach=config.splice_context_paragraphs)
-        return _affinity(key[span[0] : span[1]], _bigrams(rest) | _words(doc, near))
+        return _affinity(key[span[0] : span[1]],
+                         _bigrams(rest) | _near_vocabulary(page, index, config.splice_context_paragraphs))
 
     sides = [(a, key_a, span_a, b, key_b, span_b), (b, key_b, span_b, a, key_a, span_a)]
     if rel.dup is not None:
         sides = [sides[rel.dup]]
     for target, key, span, other, other_key, other_span in sides:
-        if _after_sentence(key, span[0]) and other_span[0] > 0 \
-                and HAN_RE.match(other_key, other_span[0] - 1):
+        if _after_sentence(key, span[0]) and other_span[0] > 0 and HAN_RE.match(other_key, other_span[0] - 1):
             return target, span, other, other_span, \
-                f"span follows a finished sentence here but starts mid-clause in p{doc[other].ids[0]}"
+                f"span follows a finished sentence here but starts mid-clause in p{page.doc[other].ids[0]}"
     fits = {a: fit(a, key_a, span_a), b: fit(b, key_b, span_b)}
     for target, _, span, other, _, other_span in sides:
-        own, elsewhere = fits[target], fits[other]
-        if elsewhere > 0 and elsewhere >= config.splice_fit_ratio * own:
-            return target, span, other, other_span, f"span fits the other article {elsewhere:.2f} vs {own:.2f}"
+        own, foreign = fits[target], fits[other]
+        if foreign > 0 and foreign >= config.splice_fit_ratio * own:
+            return target, span, other, other_span, f"span fits the other article {foreign:.2f} vs {own:.2f}"
     return None
+
+
+def _trims(page: _Page, splices: list[tuple[int, int, Relation]], removed: dict[int, _Edge],
+           config: DedupConfig) -> tuple[list[Block], list[Edit]]:
+    """The blocks after trimming spliced spans, and a ``splice_trimmed`` edit for each."""
+    doc = page.doc
+    blocks = list(doc)
+    edits: list[Edit] = []
+    for a, b, rel in sorted(splices):
+        if a in removed or b in removed:
+            continue
+        trim = _choose_splice(page, a, b, rel, config)
+        if trim is None or blocks[trim[0]] is not doc[trim[0]]:
+            continue  # no trim, or already trimmed against another paragraph: spans no longer hold
+        target, span, other, other_span, rule = trim
+        block = blocks[target]
+        start, end = _text_span(block.text, span)
+        if end >= len(block.text.rstrip()):
+            while start > 0 and block.text[start - 1] == " ":
+                start -= 1
+        else:
+            while end < len(block.text) and block.text[end] == " ":
+                end += 1
+        edits.append(Edit("splice_trimmed", STAGE, target, block.ids, block.text[start:end], start, {
+            "matched": doc[other].ids[0], "matched_text": doc[other].text,
+            "similarity": round(rel.similarity, 4), "span_in_matched": list(other_span), "rule": rule}))
+        blocks[target] = replace(block, text=block.text[:start] + block.text[end:],
+                                 end_trimmed=block.end_trimmed or end >= len(block.text.rstrip()))
+    return blocks, edits
+
+
+def _apply(page: _Page, removed: dict[int, _Edge], splices: list[tuple[int, int, Relation]],
+           config: DedupConfig) -> tuple[Document, list[Edit]]:
+    """The page without the removed blocks and with the splices trimmed, and the edits."""
+    doc = page.doc
+    blocks, edits = _trims(page, splices, removed, config)
+    for index in sorted(removed, reverse=True):
+        edge = removed[index]
+        block, keeper = doc[index], doc[edge.keep]
+        matched_text = keeper.text + (doc[edge.keep_also].text if edge.keep_also is not None else "")
+        evidence = {
+            "matched": keeper.ids[0], "matched_text": matched_text,
+            "similarity": round(edge.relation.similarity, 4),
+            "span_in_matched": list(edge.keep_span), "rule": edge.rule, "gap": block.gap,
+        }
+        if edge.relation.kind == "contaminated":
+            key = page.keys[index]
+            s, e = edge.dup_span
+            evidence["glued_on"] = key[:s] + ("…" if s and e < len(key) else "") + key[e:]
+        edits.append(Edit(_REASON[edge.relation.kind], STAGE, index, block.ids, block.text, 0, evidence))
+    # Edits were recorded from the last block to the first, so each index holds when applied.
+    return tuple(b for i, b in enumerate(blocks) if i not in removed), edits

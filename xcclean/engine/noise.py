@@ -1,0 +1,179 @@
+"""Whether two aligned texts differ only the way OCR makes copies differ.
+
+OCR misreads one glyph at a time (``已`` for ``己``), now and then drops or
+doubles a glyph or a mark, splits a glyph in two (``文`` read as ``支-``). It
+does not change figures, replace a word by another word, or insert a word:
+those are how an editor writes a second, different paragraph. Each
+difference in the alignment is weighed by a named rule; the first rule that
+refuses says why the two are not copies (:class:`Refusal`), otherwise the
+differences are counted (:class:`Noise`).
+
+>>> from xcclean.config import EngineConfig
+>>> c = EngineConfig()
+>>> ocr_noise("我市共接收安置移民4208户16454人。", "我市共接收安置移民4208户16454人。", c).similarity
+1.0
+>>> ocr_noise("检查组听取了吉林省人民政府的汇报。", "检查组听取了吉林省人民政府的江报。", c).substituted
+1
+>>> ocr_noise("全市共排查隐患1298处,整改率95.1%。", "全市共排查隐患1288处,整改率94.4%。", c).rule
+'figures differ'
+>>> ocr_noise("通水7年来,已累计为我市供水。", "通水7年来,该工程已累计为我市供水。", c).rule
+'a word inserted'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from rapidfuzz.distance import Levenshtein, Opcode
+
+from ..chars import HAN_RE
+from ..config import EngineConfig
+
+# Positions of a text that fall inside a dictionary word (``Lexicon.in_words``).
+Words = Callable[[str], set[int]]
+
+# Digits and the letters OCR takes them for: 1O for 10 is a misread, 1298 for 1288 is another figure.
+_DIGIT_LOOK_ALIKES = {"0": "OoDQ", "1": "lIi|", "2": "Zz", "5": "Ss", "6": "b", "8": "B", "9": "gq"}
+
+
+@dataclass(frozen=True)
+class Noise:
+    """The differences of two texts that OCR could have made: substituted characters,
+    inserted or dropped ones, and the normalised Levenshtein similarity."""
+
+    substituted: int
+    indels: int
+    similarity: float
+    rule: None = None  # a Noise is no refusal (lets callers test ``.rule`` on either)
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """The two texts differ as edited text does: ``rule`` names the difference."""
+
+    rule: str
+
+
+_NUMERALS = frozenset("一二三四五六七八九十百千万亿零〇两")
+
+
+def _is_digit(char: str) -> bool:
+    """An Arabic digit or a Chinese numeral: 第二十四号 and 第二十三号 are two decrees."""
+    return "0" <= char <= "9" or char in _NUMERALS
+
+
+def _figures_differ(x: str, y: str) -> bool:
+    """A difference that changes a figure: a digit put for another digit, or a digit added or
+    dropped, unless a letter OCR takes for that digit stands opposite it (1O for 10)."""
+    if not any(map(_is_digit, x + y)):
+        return False
+    if len(x) == len(y):
+        return any(_is_digit(a) or _is_digit(b) for a, b in zip(x, y, strict=True)
+                   if not (_is_digit(a) and b in _DIGIT_LOOK_ALIKES.get(a, ""))
+                   and not (_is_digit(b) and a in _DIGIT_LOOK_ALIKES.get(b, "")))
+    return True
+
+
+class _Sides:
+    """Which characters of the two texts stand inside dictionary words (computed once a pair)."""
+
+    def __init__(self, x: str, y: str, words: Words) -> None:
+        self.x, self.y = x, y
+        self.in_x, self.in_y = words(x), words(y)
+
+    def broken(self, op: Opcode) -> tuple[bool, bool]:
+        """Whether, on each side, a Han character of the substituted run stands in no word."""
+        left = any(i not in self.in_x and HAN_RE.match(self.x[i]) for i in range(op.src_start, op.src_end))
+        right = any(i not in self.in_y and HAN_RE.match(self.y[i]) for i in range(op.dest_start, op.dest_end))
+        return left, right
+
+
+def _substitution(op: Opcode, run: int, config: EngineConfig, sides: _Sides | None) -> tuple[str | None, bool]:
+    """Why a substituted run is no misread (None: it is one), and whether it shows a misread.
+
+    A misread leaves a broken word on one side and a whole word on the other
+    (推进 / 推迸, 认罪认罚 / 认罪审审). Without a dictionary, a run longer than
+    ``max_misread_run`` is a word put for a word (劳动法 / 电力法); with one, a run
+    up to ``max_broken_misread_run`` is a misread if it breaks words on one side
+    only, and any run that leaves whole words on both sides is a word choice
+    (朝鲜 / 越南 style substitutions in parallel formulae, stanzas of a song).
+    """
+    if sides is None:
+        return ("a word replaced" if run > config.max_misread_run else None), False
+    left, right = sides.broken(op)
+    if not left and not right:
+        return "a word chosen", False
+    if run > config.max_misread_run and (run > config.max_broken_misread_run or left == right):
+        return "a word replaced", False
+    return None, left != right
+
+
+def _word_inserted(extra: str, context: str, at: int, strict: bool) -> bool:
+    """Characters on one side only (``context[at:at + len(extra)]``) that make a word: two Han
+    characters or more (该工程), or one that doubles neither neighbour where ``strict`` (an
+    excerpt must be verbatim; an editor adds 也). Dropped or doubled marks (、 ” -) and a single
+    glyph are what OCR loses or repeats."""
+    han = sum(1 for ch in extra if HAN_RE.match(ch))
+    if han >= 2:
+        return True
+    if han == 1 and strict:
+        neighbours = context[at - 1 : at] + context[at + len(extra) : at + len(extra) + 1]
+        return extra.strip() not in neighbours
+    return False
+
+
+def ocr_noise(x: str, y: str, config: EngineConfig, words: Words | None = None, *,
+              strict: bool = False) -> Noise | Refusal:
+    """How ``x`` and ``y`` (aligned end to end) differ, if OCR alone could explain it.
+
+    Rules, in order, for each difference: a figure changed (``figures
+    differ``); a substituted run that is no misread (``a word replaced``,
+    ``a word chosen``: see :func:`_substitution`); characters on one side
+    only that make a word (``a word inserted``) or a run of marks longer
+    than ``max_indel_marks`` (``marks inserted``); then the totals: at most
+    ``max_misread_share`` of the longer text differs, and at most
+    ``max_han_indel_share`` of it is Han characters dropped or added (``too
+    many differences``); a short text (under ``min_unevidenced_chars``)
+    whose substitutions show no broken word is not shown to be a copy (``no
+    misread shown``). ``strict`` (a verbatim excerpt of whole sentences): no
+    Han character may be added or dropped at all, except a doubled one.
+    """
+    sides = _Sides(x, y, words) if words is not None else None
+    substituted = indels = han_indels = shown = 0
+    for op in Levenshtein.opcodes(x, y):
+        if op.tag == "equal":
+            continue
+        left, right = x[op.src_start : op.src_end], y[op.dest_start : op.dest_end]
+        if _figures_differ(left, right):
+            return Refusal("figures differ")
+        common = min(len(left), len(right))
+        if common:
+            refusal, shows = _substitution(op, common, config, sides)
+            if refusal is not None:
+                return Refusal(refusal)
+            shown += shows
+        if op.tag == "replace" and len(left) == len(right):
+            substituted += len(left)
+            continue
+        # Unequal replace, insert or delete: the common part substituted, the rest on one side only;
+        # a Han character left over from a replacement is a longer word put for a shorter one.
+        extra, context, at = (left[common:], x, op.src_start + common) if len(left) > len(right) \
+            else (right[common:], y, op.dest_start + common)
+        if common and any(HAN_RE.match(ch) for ch in extra):
+            return Refusal("a word replaced")
+        if _word_inserted(extra, context, at, strict):
+            return Refusal("a word inserted")
+        marks = len(extra) - sum(1 for ch in extra if HAN_RE.match(ch))
+        if marks > config.max_indel_marks:
+            return Refusal("marks inserted")
+        substituted += common
+        indels += len(extra)
+        han_indels += len(extra) - marks
+    longest = max(len(x), len(y), 1)
+    if substituted + indels > max(1, config.max_misread_share * longest) \
+            or han_indels > max(1, config.max_han_indel_share * longest):
+        return Refusal("too many differences")
+    if sides is not None and substituted and not shown and longest < config.min_unevidenced_chars:
+        return Refusal("no misread shown")
+    return Noise(substituted, indels, float(Levenshtein.normalized_similarity(x, y)))

@@ -1,0 +1,240 @@
+"""Which copy stays: one resolver for a page and for a corpus.
+
+Given verified relations between texts (``(i, j, Relation)``, see
+:mod:`xcclean.engine.align`), :func:`resolve` says which texts are
+duplicates and of which kept text. Texts are decided from the most complete
+down -- length less glued-on junk, near copies of one text counting as
+equally complete -- and among equally complete ones by the caller's
+preference (a page: the cleanest reading in its own article; a corpus: the
+reading most copies share), then the earlier. A text goes only for a
+relation to a text already kept: nothing is removed through a chain.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..config import EngineConfig
+from .align import Relation, may_carry_junk, relate, relate_pairs
+
+RELATIONS = ("exact", "near_copy", "prefix", "suffix", "inner", "contaminated")
+# Preference among several relations of one text to kept ones: the closest copy explains it best.
+STRENGTH = {"exact": 0, "near_copy": 1, "contaminated": 2, "prefix": 3, "suffix": 3, "inner": 4}
+# ``align(i, j)``: the relation of texts ``i < j`` (for pairs :func:`resolve` aligns itself).
+Align = Callable[[int, int], Relation | None]
+
+# One row per verified relation, read from the Relation objects in a single pass (at a million
+# paragraphs each pass over them costs a tenth of a second).
+_ROW = np.dtype([("first", np.int64), ("second", np.int64), ("kind", np.int8), ("dup", np.int8),
+                 ("similarity", np.float64), ("start", np.int64), ("end", np.int64), ("junk", np.int64)])
+KIND_CODE = {kind: code for code, kind in enumerate(RELATIONS)}
+_STRENGTH = np.array([STRENGTH[kind] for kind in RELATIONS])
+_OPEN, _KEPT, _GONE = 0, 1, 2
+# Bulk rounds stop when one settles fewer relations than this (long chains, big clusters of
+# copies of copies): the rest are decided one by one.
+_ROUND_MIN = 64
+
+
+def _rows(relations: Sequence[tuple[int, int, Relation]]) -> np.ndarray:
+    """``(i, j, relation)`` triples as :data:`_ROW` records."""
+    return np.fromiter(((i, j, KIND_CODE[r.kind], -1 if r.dup is None else r.dup, r.similarity, *r.other_span, r.junk)
+                        for i, j, r in relations), dtype=_ROW, count=len(relations))
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """The verdicts of :func:`resolve`: paragraph ``dup[k]`` repeats ``kept[k]`` as ``rows[k]`` says
+    (a :data:`_ROW` record: relation, similarity, span in the kept paragraph, junk)."""
+
+    dup: np.ndarray
+    kept: np.ndarray
+    rows: np.ndarray
+
+
+def _best(src: np.ndarray, dst: np.ndarray, rid: np.ndarray, rows: np.ndarray, rank: np.ndarray
+          ) -> np.ndarray:
+    """Positions of the edge each ``src`` goes by: strongest relation, most similar, most complete kept one."""
+    best = np.lexsort((rank[dst], -rows["similarity"][rid], _STRENGTH[rows["kind"][rid]], src))
+    firsts: np.ndarray = best[np.flatnonzero(np.diff(src[best], prepend=-1))]
+    return firsts
+
+
+def _groups(size: int, first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """For each of ``size`` texts, the smallest text it is linked to through ``(first, second)``
+    pairs (connected components by label propagation with pointer jumping, all in numpy)."""
+    label = np.arange(size, dtype=np.int64)
+    if not len(first):
+        return label
+    while True:
+        before = label.copy()
+        low = np.minimum(label[first], label[second])
+        np.minimum.at(label, first, low)
+        np.minimum.at(label, second, low)
+        label = label[label]
+        if np.array_equal(label, before):
+            return label
+
+
+def decision_order(lengths: np.ndarray, junk: np.ndarray, rows: np.ndarray, prefer: np.ndarray) -> np.ndarray:
+    """Every text's rank in the order texts are decided (0 first): the most complete first --
+    length less junk, the best of a text's near copies standing for all of them (a doubled
+    glyph does not make a copy more complete) -- then less junk, then the caller's ``prefer``."""
+    equal = rows["dup"] < 0
+    complete = lengths - junk
+    label = _groups(len(lengths), rows["first"][equal], rows["second"][equal])
+    best = np.full(len(lengths), np.iinfo(np.int64).min, dtype=np.int64)
+    np.maximum.at(best, label, complete)
+    order = np.lexsort((prefer, junk, -best[label]))
+    rank = np.empty(len(lengths), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    return rank
+
+
+def resolve(keys: Sequence[str], relations: Sequence[tuple[int, int, Relation]],
+            pending: Sequence[tuple[int, int]], config: EngineConfig, copies: np.ndarray | None = None,
+            lengths: np.ndarray | None = None, prefer: np.ndarray | None = None, align: Align | None = None
+            ) -> Resolved:
+    """Which texts are duplicates, and of which kept text.
+
+    ``relations`` are verified ``(i, j, relation)``, ``i < j``; ``pending``
+    pairs are aligned here (``align``, by default :func:`relate`) only when one
+    side is already kept, which skips most copy-to-copy pairs of a big cluster.
+    ``copies``: how many times each key occurs in the input (1 if not given);
+    ``lengths``: the keys' lengths (measured if not given); ``prefer``: the
+    caller's order among equally complete texts, lower first (default: more
+    copies, then earlier). See :func:`decision_order`. One goes only for a
+    relation to a text already kept, so nothing is removed through a chain;
+    of several, for the strongest relation, then the most similar, then the
+    first-decided kept text.
+
+    The decisions are taken in bulk, round by round: a text is decided once
+    every text decided before it that it relates to is, unless a pair with a
+    kept one is still to align. What is left when a round decides few (a big
+    cluster of copies of copies) is decided one by one in order.
+    """
+    rows = _rows(relations)
+    first, second, side = rows["first"], rows["second"], rows["dup"]
+    pairs = np.asarray(pending, dtype=np.int64).reshape(-1, 2)
+    # Directed edges dup -> other (both ways for equal copies and for pairs still to align),
+    # each with its relation (-1: to align).
+    dup_end, other_end = np.where(side == 1, second, first), np.where(side == 1, first, second)
+    equal, ids = side < 0, np.arange(len(rows))
+    src = np.concatenate((dup_end, second[equal], pairs[:, 0], pairs[:, 1]))
+    dst = np.concatenate((other_end, first[equal], pairs[:, 1], pairs[:, 0]))
+    rid = np.concatenate((ids, ids[equal], np.full(2 * len(pairs), -1)))
+
+    junk = np.zeros(len(keys), dtype=np.int64)
+    np.maximum.at(junk, dup_end[~equal], rows["junk"][~equal])
+    if lengths is None:
+        lengths = np.fromiter(map(len, keys), dtype=np.int64, count=len(keys))
+    if prefer is None:
+        repeats = np.ones(len(keys), dtype=np.int64) if copies is None else copies
+        prefer = np.lexsort((np.arange(len(keys)), -repeats))
+        prefer = np.argsort(prefer)
+    rank = decision_order(lengths, junk, rows, prefer)
+    earlier = rank[dst] < rank[src]  # only a text decided before can be kept when one is decided
+    src, dst, rid = src[earlier], dst[earlier], rid[earlier]
+    order = np.argsort(rank)
+    return _decide(keys, rows, src, dst, rid, rank, order, config, align)
+
+
+def _decide(keys: Sequence[str], rows: np.ndarray, src: np.ndarray, dst: np.ndarray, rid: np.ndarray,
+            rank: np.ndarray, order: np.ndarray, config: EngineConfig, align: Align | None) -> Resolved:
+    """The rounds of :func:`resolve`, in bulk, then one by one."""
+    state = np.full(len(keys), _KEPT, dtype=np.int8)  # a text with no relative decided before it is kept
+    state[src] = _OPEN
+    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    while len(src):
+        other = state[dst]
+        waits = (other == _OPEN) | ((other == _KEPT) & (rid < 0))
+        blocked = np.zeros(len(keys), dtype=bool)
+        blocked[src[waits]] = True
+        ready = ~blocked[src]  # every relation to a decided text, and verified where it is kept
+        go = ready & (other == _KEPT)
+        heads = _best(src[go], dst[go], rid[go], rows, rank)
+        parts.append((src[go][heads], dst[go][heads], rid[go][heads]))
+        state[src[ready]] = _KEPT
+        state[src[go]] = _GONE
+        src, dst, rid = src[~ready], dst[~ready], rid[~ready]
+        if np.count_nonzero(ready) < _ROUND_MIN:
+            break
+    one_by_one, aligned = _one_by_one(keys, rows, src, dst, rid, rank, order, state, config, align)
+    parts.append(one_by_one)
+    dup, kept, chosen_rows = (np.concatenate(column) for column in zip(*parts, strict=True))
+    return Resolved(dup, kept, np.concatenate((rows, _rows(aligned)))[chosen_rows])
+
+
+def _one_by_one(keys: Sequence[str], rows: np.ndarray, src: np.ndarray, dst: np.ndarray, rid: np.ndarray,
+                rank: np.ndarray, order: np.ndarray, state: np.ndarray, config: EngineConfig, align: Align | None
+                ) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray], list[tuple[int, int, Relation]]]:
+    """The texts the bulk rounds left open, decided in order (aligning pending pairs as needed)."""
+    def aligned_here(i: int, j: int) -> Relation | None:
+        return relate(keys[i], keys[j], config, splices=False)
+
+    align = align or aligned_here
+    edges: dict[int, list[tuple[int, int]]] = {}
+    for i, other, r in zip(src.tolist(), dst.tolist(), rid.tolist(), strict=True):
+        edges.setdefault(i, []).append((other, r))
+    states, ranks = state.tolist(), rank.tolist()
+    strengths, similarities = _STRENGTH[rows["kind"]].tolist(), rows["similarity"].tolist()
+    out_dup, out_kept, out_rid = [], [], []
+    aligned: list[tuple[int, int, Relation]] = []
+    for i in order[state[order] == _OPEN].tolist():
+        chosen: tuple[tuple[int, float, int], int, int] | None = None
+        for other, r in edges[i]:
+            if states[other] != _KEPT:
+                continue
+            if r >= 0:
+                key = (strengths[r], -similarities[r], ranks[other])
+            else:
+                pair = (other, i) if other < i else (i, other)
+                found = align(*pair)
+                if found is None or (found.dup is not None and pair[found.dup] != i):
+                    continue
+                key = (STRENGTH[found.kind], -found.similarity, ranks[other])
+                r = len(rows) + len(aligned)
+                aligned.append((pair[0], pair[1], found))
+            if chosen is None or key < chosen[0]:
+                chosen = (key, other, r)
+        if chosen is None:
+            states[i] = _KEPT
+        else:
+            states[i] = _GONE
+            out_dup.append(i)
+            out_kept.append(chosen[1])
+            out_rid.append(chosen[2])
+    columns = (np.asarray(out_dup, dtype=np.int64), np.asarray(out_kept, dtype=np.int64),
+               np.asarray(out_rid, dtype=np.int64))
+    return columns, aligned
+
+
+def verify(keys: Sequence[str], left: list[int], right: list[int], config: EngineConfig
+           ) -> tuple[list[tuple[int, int, Relation]], list[tuple[int, int]]]:
+    """Candidate pairs ``(left[k], right[k])`` (the left earlier) split into verified relations and
+    pairs left for :func:`resolve` to align, as :func:`relate_pairs` answers them.
+
+    A pair where one could be the other with glued-on junk is aligned now
+    (the junk sets the decision order), unless a verified relation already
+    showed that paragraph's junk.
+    """
+    relations, pending = [], []
+    verdicts = relate_pairs([keys[i] for i in left], [keys[j] for j in right], config)
+    for i, j, verdict in zip(left, right, verdicts, strict=True):
+        if verdict is False:
+            pending.append((i, j))
+        elif verdict is not None:
+            relations.append((i, j, verdict))
+    junked = {(i, j)[rel.dup] for i, j, rel in relations if rel.junk and rel.dup is not None}
+    later = []
+    for i, j in pending:
+        longer = i if len(keys[i]) > len(keys[j]) else j
+        if longer not in junked and may_carry_junk(keys[i], keys[j], config):
+            rel = relate(keys[i], keys[j], config, splices=False)
+            if rel is not None:
+                relations.append((i, j, rel))
+        else:
+            later.append((i, j))
+    return relations, later
