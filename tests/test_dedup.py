@@ -216,8 +216,8 @@ def test_a_fragment_of_a_fragment_goes_to_the_whole_paragraph():
 
 def _resolve_one_by_one(keys, relations, pending, config):
     """The decision rule of :func:`xcclean.engine.resolve.resolve`, written as a plain loop (the reference)."""
-    from xcclean.engine.resolve import STRENGTH
     from xcclean.engine.align import relate
+    from xcclean.engine.resolve import STRENGTH
 
     edges, junk = {}, {}
     for i, j, rel in relations:
@@ -254,8 +254,8 @@ def _resolve_one_by_one(keys, relations, pending, config):
 
 @pytest.mark.parametrize("seed", range(4))
 def test_bulk_decisions_agree_with_deciding_one_by_one(seed):
-    from xcclean.engine.resolve import resolve, verify
     from xcclean.engine.candidates import find_candidates
+    from xcclean.engine.resolve import resolve, verify
 
     rng = random.Random(seed)
     keys = _corpus(seed)
