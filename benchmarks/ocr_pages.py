@@ -27,7 +27,7 @@ Plus undamaged pages (no faults), to count false joins and removals on real
 engine noise at paragraph ends. Pages have the format of
 :class:`benchmarks.damage.Page` and are scored by :mod:`benchmarks.quality`.
 
-    python benchmarks/ocr_pages.py --half test --pages 60 --undamaged 20 --seed 0 --workers 2
+    python benchmarks/ocr_pages.py --half test --pages 100 --undamaged 30 --seed 0 --workers 2
     python benchmarks/ocr_pages.py --half test --score        # build (or load) and score
 
 Results are cached in ``benchmarks/.cache/ocr-<half>-<seed>.jsonl`` (git-ignored;
@@ -71,7 +71,10 @@ FONTS = {"body": "NotoSerifCJK-Regular.ttc", "title": "NotoSansCJK-Bold.ttc", "c
 FONT_INDEX = 2  # the Simplified Chinese face (SC) in each Noto CJK collection
 LANG = "chi_sim"
 PSM = "6"  # "a single uniform block of text": what a layout analysis hands over for each crop
-VERSION = 1  # bump when a change alters the pages a seed gives: old caches are then rebuilt
+# The default set: about 4.6 CPU-seconds a page (render + OCR), so 130 pages a half take 5 minutes
+# on two idle cores (8 on a loaded machine), both halves within 20.
+DEFAULT_PAGES, DEFAULT_UNDAMAGED = 100, 30
+VERSION = 2  # bump when a change alters the pages a seed gives: old caches are then rebuilt
 
 # Line-breaking rules of Chinese typesetting (kinsoku): these never start a line / never end one.
 NO_LINE_START = set("，。、；：？！”’）》」』】〕…—%％,.;:?!)")
@@ -79,6 +82,7 @@ NO_LINE_END = set("“‘（《「『【〔(")
 ASCII_RUN = re.compile(r"[A-Za-z0-9０-９Ａ-Ｚａ-ｚ.．%％+\-]+")
 HAN = r"\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef\u2014\u2026\u201c\u201d\u2018\u2019\u00b7"
 SPACE_NEAR_CJK = re.compile(rf"(?<=[{HAN}])\s+|\s+(?=[{HAN}])")
+SPACE_IN_NUMBER = re.compile(r"(?<=\d)\s+(?=[\d.%])|(?<=[\d.])\s+(?=\d)")
 _WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 
 
@@ -96,17 +100,21 @@ def postprocess(text: str) -> str:
     between them (the typesetting broke lines without adding a space or a
     hyphen); then whitespace next to a CJK character or fullwidth mark
     removed (Tesseract's ``chi_sim`` puts spaces between some Chinese
-    characters), while a space between two Latin or digit runs (``App 5G``)
-    is kept, as one space. Width is not folded: the scorer folds both sides.
+    characters), and whitespace inside a number (it spaces out fullwidth
+    digits: ``1 9 9 8`` for ``１９９８``; Chinese never separates digits by
+    spaces); a space between two Latin or digit runs (``App 5G``) is kept,
+    as one space. Width is not folded: the scorer folds both sides.
 
     >>> postprocess("下午4时 ， 成立大 会\\n开始 ，全场\\n\\n")
     '下午4时，成立大会开始，全场'
     >>> postprocess("i许 昌 App 5G\\n基站\\f")
     'i许昌App 5G基站'
+    >>> postprocess("1 9 9 8年 增长 3 . 5 %")
+    '1998年增长3.5%'
     """
     lines = [line.strip() for line in text.replace("\f", "\n").split("\n")]
-    joined = "".join(line for line in lines if line)
-    return re.sub(r"\s+", " ", SPACE_NEAR_CJK.sub("", joined)).strip()
+    joined = SPACE_NEAR_CJK.sub("", "".join(line for line in lines if line))
+    return re.sub(r"\s+", " ", SPACE_IN_NUMBER.sub("", joined)).strip()
 
 
 def raw_lines(text: str) -> list[str]:
@@ -348,8 +356,9 @@ def render(column: Column, style: Style, seed: int) -> None:
                 ink = int(rng.integers(0, style.ink + 1))
                 draw.text((x + dx, (top + 0.88 * block.size) * scale + dy), char, font=face, fill=ink, anchor="ls")
                 x += face.getlength(char)
-    page = page.rotate(style.skew, resample=Image.BICUBIC, fillcolor=255)
-    page = page.resize((column.width, column.height), Image.LANCZOS).filter(ImageFilter.GaussianBlur(style.blur))
+    page = page.rotate(style.skew, resample=Image.Resampling.BICUBIC, fillcolor=255)
+    page = page.resize((column.width, column.height), Image.Resampling.LANCZOS)
+    page = page.filter(ImageFilter.GaussianBlur(style.blur))
     pixels = np.asarray(page, dtype=np.float32) + rng.normal(0, style.noise, (column.height, column.width))
     pixels[rng.random(pixels.shape) < style.specks] = 40
     buffer = io.BytesIO()
@@ -407,7 +416,7 @@ def crop_image(columns: list[Column], crop: Crop) -> None:
     image = columns[crop.column].image.crop(crop.box)
     if crop.scale != 1.0:
         size = (max(1, round(image.width * crop.scale)), max(1, round(image.height * crop.scale)))
-        image = image.resize(size, Image.BICUBIC)
+        image = image.resize(size, Image.Resampling.BICUBIC)
     crop.image = image
 
 
@@ -544,7 +553,7 @@ def plan_reread(plan: Plan, used: set[int], rng: random.Random, measure: Measure
 def plan_fragment(plan: Plan, used: set[int], rng: random.Random, measure: Measure) -> Fault | None:
     """A crop of the first, last or some inner lines of a block (at least one line left out).
 
-    One line 30 % of the time (the short fragments a narrow column makes),
+    One line 20 % of the time (the short fragments a narrow column makes),
     else any number of lines that leaves at least one out.
     """
     source = _pick(plan, used, rng, 2)
@@ -556,7 +565,7 @@ def plan_fragment(plan: Plan, used: set[int], rng: random.Random, measure: Measu
     shapes = ["prefix", "suffix"] + (["inner"] if count >= 3 else [])
     shape = rng.choice(shapes)
     most = count - 2 if shape == "inner" else count - 1
-    size = 1 if rng.random() < 0.3 else rng.randint(1, most)  # one line of a narrow column: under 20 characters
+    size = 1 if rng.random() < 0.2 else rng.randint(1, most)  # one line of a narrow column: under 20 characters
     first = rng.randint(1, count - 1 - size) if shape == "inner" else 0 if shape == "prefix" else count - size
     crop = cut(plan.columns, slot.column, block_lines(column, slot.block, first, first + size), plan.style, rng)
     entry = {"shape": shape, "lines": size, "of_lines": count, "first_line": first, **_placement(rng)}
@@ -770,14 +779,23 @@ def build_page(half: str, seed: int, index: int, damaged: bool, articles: list[d
            for s, t in zip(plan.slots, truth, strict=True)]
     stats = {"style": asdict(plan.style), "crops": len(crops), "ocr_seconds": round(seconds, 3),
              "ocr_chars": sum(len("".join(c.text)) for c in crops), "cer": cer, **info}
-    return {"half": half, "seed": seed, "index": index, "undamaged": not damaged, **page.to_json(), "stats": stats}
+    return {"half": half, "seed": seed, "index": index, "undamaged": not damaged, **page.to_json(), "stats": stats,
+            "engine_text": texts}
 
 
 # -- page sets and the cache --------------------------------------------------------------------
 
-def page_articles(half: Half, seed: int, params: Params, limit: int | None = None) -> Callable[[bool, int], list]:
-    """Articles of page ``index``: three slots a page in a seeded shuffle of the half (damaged from the front,
-    undamaged from the back), so a page does not depend on how many pages are built."""
+ArticlesOf = Callable[[bool, int], list[dict[str, Any]]]
+
+
+def page_articles(half: Half, seed: int, params: Params, limit: int | None = None) -> ArticlesOf:
+    """The articles of (damaged?, index): a page does not depend on how many pages are built.
+
+    The half's usable articles are shuffled by the seed; page ``index`` owns
+    the slots ``index * 3`` to ``index * 3 + 2`` of that order (damaged pages
+    from the front, undamaged ones from the back, so they never share an
+    article) and uses its first two or three.
+    """
     pool = [a for a in load(half, limit=limit) if any(len(p.strip()) <= params.max_paragraph and p.strip()
                                                       for p in a["paragraphs"])]
     random.Random(f"ocr-pages/{half}/{seed}/articles").shuffle(pool)
@@ -872,8 +890,8 @@ def _map(jobs: list[Any], workers: int) -> Iterable[dict[str, Any]]:
         yield from pool.imap(_work, jobs)
 
 
-def load_pages(half: Half, seed: int = 0, pages: int = 60, undamaged: int = 20, workers: int = 2,
-               params: Params | None = None) -> list[Page]:
+def load_pages(half: Half, seed: int = 0, pages: int = DEFAULT_PAGES, undamaged: int = DEFAULT_UNDAMAGED,
+               workers: int = 2, params: Params | None = None) -> list[Page]:
     """``pages`` damaged pages then ``undamaged`` undamaged ones (empty manifest), from the cache or built.
 
     Raises :class:`OcrUnavailable` (its message: the reason) when pages must
@@ -918,8 +936,9 @@ def summary(records: list[dict[str, Any]]) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--half", choices=HALVES, default="test")
-    parser.add_argument("--pages", type=int, default=60, help="damaged pages (default 60)")
-    parser.add_argument("--undamaged", type=int, default=20, help="undamaged pages (default 20)")
+    parser.add_argument("--pages", type=int, default=DEFAULT_PAGES, help=f"damaged pages ({DEFAULT_PAGES})")
+    parser.add_argument("--undamaged", type=int, default=DEFAULT_UNDAMAGED,
+                        help=f"undamaged pages ({DEFAULT_UNDAMAGED})")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--score", action="store_true", help="score xcclean and MinHash on the pages")
