@@ -184,7 +184,7 @@ class _Page:
         """Number the notes in page order: by row, and in a row by where their highlights start."""
         count = 0
         for ident, row in enumerate(self.rows):
-            starts = {id(note): start for start, _, _, note in sorted(row.marks, reverse=True)}
+            starts = {id(note): start for start, _, _, note in sorted(row.marks, key=lambda m: -m[0])}
             row.notes.sort(key=lambda note: starts.get(id(note), len(row.text)))
             for note in row.notes:
                 if not note.number:
@@ -193,11 +193,12 @@ class _Page:
 
 
 def _removal(page: _Page, edit: Edit) -> None:
+    """A removed copy or fragment: said in its rows, with a link to the kept paragraph, which lists it back."""
     ev = edit.evidence
     matched = ev.get("matched")
     part = _FRAGMENT_PART.get(edit.kind)
     what = f"a fragment (the {part}) of" if part else "a copy of"
-    source = _link(matched) if matched is not None else f"{_e(ev.get('matched_page', 'another page'))}"
+    source = _link(matched) if matched is not None else _e(ev.get('matched_page', 'another page'))
     reason = f"<code>{_e(edit.kind)}</code>, similarity {_e(ev.get('similarity'))}; {_e(ev.get('rule'))}"
     if ev.get("glued_on"):
         reason += f"; glued-on text {_txt(ev['glued_on'])}"
@@ -215,6 +216,7 @@ def _tail_of(page: _Page, edit: Edit) -> int:
 
 
 def _join(page: _Page, edit: Edit) -> None:
+    """A join: said in the tail's row; the head's row shows the joined paragraph with ⏎ at the cut."""
     ev = edit.evidence
     tail = _tail_of(page, edit)
     head = [i for i in edit.ids if i != tail]
@@ -229,6 +231,7 @@ def _join(page: _Page, edit: Edit) -> None:
 
 
 def _trim(page: _Page, edit: Edit) -> None:
+    """A trimmed splice: the span struck through in its row, which links to the paragraph it repeats."""
     ev = edit.evidence
     note = _Note("trimmed", f"<b>trimmed</b>: the struck span repeats {_link(ev.get('matched'))}",
                  f"<code>splice_trimmed</code>, similarity {_e(ev.get('similarity'))}; {_e(ev.get('rule'))}")
@@ -237,6 +240,7 @@ def _trim(page: _Page, edit: Edit) -> None:
 
 
 def _token(page: _Page, edit: Edit) -> None:
+    """A stray token (struck through) or a suspect one (underlined, kept), nearest the logged offset."""
     ev = edit.evidence
     removed = edit.kind == "stray_token"
     status = f"<b>token removed</b> {_txt(ev.get('token'))}" if removed else \
@@ -283,13 +287,14 @@ def _readable(evidence: Any) -> str:
 def _layout_note(edit: Edit, blocks: Sequence[Block]) -> str:
     """The ``layout`` note in words: which paragraphs had other than one blank line before them."""
     gaps = list(edit.evidence.get("gaps", ()))
-    odd = [f"{gap} blank line{'s' * (gap != 1)} before {_links(block.ids[:1])}"
+    odd = [f"{_e(gap)} blank line{'s' * (gap != 1)} before {_links(block.ids[:1])}"
            for k, (block, gap) in enumerate(zip(blocks, gaps, strict=True)) if k and gap != 1]
     return ("<b>blank lines</b>: the cleaned page has one blank line between paragraphs; the input had "
             + ", ".join(odd) + " (<code>layout</code>; <code>restore()</code> puts them back)")
 
 
 def _page_note(edit: Edit, blocks: Sequence[Block]) -> str:
+    """A page-wide note (no paragraph ids) in words."""
     if edit.kind == "layout":
         return _layout_note(edit, blocks)
     if edit.kind == "not_chinese":
@@ -396,6 +401,7 @@ def _rows(page: _Page, blocks: Sequence[Block]) -> str:
 
 
 def _counts(edits: Sequence[Edit]) -> str:
+    """``kind count`` for each edit kind, in the order of first appearance."""
     kinds: dict[str, int] = {}
     for edit in edits:
         kinds[edit.kind] = kinds.get(edit.kind, 0) + 1
