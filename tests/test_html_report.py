@@ -21,7 +21,9 @@ from pathlib import Path
 import pytest
 
 import xcclean
+from tests.conftest import seed_text
 from xcclean.corpus.cli import main
+from xcclean.corpus.html_report import explain_html
 from xcclean.model import Edit
 from xcclean.restore import REMOVALS
 from xcclean.stages.segment import segment
@@ -243,3 +245,14 @@ def test_a_note_on_several_rows_is_anchored_once():
     rows = html_report._rows(page, ())
     assert rows.count("removed</b> as a copy of") == 2 and rows.count('id="note-1"') == 1
     assert 'copies removed: <a href="#p-0">¶0</a>, <a href="#p-1">¶1</a>' in rows
+
+
+@pytest.mark.parametrize("seed", ["000", "001", "002", "003", "004"])
+def test_each_seed_page_has_a_row_per_paragraph_holding_its_reasons(seed):
+    text = seed_text(seed)
+    parsed = Rows()
+    parsed.feed(explain_html(text, title=seed))
+    paras = paragraphs(text)
+    assert len(parsed.rows) == len(paras)
+    for ident, reasons in expected_reasons(xcclean.clean_and_explain(text).edits, paras).items():
+        assert all(reason in parsed.rows[ident]["cells"]["out"] for reason in reasons), (ident, reasons)
