@@ -429,8 +429,28 @@ def _bucket(value: float, edges: Iterable[float]) -> str:
     return f"{edges[-1]:g}+"
 
 
+def _ocr_parameters(entry: dict[str, Any]) -> list[tuple[str, str]]:
+    """The boundary buckets of a fault made by the real-OCR pages (their own parameter names)."""
+    kind, out = entry["type"], []
+    if "position" in entry:
+        out.append(("copy placed", f"{entry['position']} its source"))
+    if entry.get("distance"):
+        out.append(("distance (blocks)", _bucket(entry["distance"], (1, 2, 4, 13))))
+    if kind == "fragment":
+        out += [("fragment length", _bucket(entry["chars"], (0, 12, 20, 40, 80))),
+                ("lines", "one" if entry["lines"] == 1 else "several")]
+    if kind == "contaminated":
+        out.append(("glue length", _bucket(entry["glued_chars"], (1, 5, 9, 13, 21))))
+    if kind == "split":
+        out += [("head length", _bucket(entry["head_chars"], (1, 3, 7, 21, 41))),
+                ("caption between", str(entry["caption"]))]
+    return out
+
+
 def parameters(entry: dict[str, Any]) -> list[tuple[str, str]]:
     """(parameter, bucket) pairs a fault is counted under in the boundary table."""
+    if entry.get("ocr"):
+        return _ocr_parameters(entry)
     kind, out = entry["type"], []
     if "side" in entry:
         out.append(("copy placed", f"{entry['side']} its source"))
@@ -550,15 +570,16 @@ def run(half: str, seeds: list[int], pages: int, clean_pages: int, rate: float) 
 
 
 def ocr_report(half: str, runners: dict[str, Callable[[str], Result]]) -> dict[str, Any] | None:
-    """The real-OCR pages of :mod:`benchmarks.ocr_pages`, if they were built (their cache is present)."""
+    """The real-OCR pages of :mod:`benchmarks.ocr_pages` (built if Tesseract is here; else None, and the
+    report says why)."""
+    from benchmarks import ocr_pages
+
     try:
-        from benchmarks import ocr_pages
-    except ImportError:
+        loaded = ocr_pages.load_pages(half, 0)  # type: ignore[arg-type]
+    except ocr_pages.OcrUnavailable as why:
+        print(f"real-OCR pages skipped: {why}", file=sys.stderr)
         return None
-    loaded = ocr_pages.cached_pages(half) if hasattr(ocr_pages, "cached_pages") else None
-    if not loaded:
-        return None
-    damaged, undamaged = loaded
+    damaged, undamaged = [p for p in loaded if p.manifest], [p for p in loaded if not p.manifest]
     return {"pages": len(damaged), "report": evaluate(damaged, runners),
             "undamaged": false_alarms([p.raw for p in undamaged], runners)}
 
@@ -622,14 +643,14 @@ def _alarms_section(alarms: dict[str, dict[str, Any]], title: str) -> list[str]:
     return lines
 
 
-def _boundary_section(by_seed: dict[int, dict[str, Any]], name: str) -> list[str]:
+def _boundary_section(by_seed: dict[int, dict[str, Any]], name: str, title: str = "all seeds pooled") -> list[str]:
     pooled: dict[tuple[str, str, str], list[int]] = defaultdict(lambda: [0, 0])
     for report in by_seed.values():
         for key, (hit, total) in report[name]["buckets"].items():
             pooled[key][0] += hit
             pooled[key][1] += total
     marks = limits()
-    lines = ["", f"## Boundary table ({name}, all seeds pooled)", "",
+    lines = ["", f"## Boundary table ({name}, {title})", "",
              "Recall of each damage type by the parameters each fault was drawn with; the cleaner's "
              "limit for a parameter, where it has one, stands beside it.", "",
              "| damage type | parameter (limit) | bucket | faults | recall |", "|---|---|---|---:|---:|"]
@@ -664,6 +685,7 @@ def _ocr_section(ocr: dict[str, Any]) -> list[str]:
     lines += ["", "| cleaner | error reduction | lost characters |", "|---|---:|---:|"]
     lines += [f"| {n} | {report[n]['er']:.3f} | {report[n]['lost']} |" for n in names]
     lines += _alarms_section(ocr["undamaged"], "Undamaged real-OCR pages")
+    lines += _boundary_section({0: report}, names[0], "real-OCR pages")
     return lines
 
 

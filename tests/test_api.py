@@ -11,7 +11,7 @@ import pytest
 
 import xcclean
 from tests.snippets import PARAGRAPHS
-from xcclean import Cleaner, Config, Kind
+from xcclean import BlockKind, Cleaner, Config
 
 
 @pytest.mark.parametrize("bad", [None, b"\xe8\xae\xb8\xe6\x98\x8c", 42, ["许昌"]])
@@ -60,7 +60,7 @@ def test_config_validates():
 def test_blocks_and_edits_are_explained():
     page = "何长成调研企业安全生产工作\n\n" + PARAGRAPHS[0] + "\n\n" + PARAGRAPHS[0]
     result = xcclean.clean_and_explain(page)
-    assert [b.kind for b in result.blocks] == [Kind.HEADLINE, Kind.BODY]
+    assert [b.kind for b in result.blocks] == [BlockKind.HEADLINE, BlockKind.BODY]
     (edit,) = result.changes()
     assert edit.kind == "exact_duplicate"
     assert edit.to_dict()["evidence"]["matched"] == 1
@@ -117,3 +117,26 @@ def test_ten_megabyte_page_is_linear(monkeypatch):
     big = _work(monkeypatch, cleaner, _big_page(10_000_000))
     assert small > 100
     assert big < 12 * small  # 10x the text, about 10x the work, not 100x
+
+
+def test_the_namespace_is_the_public_api():
+    assert dir(xcclean) == sorted(["Block", "BlockKind", "Cleaned", "Cleaner", "Config", "Edit", "__version__",
+                                   "clean", "clean_and_explain", "normalise", "restore"])
+    assert all(getattr(xcclean, name) is not None for name in dir(xcclean))
+    with pytest.warns(DeprecationWarning, match="BlockKind"):
+        assert xcclean.Kind is BlockKind
+
+
+def test_restore_gives_back_the_normalised_page():
+    page = "\n\n社长：方焯 \r\n\r\n本报讯 记者 principle 报道。\n\n\n\n本报讯 记者 principle 报道。\n"
+    result = xcclean.clean_and_explain(page)
+    assert result.restore() == xcclean.normalise(page) == "社长:方焯\n\n本报讯 记者 principle 报道。\n\n\n\n本报讯 记者 principle 报道。"
+    with pytest.raises(TypeError, match="decode"):
+        xcclean.normalise(b"x")
+
+
+def test_changes_leave_out_the_notes_that_change_no_character():
+    result = xcclean.clean_and_explain("标题\n\n\n\n本报讯 记者报道。")  # an extra blank line: a layout note only
+    assert [e.kind for e in result.edits] == ["layout"] and result.changes() == ()
+    result = xcclean.clean_and_explain("标题\n\n\n\n本报讯 记者 principle 报道。")
+    assert [e.kind for e in result.changes()] == ["stray_token"]

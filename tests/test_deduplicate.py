@@ -1,6 +1,6 @@
 """The deduplicate stage and the pairwise alignment behind it, on seed snippets."""
 
-from xcclean import Config, Kind
+from xcclean import BlockKind, Config
 from xcclean.engine.align import relate
 from xcclean.lexicon import Lexicon
 from xcclean.model import render
@@ -116,7 +116,7 @@ def test_non_body_blocks_never_removed():
     blocks = ["本报记者 许廷合", "不仅吃上优质水,而且实现了兴水梦", "本报记者 许廷合",
               "不仅吃上优质水,而且实现了兴水梦。"]
     doc = classified("\n\n".join(blocks), C, Lexicon())
-    assert doc[1].kind is Kind.HEADLINE
+    assert doc[1].kind is BlockKind.HEADLINE
     out, edits = deduplicate(doc, C.dedup, E)
     assert render(out) == render(doc)
     assert edits == []

@@ -1,4 +1,4 @@
-from xcclean import Config, Kind
+from xcclean import BlockKind, Config
 from xcclean.lexicon import Lexicon
 from xcclean.pipeline import classified
 from xcclean.stages.segment import segment
@@ -66,5 +66,5 @@ def test_deck_continuation():
     # 004: a deck cut in two: "——不仅吃上优质水,而且实现" / "了兴水梦"
     page = "南水北调工程中 许昌有哪些受益\n\n——不仅吃上优质水,而且实现\n\n了兴水梦\n\n一谈起吃上丹江水,周玉茗就忍不住向亲戚朋友推介。"
     doc = classified(page, Config(), Lexicon())
-    assert [b.kind for b in doc] == [Kind.HEADLINE, Kind.DECK, Kind.DECK, Kind.BODY]
+    assert [b.kind for b in doc] == [BlockKind.HEADLINE, BlockKind.DECK, BlockKind.DECK, BlockKind.BODY]
     assert doc[2].continuation

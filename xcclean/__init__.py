@@ -5,36 +5,38 @@
 '本市将加快推进重点项目,确保项目早日建成投产,为高质量发展提供支撑。'
 
 Importing xcclean is cheap: numpy, rapidfuzz, ftfy and the dictionaries are
-loaded on first use.
+loaded on first use. ``dir(xcclean)`` lists the public names only.
 """
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
+import warnings
+from importlib import metadata
 from typing import TYPE_CHECKING, Any
 
 from .config import Config
-from .model import Block, Edit, Kind
+from .model import Block, BlockKind, Edit
 from .restore import restore
 
 if TYPE_CHECKING:
     from .pipeline import Cleaned, Cleaner
 
 try:
-    __version__ = version("xcclean")
-except PackageNotFoundError:  # running from a source tree
+    __version__ = metadata.version("xcclean")
+except metadata.PackageNotFoundError:  # running from a source tree
     __version__ = "0.0.0"
 
 __all__ = [
     "Block",
+    "BlockKind",
     "Cleaned",
     "Cleaner",
     "Config",
     "Edit",
-    "Kind",
     "__version__",
     "clean",
     "clean_and_explain",
+    "normalise",
     "restore",
 ]
 
@@ -62,9 +64,32 @@ def clean_and_explain(text: str, config: Config | None = None) -> Cleaned:
     return cleaner_for(config or Config()).explain(check_text(text))
 
 
+def normalise(text: str, config: Config | None = None) -> str:
+    """The page after the first stage alone (unicode repair, whitespace tidying): what ``restore`` rebuilds.
+
+    The edit log does not undo this stage, so ``clean_and_explain(page).restore() == normalise(page)``.
+
+    >>> normalise("\\n\\n社长：方焯（下载） \\r\\n\\r\\n正文\\u3000第一段。\\n")
+    '社长:方焯(下载)\\n\\n正文 第一段。'
+    """
+    from .pipeline import check_text
+    from .stages.normalise import normalise as first_stage
+
+    return first_stage(check_text(text), (config or Config()).normalise)[0]
+
+
 def __getattr__(name: str) -> Any:
     if name in ("Cleaner", "Cleaned"):
         from . import pipeline
 
         return getattr(pipeline, name)
+    if name == "Kind":  # the former name of BlockKind
+        warnings.warn("xcclean.Kind is now xcclean.BlockKind (edits have kinds too)", DeprecationWarning,
+                      stacklevel=2)
+        return BlockKind
     raise AttributeError(f"module 'xcclean' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    """The public names only (not the helpers this module imports)."""
+    return sorted(__all__)

@@ -197,6 +197,9 @@ class EngineConfig:
     text is a spill when it is found elsewhere on the page.
     ``min_spill_chars``: glued text shorter than this is not looked for
     elsewhere: a string of a few characters recurs on any page by chance.
+    ``spill_context_chars``: a block that holds the glued text and goes on
+    with these many characters of the paragraph itself is another copy of
+    the paragraph, not the block the text spilled from.
     ``splice_min_chars``: a repeated tail at least this long, after a
     unique head, is a splice candidate.
     ``splice_bridge_chars``: inside a repeated tail, uncovered stretches
@@ -224,6 +227,7 @@ class EngineConfig:
     min_copy_chars: int = 10
     contamination_max_chars: int = 12
     min_spill_chars: int = 4
+    spill_context_chars: int = 2
     splice_min_chars: int = 20
     splice_bridge_chars: int = 3
 
@@ -233,7 +237,7 @@ class EngineConfig:
         _check_count(self, 1, "shingle_size", "max_shingle_df", "anchor_sample", "num_perm", "lsh_bands")
         _check_count(self, 0, "exact_overlap_max_shingles", "lsh_max_anchors", "max_indel_marks",
                      "max_misread_run", "max_broken_misread_run", "min_fragment_chars", "min_unique_fragment_chars",
-                     "min_copy_chars", "contamination_max_chars", "min_spill_chars", "splice_min_chars",
+                     "min_copy_chars", "contamination_max_chars", "min_spill_chars", "spill_context_chars", "splice_min_chars",
                      "min_unevidenced_chars", "splice_bridge_chars")
         if self.min_unique_fragment_chars > self.min_fragment_chars:
             raise ValueError("EngineConfig.min_unique_fragment_chars must not exceed min_fragment_chars")

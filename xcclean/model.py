@@ -13,8 +13,15 @@ from enum import Enum
 from typing import Any
 
 
-class Kind(str, Enum):
-    """What a block is on the printed page; decided once, in ``classify``."""
+class BlockKind(str, Enum):
+    """What a block is on the printed page; decided once, in ``classify``.
+
+    (An :class:`Edit` has a kind too: a reason code string, listed in
+    ``docs/edit-log.md``.)
+
+    >>> BlockKind("caption") is BlockKind.CAPTION
+    True
+    """
 
     BODY = "body"
     HEADLINE = "headline"
@@ -24,6 +31,9 @@ class Kind(str, Enum):
     LIST = "list"  # a block of list lines (- …, 1. …)
     JUMP = "jump"  # page-jump note: (上接第一版), (下转第二版)
     OTHER = "other"  # multi-line furniture: masthead, signature blocks
+
+
+Kind = BlockKind  # the former name, still used inside xcclean
 
 
 @dataclass(frozen=True)
@@ -38,7 +48,7 @@ class Block:
     text: str
     ids: tuple[int, ...]
     gap: int = 1
-    kind: Kind = Kind.BODY
+    kind: BlockKind = BlockKind.BODY
     continuation: bool = False  # classified as the continuation of the block before
     # deduplicate trimmed a spliced span off this block's end: its unfinished end is explained by
     # that damage, not by a cut (split repair reads this, never the edit log)
@@ -47,12 +57,17 @@ class Block:
     def with_text(self, text: str) -> Block:
         return replace(self, text=text)
 
-    def with_kind(self, kind: Kind, continuation: bool = False) -> Block:
+    def with_kind(self, kind: BlockKind, continuation: bool = False) -> Block:
         # Direct construction: dataclasses.replace is slow on the hot path.
         return Block(self.text, self.ids, self.gap, kind, continuation, self.end_trimmed)
 
 
 Document = tuple[Block, ...]
+
+NOTES = frozenset({"suspect_split", "suspect_token", "not_chinese", "layout"})
+"""Edit kinds that change no character of the page: the ``suspect_*`` notes, ``not_chinese``, and
+``layout``, the input's blank lines between paragraphs, which the cleaned page always sets to one
+(``restore`` puts them back). ``Cleaned.changes()`` leaves them out."""
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from .config import Config
 from .engine.align import Relation
 from .engine.shingles import shingle_hash, shingle_hashes
 from .lexicon import Lexicon
-from .model import Document, Edit, render
+from .model import NOTES, Document, Edit, render
 from .restore import restore
 from .stages import classify, deduplicate, normalise, reconsider, remove_stray_tokens, repair_splits, segment
 
@@ -90,8 +90,8 @@ class Cleaned:
         return restore(self.text, self.edits)
 
     def changes(self) -> tuple[Edit, ...]:
-        """The edits that changed the page (no ``suspect_*`` notes)."""
-        return tuple(e for e in self.edits if not e.kind.startswith("suspect"))
+        """The edits that changed the page's text: all but the notes (``xcclean.model.NOTES``)."""
+        return tuple(e for e in self.edits if e.kind not in NOTES)
 
 
 class Cleaner:

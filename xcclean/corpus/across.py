@@ -34,7 +34,7 @@ from ..dedup import ParagraphIndex, no_cyclic_gc
 from ..engine.align import relate_each
 from ..engine.candidates import Bands, anchors, containment_candidates, count_pairs, join_anchors, split_by_key
 from ..engine.resolve import STRENGTH
-from ..model import Edit, Kind, render
+from ..model import BlockKind, Edit, render
 from ..pipeline import Cleaned
 
 STAGE = "across_pages"
@@ -288,7 +288,7 @@ def across_pages(pages: Sequence[Sequence[str]], config: Config | None = None,
 
 def body_paragraphs(cleaned: Cleaned) -> list[str]:
     """The paragraphs of a cleaned page that take part: its body blocks, in order."""
-    return [block.text for block in cleaned.blocks if block.kind is Kind.BODY]
+    return [block.text for block in cleaned.blocks if block.kind is BlockKind.BODY]
 
 
 def remove(cleaned: Cleaned, found: dict[int, CrossMatch], names: Sequence[str] | None = None) -> Cleaned:
@@ -301,7 +301,7 @@ def remove(cleaned: Cleaned, found: dict[int, CrossMatch], names: Sequence[str] 
     """
     if not found:
         return cleaned
-    body = [b for b, block in enumerate(cleaned.blocks) if block.kind is Kind.BODY]
+    body = [b for b, block in enumerate(cleaned.blocks) if block.kind is BlockKind.BODY]
     edits = []
     for k in sorted(found, reverse=True):
         block = cleaned.blocks[body[k]]

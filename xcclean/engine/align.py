@@ -135,23 +135,33 @@ def _whole_copy(a: str, b: str, config: EngineConfig, words: Words | None) -> Re
 
 
 # -- which of two nested paragraphs is the damaged copy -------------------------------------
-def _shares_text(block: str, short: str, n: int) -> bool:
-    """Whether ``block`` holds one of ``short``'s n-grams: it is a copy of some of it."""
-    return any(short[i : i + n] in block for i in range(len(short) - n + 1))
+def _spill_source(block: str, part: str, context: str, front: bool) -> bool:
+    """Whether ``block``, which holds ``part``, is where it spilled from rather than another copy
+    of the same paragraph: a copy goes on (or leads in) with the paragraph's own text, ``context``."""
+    at = block.find(part)
+    while at >= 0:
+        end = at + len(part)
+        around = block[end : end + len(context)] if front else block[max(0, at - len(context)) : at]
+        if around != context:
+            return True
+        at = block.find(part, at + 1)
+    return False
 
 
-def _spilled(front: str, back: str, short: str, long_: str, elsewhere: Elsewhere | None,
+def _spilled(front: str, back: str, long_: str, span: tuple[int, int], elsewhere: Elsewhere | None,
              config: EngineConfig) -> bool:
     """Every part of the longer's extra text long enough to tell stands in another block of the
-    page that holds none of the shorter's text: an OCR spill from a neighbouring block (a crop
+    page that does not go on as the longer does: an OCR spill from a neighbouring block (a crop
     that took in another column's line). Parts shorter than ``min_spill_chars`` recur anywhere by
     chance; text found only in other copies of the same paragraph is that paragraph's own."""
     if elsewhere is None:
         return False
-    parts = [p for p in (front, back) if len(p) >= config.min_spill_chars]
-    n = config.shingle_size * 2
-    return bool(parts) and all(any(not _shares_text(block, short, n) for block in elsewhere(p, (long_, short)))
-                               for p in parts)
+    k = config.spill_context_chars
+    checks = [(front, long_[span[0] : span[0] + k], True), (back, long_[max(0, span[1] - k) : span[1]], False)]
+    checks = [c for c in checks if len(c[0]) >= config.min_spill_chars]
+    return bool(checks) and all(any(_spill_source(block, part, context, is_front)
+                                    for block in elsewhere(part, (long_,)))
+                                for part, context, is_front in checks)
 
 
 def _quoted(front: str, back: str) -> bool:
@@ -185,7 +195,7 @@ def judge_containment(index: int, short: str, long_: str, span: tuple[int, int],
     whole = (0, len(short))
     if _quoted(front, back):
         return None
-    if _spilled(front, back, short, long_, elsewhere, config):
+    if _spilled(front, back, long_, span, elsewhere, config):
         return Relation("contaminated", other, similarity, span, whole, len(front) + len(back),
                         "the glued-on text is found elsewhere on the page")
     if _cut(short, long_, span):
