@@ -237,8 +237,8 @@ class EngineConfig:
         _check_count(self, 1, "shingle_size", "max_shingle_df", "anchor_sample", "num_perm", "lsh_bands")
         _check_count(self, 0, "exact_overlap_max_shingles", "lsh_max_anchors", "max_indel_marks",
                      "max_misread_run", "max_broken_misread_run", "min_fragment_chars", "min_unique_fragment_chars",
-                     "min_copy_chars", "contamination_max_chars", "min_spill_chars", "spill_context_chars", "splice_min_chars",
-                     "min_unevidenced_chars", "splice_bridge_chars")
+                     "min_copy_chars", "contamination_max_chars", "min_spill_chars", "spill_context_chars",
+                     "splice_min_chars", "min_unevidenced_chars", "splice_bridge_chars")
         if self.min_unique_fragment_chars > self.min_fragment_chars:
             raise ValueError("EngineConfig.min_unique_fragment_chars must not exceed min_fragment_chars")
         if self.num_perm % self.lsh_bands:
