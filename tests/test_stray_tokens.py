@@ -63,3 +63,44 @@ def test_allow_and_deny_lists(lex):
     text = "确保质量的 principle,经过严格规范的选树程序。"
     assert scrub(text, lex, Config().replace(allow_tokens=frozenset({"Principle"})))[0] == text
     assert scrub("认真落实 xqzt 相关工作部署。", lex, Config().replace(deny_tokens=frozenset({"xqzt"})))[0] == "认真落实相关工作部署。"
+
+
+def test_a_glued_leak_is_as_stray_as_a_spaced_one(lex):
+    out, edits = scrub("省文明办按照从严把关、确保质量的principle,经过严格规范的选树程序。", lex)
+    assert out == "省文明办按照从严把关、确保质量的,经过严格规范的选树程序。"
+    assert [e.kind for e in edits] == ["stray_token"]
+
+
+@pytest.mark.parametrize("text, word", [
+    ("这个项目的 deadline 是下周五,大家抓紧。", "deadline"),
+    ("最近工作压力大,心里有点 emo。", "emo"),
+    ("他一上台就紧张,当场就 hold 不住了。", "hold"),
+    ("新版本修复了一个 bug,运行更稳定。", "bug"),
+])
+def test_loanwords_in_use_stay(lex, text, word):
+    out, edits = scrub(text, lex)
+    assert out == text
+    assert [e.evidence["rule"].split(" (")[0] for e in edits if e.evidence["token"] == word] == \
+        ["an English word used in Chinese text"]
+
+
+def test_loanword_limit_on_both_sides(lex):
+    # deadline: Chinese Zipf 2.34. Just above the limit it is a leak, at the limit a loanword.
+    text = "这个项目的 deadline 是下周五。"
+    zh = lex.zipf("deadline", "zh")
+    assert scrub(text, lex, Config().replace(loanword_min_zipf=zh))[0] == text
+    assert scrub(text, lex, Config().replace(loanword_min_zipf=zh + 0.01))[0] == "这个项目的是下周五。"
+
+
+def test_a_code_switching_page_keeps_its_words(lex):
+    # Four distinct English words a page: a writer mixing languages, not OCR debris.
+    page = "这门课的 lecture 讲得很好。\n\n每周的 homework 不少。\n\n期末的 project 要组队。\n\n考前记得复习 slides。"
+    config = Config()
+    doc = tuple(Block(text, (i,)) for i, text in enumerate(page.split("\n\n")))
+    out, edits = remove_stray_tokens(doc, config.tokens, lex)
+    assert [b.text for b in out] == page.split("\n\n")
+    assert {e.evidence["rule"] for e in edits} <= {"the page code-switches"} | {
+        e.evidence["rule"] for e in edits if e.evidence["rule"].startswith("an English word used")}
+    # three words a page are strays (one short of code_switch_min_words)
+    out, _ = remove_stray_tokens(doc[:3], config.tokens, lex)
+    assert [b.text for b in out] != page.split("\n\n")[:3]

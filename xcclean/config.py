@@ -300,6 +300,14 @@ class TokensConfig:
     ``stray_min_letters``: shorter lowercase tokens are kept as suspects.
     ``stray_min_han_share``: a line must be at least this Chinese for a
     token in it to be stray (XUCHANG DAILY stands on its own).
+    ``loanword_min_zipf``: an English word this frequent in text written in
+    Chinese (wordfreq ``zh``; 2 = once in ten million words) is a loanword in
+    use and stays: deadline 2.34, emo 2.45, hold 3.18, bug 3.73, against
+    principle 0.02, growth 0.60.
+    ``code_switch_min_words``: a page whose Chinese prose holds this many
+    distinct lowercase English words or more code-switches on purpose (a
+    blog, a chat); OCR leaves one or two strays on a page (one in the five
+    seed pages), so their words are kept there.
     """
 
     allow_tokens: frozenset[str] = field(default_factory=lambda: _DEFAULT_ALLOW)
@@ -307,10 +315,12 @@ class TokensConfig:
     stray_min_zipf: float = 3.0
     stray_min_letters: int = 3
     stray_min_han_share: float = 0.8
+    loanword_min_zipf: float = 2.0
+    code_switch_min_words: int = 4
 
     def __post_init__(self) -> None:
         _check_share(self, "stray_min_han_share")
-        _check_count(self, 1, "stray_min_letters")
+        _check_count(self, 1, "stray_min_letters", "code_switch_min_words")
         # Normalise the token lists so callers may pass any iterable and case.
         object.__setattr__(self, "allow_tokens", frozenset(t.lower() for t in self.allow_tokens))
         object.__setattr__(self, "deny_tokens", frozenset(t.lower() for t in self.deny_tokens))

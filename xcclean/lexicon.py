@@ -92,13 +92,14 @@ class Lexicon:
         return ""
 
     @staticmethod
-    def zipf(token: str) -> float:
-        """wordfreq's Zipf frequency of an English word (0 when unknown)."""
-        return _zipf(token.lower())
+    def zipf(token: str, language: str = "en") -> float:
+        """wordfreq's Zipf frequency of a word in English (or, ``language="zh"``, in text written in
+        Chinese); 0 when unknown."""
+        return _zipf(token.lower(), language)
 
 
-@lru_cache(maxsize=4096)
-def _zipf(token: str) -> float:
+@lru_cache(maxsize=8192)
+def _zipf(token: str, language: str) -> float:
     import wordfreq
 
-    return float(wordfreq.zipf_frequency(token, "en"))
+    return float(wordfreq.zipf_frequency(token, language))
