@@ -130,10 +130,20 @@ def _count(codes: list[np.ndarray], sizes: np.ndarray, config: Config, sample: i
     return out
 
 
-def _bands(part: _Keyed, sizes: np.ndarray, config: Config, buckets: int) -> list[Bands]:
-    """Band keys of a part's short paragraphs, split into key ranges."""
-    local = sizes[part.first : part.first + len(part.keys)]
-    bands = Bands.of(part.keys, np.flatnonzero(local < config.lsh_max_anchors), config).renumbered(part.first)
+def _banded(anchored: np.ndarray, usable: np.ndarray, config: Config, sample: int) -> np.ndarray:
+    """Which paragraphs are also banded on MinHash, as :func:`~xcclean.engine.candidates.find_candidates`
+    decides: those whose anchors are mostly boilerplate (a text on more than ``max_shingle_df`` pages
+    has no usable anchor left: banded, its copies still meet the first one) and, when sampled, short ones."""
+    mask: np.ndarray = usable * 2 < anchored
+    if sample > 1:
+        mask |= usable < config.lsh_max_anchors
+    return mask
+
+
+def _bands(part: _Keyed, banded: np.ndarray, config: Config, buckets: int) -> list[Bands]:
+    """Band keys of a part's banded paragraphs (see :func:`_banded`), split into key ranges."""
+    local = banded[part.first : part.first + len(part.keys)]
+    bands = Bands.of(part.keys, np.flatnonzero(local), config).renumbered(part.first)
     return [bands.part(where) for where in split_by_key(bands.keys, buckets, 64)]
 
 
@@ -223,16 +233,18 @@ def _across_parts(parts: list[Any], config: Config, engine: Any, buckets: int,
     sketches = [engine.call(_sketch, k, config, sample, buckets) for k in keyed]
     ranges = [engine.item(s, 0) for s in sketches]
     joins = [engine.call(_join, [engine.item(r, b) for r in ranges], config, starts) for b in range(buckets)]
-    sizes = np.concatenate([_EMPTY, *engine.results([engine.item(s, 1) for s in sketches])])
-    sizes -= np.bincount(np.concatenate([_EMPTY, *engine.results([engine.item(j, 1) for j in joins])]),
-                         minlength=total)
+    anchored = np.concatenate([_EMPTY, *engine.results([engine.item(s, 1) for s in sketches])])
+    sizes = anchored - np.bincount(np.concatenate([_EMPTY, *engine.results([engine.item(j, 1) for j in joins])]),
+                                   minlength=total)
     by_part = [engine.item(j, 0) for j in joins]
     shared_sizes = engine.share(sizes)
     codes = np.concatenate([_EMPTY, *engine.results(
         [engine.call(_count, [engine.item(j, p) for j in by_part], shared_sizes, config, sample)
          for p in range(len(parts))])])
-    if sample > 1:
-        banded = [engine.call(_bands, k, shared_sizes, config, buckets) for k in keyed]
+    banded_mask = _banded(anchored, sizes, config, sample)
+    if banded_mask.any():
+        shared_mask = engine.share(banded_mask)
+        banded = [engine.call(_bands, k, shared_mask, config, buckets) for k in keyed]
         band_codes = engine.results([engine.call(Bands.join, [engine.item(b, bucket) for b in banded],
                                                  config.max_shingle_df) for bucket in range(buckets)])
         lo, hi, _ = count_pairs([_EMPTY, *band_codes])
