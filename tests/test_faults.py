@@ -14,7 +14,9 @@ import random
 
 import pytest
 
+import xcclean
 from xcclean.corpus.across import across_pages, across_parts
+from xcclean.corpus.cli import main
 
 A = "许昌市召开全市重点项目建设推进会议,市长出席会议并讲话,要求全力以赴加快项目建设进度,确保全年目标任务圆满完成。"
 B = "魏都区召开安全稳定暨疫情防控工作会议,区委书记出席会议并讲话,区长主持会议,会议传达了上级有关精神。"
@@ -60,3 +62,24 @@ def test_the_split_engine_dask_runs_has_no_cliff_either():
     whole = across_parts([pages])[0]
     assert sum(1 in f for f in whole) == 39
     assert across_parts([pages[:7], pages[7:25], pages[25:]], buckets=3)[0] == whole
+
+
+# -- 7. text that must not change ---------------------------------------------------------------------------------
+
+
+def test_a_plain_text_page_keeps_html_entities_as_written(tmp_path):
+    # Before: ftfy unescaped them, and &lt;script&gt; became a live <script>.
+    page = tmp_path / "page.txt"
+    page.write_text(f"{A}\n\n代码示例 &lt;script&gt;alert(1)&lt;/script&gt; &amp; 说明。", encoding="utf-8")
+    assert main(["clean", str(page), "-o", str(tmp_path / "out.txt")]) == 0
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; 说明。" in (tmp_path / "out.txt").read_text(encoding="utf-8")
+
+
+def test_emoji_zwj_sequences_stay_whole(tmp_path):
+    # Before: the zero-width joiners were removed, splitting 👨‍👩‍👧‍👦 into four people.
+    emoji = "👨\u200d👩\u200d👧\u200d👦 ❤️\u200d🔥 👩🏽\u200d⚕️ 🏳️\u200d🌈"
+    page = tmp_path / "page.txt"
+    page.write_text(f"{A}\n\n市民留言:{emoji}", encoding="utf-8")
+    assert main(["clean", str(page), "-o", str(tmp_path / "out.txt")]) == 0
+    assert (tmp_path / "out.txt").read_text(encoding="utf-8") == f"{A}\n\n市民留言:{emoji}\n"
+    assert xcclean.clean("图片说明\u200b\u200d 正文") == "图片说明 正文"  # a joiner between no emoji still goes
