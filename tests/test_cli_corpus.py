@@ -330,7 +330,7 @@ def test_bad_inputs_are_reported_one_line_each_and_the_rest_is_cleaned(tmp_path)
         f"xcclean: {out}/kept.txt: cannot write (Is a directory)",
         f"xcclean: {src}/recs.jsonl:2: not JSON (Expecting property name enclosed in double quotes, column 2)",
         f"xcclean: {src}/recs.jsonl:3: no field 'text'",
-        f"xcclean: {src}/recs.jsonl:4: field 'text' is not a string",
+        f"xcclean: {src}/recs.jsonl:4: field 'text' is null, not a string or a list of strings",
         f"xcclean: {src}/recs.jsonl:5: not a JSON object",
     ]
     assert _row(proc.stderr.decode(), "pages failed") == "7"
