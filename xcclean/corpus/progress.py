@@ -23,7 +23,8 @@ class Progress:
     The rate is measured from the first page done, not from the start: the
     start-up (dictionaries, worker processes, the first batch) would make the
     first ETA absurd (an hour for a 10-second run). Until pages have been
-    coming for ``_MIN_SPAN`` seconds there is no rate (``?``).
+    coming for ``_MIN_SPAN`` seconds there is no rate: the bar shows ``?``, and
+    no log line is written.
 
     On a terminal the line is redrawn at most ``redraw`` times a second; on a
     pipe or file a plain line is written every ``every`` seconds. ``note``
@@ -41,10 +42,16 @@ class Progress:
         self.first: tuple[float, int] | None = None  # when the first pages were done, and how many
         self.drawn = False
 
-    def line(self) -> str:
+    def _rate(self) -> float | None:
+        """Pages a second since the first were done (None until that is measurable)."""
         if self.first is None or self.clock() - self.first[0] < _MIN_SPAN or self.done == self.first[1]:
+            return None
+        return (self.done - self.first[1]) / (self.clock() - self.first[0])
+
+    def line(self) -> str:
+        rate = self._rate()
+        if rate is None:
             return f"{self.done}/{self.total} pages, ? pages/s, ETA ?"
-        rate = (self.done - self.first[1]) / (self.clock() - self.first[0])
         left = max(self.total - self.done, 0)
         return f"{self.done}/{self.total} pages, {rate:.1f} pages/s, ETA {_clock(left / rate)}"
 
@@ -53,8 +60,8 @@ class Progress:
         now = self.clock()
         if self.first is None:
             self.first = (now, self.done)
-        if not self.enabled or now - self.last < self.every:
-            return
+        if not self.enabled or now - self.last < self.every or (not self.tty and self._rate() is None):
+            return  # a log line says something only once there is a rate
         self.last = now
         if self.tty:
             self.stream.write("\r\x1b[K" + self.line())
