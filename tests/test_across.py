@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 
 from xcclean import Cleaner, Config
-from xcclean.corpus.across import across_pages, body_paragraphs, remove
+from xcclean.corpus.across import CrossMatch, across_pages, body_paragraphs, remove
 from xcclean.dedup import ParagraphIndex
 
 A = "许昌市召开全市重点项目建设推进会议,市长出席会议并讲话,要求全力以赴加快项目建设进度,确保全年目标任务圆满完成。"
@@ -62,7 +62,7 @@ def test_the_index_carries_the_archive_between_runs(tmp_path):
     assert {k: (m.page, m.relation) for k, m in found[0].items()} == {1: (-1, "inner")}
     assert {k: (m.page, m.relation) for k, m in found[1].items()} == {0: (-1, "exact")}
     assert len(again) == 2 + 2  # C and D were added; the copies were not
-    assert across_pages([[D]], index=again) == [{0: found[1][0].__class__(-1, 3, "exact", 1.0, D)}]
+    assert across_pages([[D]], index=again) == [{0: CrossMatch(-1, 3, "exact", 1.0, D, None, 3)}]
 
 
 def test_large_input_path_gives_the_same_answer():

@@ -24,11 +24,26 @@ def test_clean_prints_the_cleaned_page():
     assert proc.stderr == b""
 
 
-def test_explain_writes_json_lines():
-    proc = run("clean", str(EXAMPLE), "--explain")
+def test_explain_json_writes_json_lines():
+    proc = run("clean", str(EXAMPLE), "--explain=json")
     edits = [json.loads(line) for line in proc.stderr.decode().splitlines()]
     kinds = {e["kind"] for e in edits}
     assert {"exact_duplicate", "split_joined", "stray_token", "unicode_fixed"} <= kinds
+
+
+def test_explain_prints_a_table_a_person_reads():
+    # Issue 20: --explain alone was raw JSON lines.
+    proc = run("clean", str(EXAMPLE), "--explain")
+    assert proc.returncode == 0
+    header, *rows = proc.stderr.decode().splitlines()
+    assert header.split() == ["kind", "¶", "rule", "text"]
+    edits = xcclean.clean_and_explain(EXAMPLE.read_text(encoding="utf-8")).edits
+    assert len(rows) == len([e for e in edits if e.kind != "whitespace_normalised"])
+    assert all(len(row) < 160 for row in rows)  # one short line each
+    removal = next(row for row in rows if row.startswith("exact_duplicate") and "¶6 " in row)
+    assert "copy of ¶4: first copy kept" in removal and "何区长强调" in removal
+    join = next(row for row in rows if row.startswith("split_joined") and "程序" in row)
+    assert "¶21+22" in join and "strong evidence: dictionary word 程序 spans the cut" in join
 
 
 def test_stdin_and_output_file(tmp_path):

@@ -31,7 +31,7 @@ import os
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import overload
 
@@ -311,9 +311,32 @@ class Match:
 
 
 _FORMAT = "xcclean-paragraph-index"
-_VERSION = 1
+_VERSION = 2  # 2: the pages of the paragraphs (version 1 files load, their paragraphs of no page)
 # EngineConfig fields the stored anchors depend on: an index only answers with them unchanged.
 _SKETCH_FIELDS = ("shingle_size", "anchor_sample", "num_perm", "lsh_bands", "lsh_max_anchors")
+
+
+@dataclass(frozen=True)
+class IndexedPage:
+    """A page whose paragraphs an index holds: ``id`` (its name), the ``content_hash`` of the text it
+    was cleaned from, and ``first``, the index's size when it was added (its paragraphs' ids start
+    there: ``first`` to ``first + count - 1``)."""
+
+    id: str
+    content_hash: str
+    first: int
+    count: int
+
+
+@dataclass(frozen=True)
+class NewPage:
+    """A page to add with :meth:`ParagraphIndex.add_pages`: its ``id``, ``content_hash``, the
+    paragraphs to index and the ``positions`` of each among the page's paragraphs (for evidence)."""
+
+    id: str
+    content_hash: str
+    texts: Sequence[str]
+    positions: Sequence[int]
 
 
 class ParagraphIndex:
@@ -322,6 +345,13 @@ class ParagraphIndex:
     It holds the compare keys, one sorted anchor table (sampled shingles, see
     :mod:`xcclean.engine.candidates`) and MinHash band keys of short texts. ``add``
     merges in linear time; ``save``/``load`` use one ``.npz`` file.
+
+    Paragraphs added by :meth:`add_pages` know their page (:meth:`origin`),
+    and the index knows each page's id and content hash (:meth:`page`): a
+    query can leave out pages (``skip_pages``) and paragraphs indexed after a
+    point (``below``), so a page cleaned again is compared only with what it
+    was compared with the first time. A page added again under the same id
+    replaces its earlier paragraphs, which no query finds any more.
 
     >>> index = ParagraphIndex()
     >>> index.add(["许昌市召开全市重点项目建设推进会议,市长出席会议并讲话,要求全力以赴加快项目建设进度。"])
@@ -335,6 +365,12 @@ class ParagraphIndex:
         self._keys: list[str] = []
         self._table = Anchors(np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64))
         self._bands = Bands.of([], np.zeros(0, dtype=np.int64), self.config.engine)
+        self._page_of = np.zeros(0, dtype=np.int64)  # each paragraph's page number, -1 for none
+        self._position = np.zeros(0, dtype=np.int64)  # its position among its page's paragraphs
+        self._retired = np.zeros(0, dtype=bool)  # replaced by a later version of its page
+        self._pages: list[IndexedPage] = []
+        self._page_no: dict[str, int] = {}
+        self.changed = False  # something was added since it was made or loaded (a save would differ)
 
     def __len__(self) -> int:
         return len(self._keys)
@@ -343,6 +379,17 @@ class ParagraphIndex:
         """The compare key stored for paragraph ``id``."""
         return self._keys[id]
 
+    def page(self, id: str) -> IndexedPage | None:
+        """The indexed page named ``id``, if any."""
+        number = self._page_no.get(id)
+        return None if number is None else self._pages[number]
+
+    def origin(self, id: int) -> tuple[str | None, int]:
+        """Where paragraph ``id`` came from: its page's id and its position there (None and ``id``
+        for a paragraph added without a page)."""
+        number = int(self._page_of[id])
+        return (None, id) if number < 0 else (self._pages[number].id, int(self._position[id]))
+
     def _sketch(self, keys: list[str], first: int) -> tuple[Anchors, Bands]:
         engine = self.config.engine
         table = anchors(keys, engine, engine.anchor_sample, first)
@@ -350,28 +397,70 @@ class ParagraphIndex:
         return table, Bands.of(keys, sparse, engine).renumbered(first)
 
     def add(self, texts: Iterable[str]) -> range:
-        """Index ``texts``; returns their ids (consecutive, in order)."""
+        """Index ``texts`` (of no page); returns their ids (consecutive, in order)."""
         keys = _keys(texts)
+        return self._append(keys, np.full(len(keys), -1), np.full(len(keys), -1))
+
+    def add_pages(self, pages: Iterable[NewPage]) -> None:
+        """Index the paragraphs of several pages at once (one merge), each page recorded with its
+        id and content hash; a page already indexed under its id is replaced."""
+        keys: list[str] = []
+        owners: list[int] = []
+        positions: list[int] = []
+        for page in pages:
+            self.changed = True
+            number = self._page_no.setdefault(page.id, len(self._pages))
+            if number == len(self._pages):
+                self._pages.append(IndexedPage(page.id, "", 0, 0))
+            old = self._pages[number]
+            self._retired[old.first : old.first + old.count] = True
+            new = _keys(page.texts)
+            self._pages[number] = IndexedPage(page.id, page.content_hash, len(self._keys) + len(keys), len(new))
+            keys += new
+            owners += [number] * len(new)
+            positions += list(page.positions)
+        self._append(keys, np.asarray(owners, dtype=np.int64), np.asarray(positions, dtype=np.int64))
+
+    def _append(self, keys: list[str], page_of: np.ndarray, positions: np.ndarray) -> range:
         first = len(self._keys)
+        self.changed = self.changed or bool(keys)
         table, bands = self._sketch(keys, first)
         self._table = merge(self._table, table)
         self._bands = self._bands.merged(bands)
         self._keys.extend(keys)
+        self._page_of = np.concatenate((self._page_of, page_of.astype(np.int64)))
+        self._position = np.concatenate((self._position, positions.astype(np.int64)))
+        self._retired = np.concatenate((self._retired, np.zeros(len(keys), dtype=bool)))
         return range(first, len(self._keys))
 
-    def query(self, texts: Iterable[str]) -> list[list[Match]]:
-        """For each text, the indexed paragraphs it repeats or that repeat it (by id)."""
-        with no_cyclic_gc():
-            return self._query(_keys(texts))
+    def query(self, texts: Iterable[str], below: Sequence[int] | None = None,
+              skip_pages: Iterable[str] = ()) -> list[list[Match]]:
+        """For each text, the indexed paragraphs it repeats or that repeat it (by id).
 
-    def _query(self, keys: list[str]) -> list[list[Match]]:
+        ``below``: for each text, the ids it may match are below this one;
+        ``skip_pages``: the paragraphs of these pages are not matched.
+        Replaced paragraphs (see :meth:`add_pages`) never are.
+        """
+        with no_cyclic_gc():
+            return self._query(_keys(texts), below, skip_pages)
+
+    def _allowed(self, skip_pages: Iterable[str]) -> np.ndarray:
+        """Which indexed paragraphs a query may match."""
+        allowed = ~self._retired
+        skipped = [self._page_no[p] for p in skip_pages if p in self._page_no]
+        if skipped:
+            allowed &= ~np.isin(self._page_of, skipped)
+        return allowed
+
+    def _query(self, keys: list[str], below: Sequence[int] | None, skip_pages: Iterable[str]) -> list[list[Match]]:
         table, bands = self._sketch(keys, 0)
         engine = self.config.engine
         cands = cross_pairs(table, self._table, engine, engine.anchor_sample)
         found = set(zip(cands.left.tolist(), cands.right.tolist(), strict=True))
         found.update(zip(*(side.tolist() for side in bands.cross_pairs(self._bands, engine.max_shingle_df)),
                          strict=True))
-        ordered = sorted(found)
+        allowed = self._allowed(skip_pages).tolist()
+        ordered = sorted((q, i) for q, i in found if allowed[i] and (below is None or i < below[q]))
         verdicts = relate_each([self._keys[i] for _, i in ordered], [keys[q] for q, _ in ordered], engine)
         out: list[list[Match]] = [[] for _ in keys]
         for (q, i), rel in zip(ordered, verdicts, strict=True):  # the indexed paragraph came first
@@ -384,12 +473,15 @@ class ParagraphIndex:
         path = Path(path)
         blob = "\n".join(self._keys).encode("utf-8")  # compare keys hold no newline
         meta = {"format": _FORMAT, "version": _VERSION, "config": self.config.to_dict()}
+        pages = json.dumps([asdict(page) for page in self._pages], ensure_ascii=False).encode("utf-8")
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as out:
                 np.savez(out, meta=np.array(json.dumps(meta)), texts=np.frombuffer(blob, dtype=np.uint8),
                          count=np.array(len(self._keys)), packed=self._table.packed, sizes=self._table.sizes,
-                         band_keys=self._bands.keys, band_owners=self._bands.owners)
+                         band_keys=self._bands.keys, band_owners=self._bands.owners, page_of=self._page_of,
+                         position=self._position, retired=self._retired,
+                         pages=np.frombuffer(pages, dtype=np.uint8))
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
@@ -405,7 +497,7 @@ class ParagraphIndex:
         """
         with np.load(path, allow_pickle=False) as data:
             meta = json.loads(str(data["meta"]))
-            if meta.get("format") != _FORMAT or meta.get("version") != _VERSION:
+            if meta.get("format") != _FORMAT or meta.get("version") not in (1, _VERSION):
                 raise ValueError(f"{path}: not an xcclean paragraph index (version {_VERSION})")
             stored = Config.from_dict(meta["config"])
             if config is not None:
@@ -417,4 +509,11 @@ class ParagraphIndex:
             index._keys = data["texts"].tobytes().decode("utf-8").split("\n") if count else []
             index._table = Anchors(data["packed"], data["sizes"])
             index._bands = Bands(data["band_keys"], data["band_owners"])
+            if meta["version"] == 1:
+                index._page_of = index._position = np.full(count, -1, dtype=np.int64)
+                index._retired = np.zeros(count, dtype=bool)
+            else:
+                index._page_of, index._position, index._retired = data["page_of"], data["position"], data["retired"]
+                index._pages = [IndexedPage(**page) for page in json.loads(data["pages"].tobytes().decode("utf-8"))]
+                index._page_no = {page.id: number for number, page in enumerate(index._pages)}
         return index

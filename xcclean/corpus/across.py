@@ -30,7 +30,7 @@ import numpy as np
 
 from ..chars import compare_key
 from ..config import Config, EngineConfig
-from ..dedup import ParagraphIndex, no_cyclic_gc
+from ..dedup import NewPage, ParagraphIndex, no_cyclic_gc
 from ..engine.align import relate_each
 from ..engine.candidates import Bands, anchors, containment_candidates, count_pairs, join_anchors, split_by_key
 from ..engine.resolve import STRENGTH
@@ -44,13 +44,17 @@ EDIT_KIND = "cross_page_duplicate"
 @dataclass(frozen=True)
 class CrossMatch:
     """The earlier paragraph a removed one repeats: ``page`` and ``paragraph`` (its position among
-    that page's paragraphs), or ``page = -1`` and ``paragraph`` = its id in the archive index."""
+    that page's paragraphs). For a paragraph of the archive index ``page = -1``, ``archive_page`` is
+    the id of its page in the index (None for a paragraph indexed without one, whose ``paragraph``
+    is then its id in the index) and ``archive_id`` its id there."""
 
     page: int
     paragraph: int
     relation: str
     score: float
     text: str
+    archive_page: str | None = None
+    archive_id: int | None = None
 
 
 class Local:
@@ -131,10 +135,20 @@ def _count(codes: list[np.ndarray], sizes: np.ndarray, config: EngineConfig, sam
     return out
 
 
-def _bands(part: _Keyed, sizes: np.ndarray, config: EngineConfig, buckets: int) -> list[Bands]:
-    """Band keys of a part's short paragraphs, split into key ranges."""
-    local = sizes[part.first : part.first + len(part.keys)]
-    bands = Bands.of(part.keys, np.flatnonzero(local < config.lsh_max_anchors), config).renumbered(part.first)
+def _banded(anchored: np.ndarray, usable: np.ndarray, config: EngineConfig, sample: int) -> np.ndarray:
+    """Which paragraphs are also banded on MinHash, as :func:`~xcclean.engine.candidates.find_candidates`
+    decides: those whose anchors are mostly boilerplate (a text on more than ``max_shingle_df`` pages
+    has no usable anchor left: banded, its copies still meet the first one) and, when sampled, short ones."""
+    mask: np.ndarray = usable * 2 < anchored
+    if sample > 1:
+        mask |= usable < config.lsh_max_anchors
+    return mask
+
+
+def _bands(part: _Keyed, banded: np.ndarray, config: EngineConfig, buckets: int) -> list[Bands]:
+    """Band keys of a part's banded paragraphs (see :func:`_banded`), split into key ranges."""
+    local = banded[part.first : part.first + len(part.keys)]
+    bands = Bands.of(part.keys, np.flatnonzero(local), config).renumbered(part.first)
     return [bands.part(where) for where in split_by_key(bands.keys, buckets, 64)]
 
 
@@ -224,16 +238,18 @@ def _across_parts(parts: list[Any], config: EngineConfig, engine: Any, buckets: 
     sketches = [engine.call(_sketch, k, config, sample, buckets) for k in keyed]
     ranges = [engine.item(s, 0) for s in sketches]
     joins = [engine.call(_join, [engine.item(r, b) for r in ranges], config, starts) for b in range(buckets)]
-    sizes = np.concatenate([_EMPTY, *engine.results([engine.item(s, 1) for s in sketches])])
-    sizes -= np.bincount(np.concatenate([_EMPTY, *engine.results([engine.item(j, 1) for j in joins])]),
-                         minlength=total)
+    anchored = np.concatenate([_EMPTY, *engine.results([engine.item(s, 1) for s in sketches])])
+    sizes = anchored - np.bincount(np.concatenate([_EMPTY, *engine.results([engine.item(j, 1) for j in joins])]),
+                                   minlength=total)
     by_part = [engine.item(j, 0) for j in joins]
     shared_sizes = engine.share(sizes)
     codes = np.concatenate([_EMPTY, *engine.results(
         [engine.call(_count, [engine.item(j, p) for j in by_part], shared_sizes, config, sample)
          for p in range(len(parts))])])
-    if sample > 1:
-        banded = [engine.call(_bands, k, shared_sizes, config, buckets) for k in keyed]
+    banded_mask = _banded(anchored, sizes, config, sample)
+    if banded_mask.any():
+        shared_mask = engine.share(banded_mask)
+        banded = [engine.call(_bands, k, shared_mask, config, buckets) for k in keyed]
         band_codes = engine.results([engine.call(Bands.join, [engine.item(b, bucket) for b in banded],
                                                  config.max_shingle_df) for bucket in range(buckets)])
         lo, hi, _ = count_pairs([_EMPTY, *band_codes])
@@ -261,34 +277,100 @@ def _across_parts(parts: list[Any], config: EngineConfig, engine: Any, buckets: 
     return out, [j for j in range(total) if j not in gone]
 
 
+@dataclass(frozen=True)
+class PageKey:
+    """A page of a run as the archive index knows pages: its ``id`` and the hash of its input text."""
+
+    id: str
+    content_hash: str
+
+
+def _limits(index: ParagraphIndex, keys: Sequence[PageKey]) -> tuple[list[int], list[bool]]:
+    """For each page, the ids of the index it may match are below the first value; the second says
+    whether the index holds it already, unchanged (same id, same content hash).
+
+    Such a page -- a run done again -- is compared with what was indexed before it, as the first
+    time; a new or changed page with the whole index. Neither meets its own earlier copy: the
+    pages of the run are left out of the query (:func:`across_pages`).
+    """
+    below, known = [], []
+    for key in keys:
+        page = index.page(key.id)
+        same = page is not None and page.content_hash == key.content_hash
+        below.append(page.first if page is not None and same else len(index))
+        known.append(same)
+    return below, known
+
+
+def _archived(index: ParagraphIndex, keyed: _Keyed, below: list[int], skip: list[str]) -> dict[int, CrossMatch]:
+    """The paragraphs of the run that repeat an archived one, with what they repeat."""
+    per_paragraph = [below[page] for page in keyed.page_of.tolist()]
+    archived: dict[int, CrossMatch] = {}
+    for j, matches in enumerate(index.query(keyed.keys, per_paragraph, skip)):
+        copies = [m for m in matches if m.query_is_copy]
+        if copies:
+            best = min(copies, key=lambda m: (STRENGTH[m.relation], -m.score, m.id))
+            page, paragraph = index.origin(best.id)
+            archived[j] = CrossMatch(-1, paragraph, best.relation, best.score, index.text(best.id), page, best.id)
+    return archived
+
+
 def across_pages(pages: Sequence[Sequence[str]], config: Config | None = None,
-                 index: ParagraphIndex | None = None) -> list[dict[int, CrossMatch]]:
+                 index: ParagraphIndex | None = None,
+                 keys: Sequence[PageKey] | None = None) -> list[dict[int, CrossMatch]]:
     """For each page, ``{paragraph position: what it repeats}`` for the paragraphs to remove.
 
     ``pages`` hold each page's body paragraphs, in page order (earliest
     first). With an ``index``, paragraphs repeating archived ones go too,
     and the kept paragraphs of these pages are added to it (save it after).
+    ``keys`` name the pages for the index: a page it holds already with the
+    same content hash is compared with what was indexed before it and not
+    added again, so running the same pages again changes nothing; a page
+    whose content changed replaces its earlier version. Without ``keys``
+    the pages are anonymous and always added.
     """
     config = config or (index.config if index is not None else Config())
     keyed = _keyed(pages)
     archived: dict[int, CrossMatch] = {}
+    known = [False] * len(pages)
     if index is not None and len(index) and keyed.keys:
-        for j, matches in enumerate(index.query(keyed.keys)):
-            copies = [m for m in matches if m.query_is_copy]
-            if copies:
-                best = min(copies, key=lambda m: (STRENGTH[m.relation], -m.score, m.id))
-                archived[j] = CrossMatch(-1, best.id, best.relation, best.score, index.text(best.id))
+        below = [len(index)] * len(pages)
+        if keys is not None:
+            below, known = _limits(index, keys)
+        archived = _archived(index, keyed, below, [k.id for k in keys or ()])
     out, kept = across_parts([pages], config, archived=set(archived))
     for j, match in archived.items():
         out[int(keyed.page_of[j])][int(keyed.position[j])] = match
     if index is not None:
-        index.add(keyed.keys[j] for j in kept)
+        _add(index, keyed, kept, keys, known)
     return out
+
+
+def _add(index: ParagraphIndex, keyed: _Keyed, kept: list[int], keys: Sequence[PageKey] | None,
+         known: list[bool]) -> None:
+    """Index the kept paragraphs of the run's pages, each under its page (pages already known are not)."""
+    if keys is None:
+        index.add(keyed.keys[j] for j in kept)
+        return
+    by_page: list[list[int]] = [[] for _ in keys]
+    for j in kept:
+        by_page[int(keyed.page_of[j])].append(j)
+    index.add_pages(NewPage(key.id, key.content_hash, [keyed.keys[j] for j in mine],
+                            [int(keyed.position[j]) for j in mine])
+                    for key, mine, same in zip(keys, by_page, known, strict=True) if not same)
 
 
 def body_paragraphs(cleaned: Cleaned) -> list[str]:
     """The paragraphs of a cleaned page that take part: its body blocks, in order."""
     return [block.text for block in cleaned.blocks if block.kind is BlockKind.BODY]
+
+
+def _page_name(match: CrossMatch, names: Sequence[str] | None) -> int | str:
+    """The matched page in the evidence: its name (or number) in the run, its id in the archive index,
+    or ``index`` for an archived paragraph of no page."""
+    if match.page < 0:
+        return match.archive_page or "index"
+    return match.page if names is None else names[match.page]
 
 
 def remove(cleaned: Cleaned, found: dict[int, CrossMatch], names: Sequence[str] | None = None) -> Cleaned:
@@ -306,10 +388,11 @@ def remove(cleaned: Cleaned, found: dict[int, CrossMatch], names: Sequence[str] 
     for k in sorted(found, reverse=True):
         block = cleaned.blocks[body[k]]
         m = found[k]
-        page: int | str = m.page if names is None or m.page < 0 else names[m.page]
         evidence = {"relation": m.relation, "similarity": m.score, "matched_text": m.text,
-                    "matched_page": page if m.page >= 0 else "index", "matched_paragraph": m.paragraph,
+                    "matched_page": _page_name(m, names), "matched_paragraph": m.paragraph,
                     "rule": "repeats a kept paragraph of an earlier page"}
+        if m.archive_id is not None:
+            evidence["matched_index_id"] = m.archive_id
         edits.append(Edit(EDIT_KIND, STAGE, body[k], block.ids, block.text, 0, evidence))
     gone = {body[k] for k in found}
     blocks = tuple(block for b, block in enumerate(cleaned.blocks) if b not in gone)

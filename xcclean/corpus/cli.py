@@ -3,8 +3,9 @@
 ``xcclean clean PAGE`` prints the cleaned page; with directories, JSONL
 files or several inputs it writes a cleaned tree under ``-o OUTDIR`` (see
 ``docs/cli.md``). Errors are one line on stderr, never a traceback; the exit
-status is 0 if every page was cleaned, 1 if anything failed, 2 for a usage
-error and 130 when interrupted.
+status is 0 if every page was cleaned, 1 if anything failed (or a full disk
+stopped the run), 2 for a usage error, 130 when interrupted (Ctrl-C) and
+143 when terminated (SIGTERM).
 """
 
 from __future__ import annotations
@@ -12,15 +13,28 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 from concurrent.futures.process import BrokenProcessPool
+from types import FrameType
 
 from .. import __version__
-from .inputs import PlanError, check_not_inputs, count_pages, is_jsonl, layout, plan, records
-from .output import Writer, remove_pending, remove_stale_temps, write_atomic
+from .inputs import PlanError, Source, check_not_inputs, count_pages, is_jsonl, layout, plan, records
+from .jsonl import Fields
+from .output import ReportFile, Stop, Writer, remove_pending, remove_stale_temps, write_atomic
 from .parallel import BATCH, Mapper, PoolMap, clean_records
 from .progress import Progress
 from .report import Summary
+
+_RESUME = "run again with --resume to finish"
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised in the main thread so that it stops the run as Ctrl-C does."""
+
+
+def _terminate(signum: int, frame: FrameType | None) -> None:
+    raise Terminated
 
 
 def _cores() -> int:
@@ -35,12 +49,13 @@ def _positive(value: str) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="xcclean", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="xcclean", description=__doc__.split("\n")[0].replace("``", ""))
     parser.add_argument("--version", action="version", version=f"xcclean {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     clean = sub.add_parser("clean", help="clean pages, directories of pages or JSONL files",
                            description="Clean pages. One page goes to standard output (or -o FILE); "
                                        "directories, JSONL files and several inputs go under -o OUTDIR.")
+    clean.set_defaults(subparser=clean)  # its usage line for usage errors found after parsing
     clean.add_argument("inputs", nargs="+", metavar="INPUT",
                        help="a page, a directory (searched recursively), a .jsonl file, or - for standard input")
     clean.add_argument("-o", "--output", metavar="OUT",
@@ -49,14 +64,19 @@ def _parser() -> argparse.ArgumentParser:
     clean.add_argument("--glob", action="append", metavar="PATTERN",
                        help="files to take from directories, matched against their path inside the "
                             "directory (default *.txt; repeat for several)")
-    clean.add_argument("--field", default="text", help="the text field of JSONL records (default: text)")
+    clean.add_argument("--field", default="text",
+                       help="the page field of JSONL records: a string, or a list of paragraph strings "
+                            "(default: text)")
+    clean.add_argument("--title-field", metavar="FIELD",
+                       help="JSONL: a headline field, put first, cleaned with the page and written back")
     clean.add_argument("--workers", type=_positive, default=_cores(), metavar="N",
                        help=f"worker processes (default: all cores, here {_cores()}); 1 cleans in this process")
     clean.add_argument("--resume", action="store_true",
                        help="skip inputs whose output already exists (after an interrupted run)")
     clean.add_argument("--report", metavar="FILE", help="write every edit of every page here (JSON lines)")
-    clean.add_argument("--explain", action="store_true",
-                       help="one page only: also print its edit log (JSON lines) to stderr")
+    clean.add_argument("--explain", nargs="?", const="table", choices=("table", "json"),
+                       help="one page only: also print its edits to stderr, as a table or (--explain=json) "
+                            "JSON lines")
     clean.add_argument("--across-pages", action="store_true",
                        help="also remove body paragraphs repeating a paragraph of an earlier page "
                             "(input order, or --date-field), keeping the earliest page's copy")
@@ -76,24 +96,25 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _usage(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
-    """Reject option combinations that make no sense (exit 2)."""
+def _usage(args: argparse.Namespace) -> None:
+    """Reject option combinations that make no sense (exit 2, with the ``clean`` usage line)."""
+    error = args.subparser.error
     where = layout(args.inputs, args.output)
     single_page = len(args.inputs) == 1 and not os.path.isdir(args.inputs[0]) and not is_jsonl(args.inputs[0])
     if "-" in args.inputs and (len(args.inputs) > 1 or where == "dir"):
-        parser.error("- (standard input) must be the only input, with no -o or -o FILE")
+        error("- (standard input) must be the only input, with no -o or -o FILE")
     if where == "stdout" and not (len(args.inputs) == 1 and not os.path.isdir(args.inputs[0])):
-        parser.error("several inputs or a directory need -o OUTDIR")
+        error("several inputs or a directory need -o OUTDIR")
     if args.explain and not single_page:
-        parser.error("--explain is for one page; use --report FILE for a corpus")
+        error("--explain is for one page; use --report FILE for a corpus")
     if args.resume and where == "stdout":
-        parser.error("--resume needs -o")
+        error("--resume needs -o")
     if (args.index or args.date_field) and not args.across_pages:
-        parser.error("--index and --date-field go with --across-pages")
+        error("--index and --date-field go with --across-pages")
     if args.scheduler and (where != "dir" or args.resume or args.report or args.index or args.date_field
-                           or "-" in args.inputs):
-        parser.error("--scheduler writes under -o OUTDIR; it takes no --resume, --report, --index, "
-                     "--date-field or standard input")
+                           or args.title_field or "-" in args.inputs):
+        error("--scheduler writes under -o OUTDIR; it takes no --resume, --report, --index, "
+              "--date-field, --title-field or standard input")
 
 
 def _clean_on_dask(args: argparse.Namespace) -> int:
@@ -111,40 +132,45 @@ def _clean_on_dask(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_report(path: str | None, sources: list[Source]) -> None:
+    """Refuse a ``--report`` that is an input or an output."""
+    if path is None:
+        return
+    check_not_inputs([path], [s.path for s in sources])
+    if os.path.realpath(path) in {os.path.realpath(s.output) for s in sources if s.output}:
+        raise PlanError(f"the report {path} would overwrite an output; choose another --report")
+
+
 def _clean(args: argparse.Namespace) -> int:
     if args.scheduler:
         return _clean_on_dask(args)
     where = layout(args.inputs, args.output)
-    sources, skipped, problems = plan(args.inputs, args.output, args.glob or ["*.txt"], args.resume)
-    if args.report:
-        check_not_inputs([args.report], [s.path for s in sources + skipped])
-        if os.path.realpath(args.report) in {os.path.realpath(s.output) for s in sources + skipped if s.output}:
-            raise PlanError(f"the report {args.report} would overwrite an output; choose another --report")
+    sources, problems = plan(args.inputs, args.output, args.glob or ["*.txt"], args.resume)
+    _check_report(args.report, sources)
     if args.resume and where == "dir":
         remove_stale_temps(args.output)
-    total = count_pages(sources)
-    summary = Summary(skipped=len(skipped))
+    todo = [s for s in sources if not s.skip]
+    total = count_pages(todo)
+    summary = Summary(skipped=len(sources) - len(todo))
     progress = Progress(total, sys.stderr, enabled=total > 1)
     for message in problems:
         summary.failed += 1
         progress.note(f"xcclean: {message}")
     workers = min(args.workers, -(-total // BATCH))
-    mapper: Mapper = PoolMap(workers) if workers > 1 else map
-    report = open(args.report, "w", encoding="utf-8") if args.report else None  # noqa: SIM115
-    writer = Writer(summary, progress, sys.stdout.buffer, report, args.field, sys.stderr if args.explain else None)
+    # --resume keeps the report lines of the outputs it skips
+    report = ReportFile(args.report, {s.path for s in sources if s.skip} if args.resume else None) \
+        if args.report else None
+    writer = Writer(summary, progress, sys.stdout.buffer, report, sys.stderr if args.explain else None,
+                    args.explain == "json")
+    stopped = False
     try:
-        results = clean_records(records(sources, args.field), mapper, blocks=args.across_pages)
-        index = None
-        if args.across_pages:
-            from .cross_run import deduplicate_across, open_index
-
-            index = open_index(args.index)
-            results = iter(deduplicate_across(list(results), args.date_field, index))
-        for record, outcome in results:
-            writer.add(record, outcome)
-        if index is not None:
-            index.save(args.index)
+        _write(args, sources if args.across_pages else todo, writer, max(workers, 1))
+    except Stop as err:
+        stopped = True
+        writer.abandon()
+        progress.note(f"xcclean: {err}; stopped: what was written is listed below ({_RESUME})")
     except BaseException:
+        writer.abandon()
         remove_pending()
         raise
     finally:
@@ -153,26 +179,49 @@ def _clean(args: argparse.Namespace) -> int:
             report.close()
     if where == "dir" or report:
         sys.stderr.write("xcclean summary\n" + summary.table(max(workers, 1)) + "\n")
-    return 1 if summary.failed else 0
+    return 1 if summary.failed or stopped else 0
+
+
+def _write(args: argparse.Namespace, sources: list[Source], writer: Writer, workers: int) -> None:
+    """Clean the pages of ``sources`` (with --across-pages, skipped ones too: they are compared, not
+    written), remove cross-page duplicates, write everything, then update the index."""
+    fields = Fields(args.field, args.title_field)
+    mapper: Mapper = PoolMap(workers) if workers > 1 else map
+    results = clean_records(records(sources, fields), mapper,
+                            blocks=args.across_pages or fields.title is not None)
+    index = None
+    if args.across_pages:
+        from .cross_run import deduplicate_across, open_index, save_index
+
+        index = open_index(args.index, args.resume)
+        results = iter(deduplicate_across(list(results), args.date_field, index))
+    for record, outcome in results:
+        writer.add(record, outcome)
+    if index is not None and index.changed:
+        save_index(index, args.index)
 
 
 def _explain(args: argparse.Namespace) -> int:
+    from .decoding import decode
     from .html_report import explain_html
-    from .inputs import decode, read_bytes
+    from .inputs import read_bytes
 
     if args.html:
         check_not_inputs([args.html], [args.page])
     try:
-        text, encoding = decode(read_bytes(args.page))
+        text, decoding = decode(read_bytes(args.page))
     except OSError as err:
         return _fail(f"{args.page}: cannot read ({err.strerror})")
     except ValueError as err:
         return _fail(f"{args.page}: {err}")
-    page = explain_html(text, title=args.page, encoding=encoding).encode("utf-8")
-    if args.html:
-        write_atomic(args.html, page)
-    else:
+    page = explain_html(text, title=args.page, encoding=decoding.encoding).encode("utf-8")
+    if not args.html:
         sys.stdout.buffer.write(page)
+        return 0
+    try:
+        write_atomic(args.html, page)
+    except OSError as err:
+        return _fail(f"{args.html}: cannot write ({err.strerror})")
     return 0
 
 
@@ -185,7 +234,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     if args.command == "clean":
-        _usage(parser, args)
+        _usage(args)
+    previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        return _run(args)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _run(args: argparse.Namespace) -> int:
+    """The command, with every error as one line (a bug too: never a traceback)."""
     try:
         return _clean(args) if args.command == "clean" else _explain(args)
     except PlanError as err:
@@ -196,11 +254,13 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as err:
         return _fail(f"{err.filename}: {err.strerror}" if err.filename else str(err))
     except KeyboardInterrupt:
-        sys.stderr.write("\nxcclean: interrupted; finished outputs are kept: run again with --resume to finish\n")
+        sys.stderr.write(f"\nxcclean: interrupted; finished outputs are kept: {_RESUME}\n")
         return 130
+    except Terminated:
+        sys.stderr.write(f"xcclean: terminated; finished outputs are kept: {_RESUME}\n")
+        return 143
     except BrokenProcessPool:
-        return _fail("a worker process died (out of memory?); finished outputs are kept: "
-                     "run again with --resume to finish")
+        return _fail(f"a worker process died (out of memory?); finished outputs are kept: {_RESUME}")
     except Exception as err:  # a bug: still one line, never a traceback
         return _fail(f"internal error, please report it: {type(err).__name__}: {err}")
 

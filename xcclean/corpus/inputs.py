@@ -1,22 +1,30 @@
 """The inputs of a corpus run: which files, where their outputs go, their pages.
 
 :func:`plan` turns command-line inputs into :class:`Source` records (one per
-input file, with its output path) in a fixed order; :func:`records` reads
-them into :class:`Record` pages, decoding text files and parsing JSONL lines
-in the parent process, so workers only ever receive text to clean.
+input file, with its output path) in a fixed order; :func:`read_source`
+reads one of them into :class:`Record` pages -- text files decoded
+(:mod:`xcclean.corpus.decoding`), JSONL lines parsed
+(:mod:`xcclean.corpus.jsonl`) -- and :func:`records` all of them, in order.
+Reading a source needs nothing but the source, so the same path can run in
+the parent process (as now) or in a worker task; workers only ever receive
+text to clean.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import PurePath
-from typing import Any, Literal
+from typing import BinaryIO, Literal
+
+from .decoding import PLAIN, Decoding, decode
+from .jsonl import TEXT, Fields, Line, LineError, parse, shape
 
 STDIO = "-"
+# JSON objects read before a JSONL file whose records lack the page's fields is given up.
+PROBE = 5
 
 Layout = Literal["stdout", "file", "dir"]
 
@@ -30,30 +38,33 @@ class Source:
     """One input file (or standard input) and where its cleaned version goes.
 
     ``output`` is None for standard output. A ``.jsonl`` file is a JSONL
-    source: one page per line.
+    source: one page per line. ``skip``: with ``--resume``, the output exists
+    already (the source is read only if the cross-page pass needs its pages).
     """
 
     path: str
     output: str | None
     jsonl: bool
+    skip: bool = False
 
 
 @dataclass(frozen=True)
 class Record:
-    """One page of a source, read in the parent process.
+    """One page of a source, as read.
 
     ``text`` is the page to clean; it is None when there is nothing to clean
-    (``error`` says why, or the JSONL line was blank). ``obj`` is the JSONL
-    object whose field receives the cleaned text. ``last`` marks the final
-    record of its source, when its output can be committed.
+    (``error`` says why, or the JSONL line was blank). ``decoding`` says how
+    its bytes became text; ``json`` is the parsed JSONL line the cleaned
+    text goes back into. ``last`` marks the final record of its source, when
+    its output can be committed.
     """
 
     source: Source
     line: int | None = None
     text: str | None = None
     error: str | None = None
-    encoding: str = "utf-8"
-    obj: dict[str, Any] | None = None
+    decoding: Decoding = PLAIN
+    json: Line | None = None
     last: bool = True
 
     @property
@@ -102,8 +113,8 @@ def _inside(path: str, folder: str) -> bool:
 
 
 def plan(inputs: Sequence[str], output: str | None, globs: Sequence[str],
-         resume: bool = False) -> tuple[list[Source], list[Source], list[str]]:
-    """The sources to clean, those skipped (``resume``: output exists), and problems found.
+         resume: bool = False) -> tuple[list[Source], list[str]]:
+    """The sources, in order (with ``resume``, those whose output exists marked ``skip``), and problems found.
 
     Inputs keep their command-line order; a directory contributes the files
     under it that match ``globs``, in path order. In a directory layout each
@@ -140,11 +151,8 @@ def plan(inputs: Sequence[str], output: str | None, globs: Sequence[str],
                 raise PlanError(f"refusing to write into input directory {item}: choose an --output outside it")
     check_not_inputs([s.output for s in sources if s.output], [s.path for s in sources])
     if resume:
-        skipped = [s for s in sources if s.output and os.path.exists(s.output)]
-        sources = [s for s in sources if s not in skipped]
-    else:
-        skipped = []
-    return sources, skipped, problems
+        sources = [replace(s, skip=True) if s.output and os.path.exists(s.output) else s for s in sources]
+    return sources, problems
 
 
 def check_not_inputs(outputs: Sequence[str], inputs: Sequence[str]) -> None:
@@ -171,39 +179,6 @@ def count_pages(sources: Sequence[Source]) -> int:
     return total
 
 
-def decode(data: bytes) -> tuple[str, str]:
-    """The text of a page file and its encoding; ValueError if it is not text.
-
-    UTF-8 first; then GB18030 (a superset of GBK and GB2312) if it decodes and
-    reads as Chinese: charset-normalizer guesses short GBK text wrong (cp949,
-    big5); then charset-normalizer for anything else.
-
-    >>> decode("许昌日报".encode("gbk"))
-    ('许昌日报', 'gb18030')
-    """
-    try:
-        return data.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    unicode_bom = data.startswith((b"\xff\xfe", b"\xfe\xff"))
-    if b"\0" in data[:8192] and not unicode_bom:
-        raise ValueError("looks like a binary file, not a text page")
-    from ..chars import chinese_share
-
-    try:
-        text = data.decode("gb18030")
-        if chinese_share(text) >= 0.5:
-            return text, "gb18030"
-    except UnicodeDecodeError:
-        pass
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data).best()
-    if best is None:
-        raise ValueError("not text in any encoding xcclean recognises")
-    return str(best), best.encoding
-
-
 def read_bytes(path: str) -> bytes:
     """The bytes of a file, or of standard input for ``-``."""
     if path == STDIO:
@@ -214,53 +189,94 @@ def read_bytes(path: str) -> bytes:
 
 def _page(source: Source) -> Record:
     try:
-        text, encoding = decode(read_bytes(source.path))
+        text, decoding = decode(read_bytes(source.path))
     except OSError as err:
         return Record(source, error=f"{source.path}: cannot read ({err.strerror})")
     except ValueError as err:
         return Record(source, error=f"{source.path}: {err}")
-    return Record(source, text=text, encoding=encoding)
+    return Record(source, text=text, decoding=decoding)
 
 
-def _json_line(source: Source, number: int, raw: bytes, field: str, last: bool) -> Record:
-    here = f"{source.path}:{number}"
+def _json_record(source: Source, number: int, raw: bytes, fields: Fields, last: bool
+                 ) -> tuple[Record, dict[str, str] | None]:
+    """One line's record, and the fields of its object (what a wrong ``--field`` message lists)."""
     try:
-        line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
-    except UnicodeDecodeError:
-        return Record(source, number, error=f"{here}: not UTF-8", last=last)
-    if not line.strip():
-        return Record(source, number, last=last)
-    try:
-        obj = json.loads(line)
-    except json.JSONDecodeError as err:
-        return Record(source, number, error=f"{here}: not JSON ({err.msg}, column {err.colno})", last=last)
-    if not isinstance(obj, dict):
-        return Record(source, number, error=f"{here}: not a JSON object", last=last)
-    if field not in obj:
-        return Record(source, number, error=f"{here}: no field {field!r}", last=last)
-    if not isinstance(obj[field], str):
-        return Record(source, number, error=f"{here}: field {field!r} is not a string", last=last)
-    return Record(source, number, text=obj[field], obj=obj, last=last)
+        line = parse(raw, fields, first=number == 1)
+    except LineError as err:
+        return Record(source, number, error=f"{source.path}:{number}: {err}", last=last), err.shape
+    if line is None:
+        return Record(source, number, last=last), None
+    record = Record(source, number, text=line.page, decoding=Decoding(replaced=line.replaced), json=line, last=last)
+    return record, shape(line.obj)
 
 
-def _jsonl(source: Source, field: str) -> Iterator[Record]:
-    """One record per line; the last flagged ``last`` (an empty file gives one blank record)."""
+def _json_records(source: Source, handle: BinaryIO, fields: Fields) -> Iterator[tuple[Record, dict[str, str] | None]]:
+    """One record per line, the last flagged ``last`` (an empty file gives one blank record)."""
+    held: tuple[int, bytes] = (1, b"")
+    for number, raw in enumerate(handle, 1):
+        if number > 1:
+            yield _json_record(source, *held, fields, last=False)
+        held = (number, raw)
+    yield _json_record(source, *held, fields, last=True)
+
+
+def _proves(record: Record, fields: Fields) -> bool:
+    """A record that has the page's fields: the file's ``--field`` (and ``--title-field``) are right."""
+    return record.json is not None and (fields.title is None or record.json.has_title)
+
+
+def _wrong_fields(source: Source, fields: Fields, held: list[Record], shapes: list[dict[str, str]]) -> Record:
+    """The one error of a JSONL file none of whose first records has the page's fields."""
+    seen: dict[str, str] = {}
+    for found in shapes:
+        for name, what in found.items():
+            seen.setdefault(name, what)
+    listing = ", ".join(f"{name} ({what})" for name, what in seen.items())
+    if any(r.json is not None for r in held):
+        wanted = f"the --title-field {fields.title!r}"
+    else:
+        wanted = f"a field {fields.text!r} holding a string or a list of strings"
+    return Record(source, error=f"{source.path}: none of its first {len(shapes)} records has {wanted}; "
+                                f"their fields: {listing}; nothing written for this file")
+
+
+def _probed(source: Source, parsed: Iterator[tuple[Record, dict[str, str] | None]], fields: Fields
+            ) -> Iterator[Record]:
+    """The records of a JSONL file -- unless none of its first :data:`PROBE` objects has the page's
+    fields (a wrong ``--field``): then one error for the file, and no output."""
+    held: list[Record] = []
+    shapes: list[dict[str, str]] = []
+    for record, found in parsed:
+        if _proves(record, fields):
+            yield from held
+            yield record
+            yield from (r for r, _ in parsed)
+            return
+        held.append(record)
+        if found is not None:
+            shapes.append(found)
+        if len(shapes) == PROBE:
+            yield _wrong_fields(source, fields, held, shapes)
+            return
+    yield from (held if not shapes else [_wrong_fields(source, fields, held, shapes)])
+
+
+def _jsonl(source: Source, fields: Fields) -> Iterator[Record]:
     try:
         with open(source.path, "rb") as handle:
-            held: tuple[int, bytes] = (1, b"")
-            for number, raw in enumerate(handle, 1):
-                if number > 1:
-                    yield _json_line(source, *held, field, last=False)
-                held = (number, raw)
-            yield _json_line(source, *held, field, last=True)
+            yield from _probed(source, _json_records(source, handle, fields), fields)
     except OSError as err:
         yield Record(source, error=f"{source.path}: cannot read ({err.strerror})")
 
 
-def records(sources: Sequence[Source], field: str = "text") -> Iterator[Record]:
+def read_source(source: Source, fields: Fields = TEXT) -> Iterator[Record]:
+    """Every page of one source, in order: a text file's one page, or a JSONL file's records."""
+    if source.jsonl and source.path != STDIO:
+        return _jsonl(source, fields)
+    return iter([_page(source)])
+
+
+def records(sources: Sequence[Source], fields: Fields = TEXT) -> Iterator[Record]:
     """Every page of every source, in order."""
     for source in sources:
-        if source.jsonl and source.path != STDIO:
-            yield from _jsonl(source, field)
-        else:
-            yield _page(source)
+        yield from read_source(source, fields)

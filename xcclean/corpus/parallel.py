@@ -79,6 +79,7 @@ def _orphaned(parent: int) -> None:
 
 def _init_worker(parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler, inherited by fork
     threading.Thread(target=_orphaned, args=(parent,), daemon=True).start()
     _cleaner()
 

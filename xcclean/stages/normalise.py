@@ -3,7 +3,8 @@
 ftfy fixes mojibake (UTF-8 read as Latin-1/cp1252), control characters,
 ligatures and, if ``NormaliseConfig.fold_width``, fullwidth ASCII forms (``，`` → ``,``).
 It is configured for Chinese: ``uncurl_quotes=False`` (its default turns “” into
-"") and NFC instead of NFKC (NFKC turns ㎡ into m2 and Ⅱ into II).
+"") and NFC instead of NFKC (NFKC turns ㎡ into m2 and Ⅱ into II); pages are plain
+text, so HTML entities stay as written (``unescape_html=False``: ``&lt;`` is not ``<``).
 
 ftfy only runs on lines that contain a character it could change, which is
 what makes this stage cheap: a clean Chinese line never reaches it.
@@ -22,15 +23,17 @@ STAGE = "normalise"
 
 # Characters ftfy can act on: C0/C1 controls and Latin-1..IPA (every mojibake of
 # UTF-8 Chinese contains one), combining marks (NFC), line/paragraph
-# separators, ligatures, half/fullwidth forms, lone surrogates, HTML entities.
+# separators, ligatures, half/fullwidth forms, lone surrogates.
 # (Not the middle dot of 恒达·NAPA, nor no-break or ideographic spaces, which
 # the whitespace rules handle: alone they are never mojibake.)
 _FTFY_TRIGGER = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\xa1-\xb6\xb8-\u02ff\u0300-\u036f\u2028\u2029"
-    "\ufb00-\ufb4f\uff00-\uffef\ud800-\udfff&]"
+    "\ufb00-\ufb4f\uff00-\uffef\ud800-\udfff]"
 )
 _ODD_SPACE = re.compile("[\t\xa0\u1680\u2000-\u200a\u202f\u205f\u3000]")
-_ZERO_WIDTH = re.compile("[\u200b-\u200d\u2060\ufeff]")
+# Zero-width characters go, but not a joiner between two emoji: it makes them one (👨‍👩‍👧).
+_EMOJI = "\u2600-\u27bf\u2b00-\u2bff\ufe0f\U0001f000-\U0001faff"
+_ZERO_WIDTH = re.compile(f"[\u200b\u200c\u2060\ufeff]|(?<![{_EMOJI}])\u200d|\u200d(?![{_EMOJI}])")
 _SPACE_RUN = re.compile(" {2,}")
 _LIST_LINE = re.compile(r"^ *[-*•·] ")
 _UNTIDY = re.compile("[\t\xa0\u1680\u2000-\u200d\u202f\u205f\u2060\u3000\ufeff]|  | $|^ ")
@@ -41,7 +44,7 @@ def _ftfy_config(fold_width: bool) -> Any:
     import ftfy
 
     return ftfy.TextFixerConfig(
-        uncurl_quotes=False, fix_character_width=fold_width, normalization="NFC"
+        uncurl_quotes=False, fix_character_width=fold_width, normalization="NFC", unescape_html=False
     )
 
 
