@@ -35,6 +35,7 @@ def test_replace_refuses_an_unknown_field():
     lambda: EngineConfig(shingle_size=0),
     lambda: ClassifyConfig(headline_max_chars=-3),
     lambda: SplitsConfig(echo_min_share=-0.1),
+    lambda: SplitsConfig(cut_window_chars=0),
     lambda: DedupConfig(affinity_ratio=1.0),
     lambda: TokensConfig(stray_min_han_share=2),
     lambda: Config(min_chinese_share=1.2),

@@ -167,3 +167,23 @@ def test_a_dash_with_a_stray_hyphen_still_ends_a_lead_in(lex):
     evidence = cut_evidence("铁道部提出强化铁路客货营销,各铁路局将推行计算机联网售票——-", "铁道部自去年初提出强化营销以后,成效明显。",
                             Config(), lex)
     assert evidence.veto == "head ends in a dash (a list follows)"
+
+
+def test_a_join_whose_seam_recurs_elsewhere_is_looked_at_again():
+    """SplitsConfig.cut_window_chars: the seam (window chars on one side, one on the other) is read from
+    the joined block at the edit's offset; a block holding it makes the join a focus of the next round."""
+    from xcclean.config import SplitsConfig
+    from xcclean.model import Block, Edit
+    from xcclean.pipeline import _cuts_repeated_elsewhere
+
+    head, tail = "截至目前,开发区有14个项目列", "入省级、市级重点项目名单。"
+    join = Edit("split_joined", "repair_splits", 0, (0, 1), tail, len(head))
+
+    def focus(other: str, width: int = 4) -> set[int]:
+        doc = (Block(head + tail, (0, 1)), Block(other, (2,)))
+        return _cuts_repeated_elsewhere(doc, [join], SplitsConfig(cut_window_chars=width))
+
+    assert focus("有14个项目列入省级") == {0}      # 个项目列 + 入 runs across the cut
+    assert focus("有14个项目列") == set()          # the head alone: no seam
+    assert focus("目列入") == set()                 # 3 characters: under the 4 + 1 window
+    assert focus("目列入", width=2) == {0}          # inside a 2 + 1 window

@@ -110,6 +110,12 @@ class SplitsConfig:
     ``max_rounds``: deduplicate-then-repair rounds; a repaired paragraph
     can show another to be a fragment of it, so the pipeline repeats
     until nothing changes (two rounds suffice on every page seen so far).
+    ``cut_window_chars``: after a join, the text across the cut (this many
+    characters on one side, one on the other) is looked up in the other
+    blocks: only a join whose seam recurs elsewhere can have made a block
+    the source of a copy its halves were too short to show. 4 is the
+    candidate shingle's length (``EngineConfig.shingle_size``): a copy of the
+    head that runs on by a single character (…提出意见和) is one.
     """
 
     max_captions_between: int = 2
@@ -117,10 +123,11 @@ class SplitsConfig:
     echo_gram_chars: int = 4
     echo_min_share: float = 0.5
     max_rounds: int = 3
+    cut_window_chars: int = 4
 
     def __post_init__(self) -> None:
         _check_count(self, 0, "max_captions_between", "prose_min_chars")
-        _check_count(self, 1, "echo_gram_chars", "max_rounds")
+        _check_count(self, 1, "echo_gram_chars", "max_rounds", "cut_window_chars")
         _check_share(self, "echo_min_share")
 
 

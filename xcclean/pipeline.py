@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from .chars import chinese_share, compare_key
-from .config import Config
+from .config import Config, SplitsConfig
 from .engine.align import Relation
 from .engine.shingles import shingle_hash, shingle_hashes
 from .lexicon import Lexicon
@@ -22,29 +22,33 @@ from .model import NOTES, Document, Edit, render
 from .restore import restore
 from .stages import classify, deduplicate, normalise, reconsider, remove_stray_tokens, repair_splits, segment
 
-_ACROSS = 4  # characters on the long side of a window across a cut
 
-
-def _cuts_repeated_elsewhere(doc: Document, joins: list[Edit]) -> set[int]:
+def _cuts_repeated_elsewhere(doc: Document, joins: list[Edit], config: SplitsConfig) -> set[int]:
     """Joined blocks (indices in ``doc``) whose text across the cut occurs in another block.
 
     Only such a block can have become the source of a fragment or copy that
-    its halves were too short to show. The windows reach one character past
-    the cut on one side and ``_ACROSS`` on the other: a copy of the head
-    that runs on by a single character (…提出意见和) is one.
+    its halves were too short to show. ``doc`` is the document the joins
+    made: a join only appends, so the block holding a join's first input
+    paragraph starts with its head and the cut lies ``edit.offset``
+    characters in. The windows reach one character past the cut on one side
+    and ``SplitsConfig.cut_window_chars`` on the other.
     """
     where = {ident: i for i, block in enumerate(doc) for ident in block.ids}
     windows: dict[int, set[int]] = {}  # hash of the text across a cut -> blocks joined there
-    n = _ACROSS + 1
+    width = config.cut_window_chars
     for edit in joins:
-        head, tail = compare_key(str(edit.evidence["head_end"])), compare_key(edit.text)
-        if len(head) < _ACROSS or len(tail) < _ACROSS or edit.ids[0] not in where:
+        home = where.get(edit.ids[0])
+        if home is None:
             continue
-        for window in (head[-_ACROSS:] + tail[:1], head[-1:] + tail[:_ACROSS]):
-            windows.setdefault(shingle_hash(window, n)[0], set()).add(where[edit.ids[0]])
+        text = doc[home].text
+        head, tail = compare_key(text[: edit.offset]), compare_key(text[edit.offset :])
+        if len(head) < width or len(tail) < width:
+            continue
+        for window in (head[-width:] + tail[:1], head[-1:] + tail[:width]):
+            windows.setdefault(shingle_hash(window, width + 1)[0], set()).add(home)
     if not windows:
         return set()
-    flat = shingle_hashes([compare_key(block.text) for block in doc], n)
+    flat = shingle_hashes([compare_key(block.text) for block in doc], width + 1)
     hits = np.isin(flat.hashes, np.fromiter(windows, dtype=np.uint64, count=len(windows)))
     out: set[int] = set()
     for value, owner in zip(flat.hashes[hits].tolist(), flat.owners[hits].tolist(), strict=True):
@@ -164,7 +168,7 @@ class Cleaner:
             # Removing copies changes which paragraphs count as context, and a
             # joined paragraph can show another to be its fragment: look again at
             # the pairs already aligned and at new candidates around such joins.
-            focus = _cuts_repeated_elsewhere(doc, joins)
+            focus = _cuts_repeated_elsewhere(doc, joins, config.splits)
             if not removed and not focus:
                 break
         return doc, edits + suspects

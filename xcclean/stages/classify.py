@@ -28,7 +28,7 @@ from ..chars import ends_sentence
 from ..config import ClassifyConfig
 from ..model import Block, Document, Kind
 
-_LIST_LINE = re.compile(r"^\s*([-*•·]\s|\d+[.、)）]\s*|[(（]\d+[)）]|[①-⑳])")
+_LIST_ITEM = re.compile(r"^\s*([-*•·]\s|\d+[.、)）]\s*|[(（]\d+[)）]|[①-⑳])")
 _JUMP = re.compile(r"^[(（]\s*(上接|下转|接|转)第?[一二三四五六七八九十\d]{1,3}版\s*[)）]$")
 _PHOTO_CREDIT = re.compile(r"(摄|摄影|供图)\s*[)）]?$")
 _BYLINE = re.compile(
@@ -46,11 +46,11 @@ def _base_kind(block: Block, previous: Kind | None, first: bool, config: Classif
     text = block.text
     if "\n" in text:
         lines = text.split("\n")
-        listed = sum(bool(_LIST_LINE.match(line)) for line in lines)
+        listed = sum(bool(_LIST_ITEM.match(line)) for line in lines)
         return Kind.LIST if listed * 2 >= len(lines) else Kind.OTHER
     if _JUMP.match(text):
         return Kind.JUMP
-    if _LIST_LINE.match(text) and not ends_sentence(text) and len(text) <= config.headline_max_chars:
+    if _LIST_ITEM.match(text) and not ends_sentence(text) and len(text) <= config.headline_max_chars:
         return Kind.LIST
     if _PHOTO_CREDIT.search(text):
         return Kind.CAPTION

@@ -99,6 +99,48 @@ def _echoed(head: str, tail: str, config: SplitsConfig) -> bool:
     return len(grams) >= 2 and sum(g in tail for g in grams) >= config.echo_min_share * len(grams)
 
 
+def _veto(head: str, tail: str, open_quote: bool, config: SplitsConfig) -> str | None:
+    """Why ``head`` and ``tail`` cannot be halves of one paragraph, or None."""
+    if ends_sentence(head):
+        return "head ends a sentence"
+    if (head.endswith("--") or head.rstrip("-").endswith("—")) and not (open_quote and unbalanced_closing(tail)):
+        return "head ends in a dash (a list follows)"  # not inside a quote: “嘭—— / —啪”
+    if head[-1].isascii() and head[-1].isalpha() and tail[0].isascii() and tail[0].isalpha():
+        return "Latin on both sides (not a Chinese cut)"
+    if opens_paragraph(tail):
+        # 本报讯…, ——…, 一是…: a paragraph of its own, whatever the head lacks.
+        return TAIL_OPENS
+    if _echoed(head, tail, config):
+        return ECHOED
+    return None
+
+
+def _head_cut(head: str, open_quote: bool) -> list[str]:
+    """Reasons read off the head alone: it stops inside a clause or a quote."""
+    reasons = []
+    if head[-1] in ",，、":
+        reasons.append("head ends in a comma")
+    elif _ONE_CHARACTER_CLAUSE.search(head):
+        reasons.append("head ends in a one-character clause")
+    if open_quote:
+        reasons.append("head leaves a quote or bracket open")
+    return reasons
+
+
+def _joint(tail: str, open_quote: bool, lexicon: Lexicon) -> list[str]:
+    """Reasons read off the tail's start: it goes on with a sentence begun before it."""
+    reasons = []
+    if open_quote and unbalanced_closing(tail):
+        reasons.append("tail closes the quote the head left open")
+    if _CLAUSE_END.match(tail):
+        reasons.append("tail starts with the end of a clause")
+    if tail[0] in NON_INITIAL:
+        reasons.append("tail starts with punctuation that continues a sentence")
+    elif tail[0] in _PARTICLE_CHARS and lexicon.first_word(tail) in NON_INITIAL_WORDS:
+        reasons.append("tail starts with a particle")
+    return reasons
+
+
 def cut_evidence(head: str, tail: str, config: SplitsConfig, lexicon: Lexicon) -> CutEvidence:
     """Weigh a cut between ``head`` and ``tail``.
 
@@ -111,35 +153,13 @@ def cut_evidence(head: str, tail: str, config: SplitsConfig, lexicon: Lexicon) -
     head, tail = head.rstrip(), tail.lstrip()
     if not head or not tail:
         return CutEvidence(veto="empty")
-    if ends_sentence(head):
-        return CutEvidence(veto="head ends a sentence")
     open_quote = unbalanced_opening(head)
-    if (head.endswith("--") or head.rstrip("-").endswith("—")) and not (open_quote and unbalanced_closing(tail)):
-        return CutEvidence(veto="head ends in a dash (a list follows)")  # not inside a quote: “嘭—— / —啪”
-    if head[-1].isascii() and head[-1].isalpha() and tail[0].isascii() and tail[0].isalpha():
-        return CutEvidence(veto="Latin on both sides (not a Chinese cut)")
-    if opens_paragraph(tail):
-        # 本报讯…, ——…, 一是…: a paragraph of its own, whatever the head lacks.
-        return CutEvidence(veto=TAIL_OPENS)
-    if _echoed(head, tail, config):
-        return CutEvidence(veto=ECHOED)
-    head_cut: list[str] = []
-    joint: list[str] = []
-    if head[-1] in ",，、":
-        head_cut.append("head ends in a comma")
-    elif _ONE_CHARACTER_CLAUSE.search(head):
-        head_cut.append("head ends in a one-character clause")
-    if open_quote:
-        head_cut.append("head leaves a quote or bracket open")
+    veto = _veto(head, tail, open_quote, config)
+    if veto is not None:
+        return CutEvidence(veto=veto)
+    head_cut = _head_cut(head, open_quote)
+    joint = _joint(tail, open_quote, lexicon)
     word = None
-    if open_quote and unbalanced_closing(tail):
-        joint.append("tail closes the quote the head left open")
-    if _CLAUSE_END.match(tail):
-        joint.append("tail starts with the end of a clause")
-    if tail[0] in NON_INITIAL:
-        joint.append("tail starts with punctuation that continues a sentence")
-    elif tail[0] in _PARTICLE_CHARS and lexicon.first_word(tail) in NON_INITIAL_WORDS:
-        joint.append("tail starts with a particle")
     # The dictionary is the slowest test: consult it only when nothing cheaper spoke.
     if not joint and not head_cut:
         word = lexicon.word_across(head, tail)

@@ -35,7 +35,8 @@ _ODD_SPACE = re.compile("[\t\xa0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 _EMOJI = "\u2600-\u27bf\u2b00-\u2bff\ufe0f\U0001f000-\U0001faff"
 _ZERO_WIDTH = re.compile(f"[\u200b\u200c\u2060\ufeff]|(?<![{_EMOJI}])\u200d|\u200d(?![{_EMOJI}])")
 _SPACE_RUN = re.compile(" {2,}")
-_LIST_LINE = re.compile(r"^ *[-*•·] ")
+# An indented bullet line keeps its indentation (a list nested in a list).
+_BULLET_LINE = re.compile(r"^ *[-*•·] ")
 _UNTIDY = re.compile("[\t\xa0\u1680\u2000-\u200d\u202f\u205f\u2060\u3000\ufeff]|  | $|^ ")
 
 
@@ -57,7 +58,7 @@ def _fix_line(line: str, config: NormaliseConfig) -> tuple[str, list[tuple[str, 
 
 def _tidy_spaces(line: str) -> str:
     line = _ZERO_WIDTH.sub("", _ODD_SPACE.sub(" ", line)).rstrip()
-    if _LIST_LINE.match(line):
+    if _BULLET_LINE.match(line):
         indent = len(line) - len(line.lstrip(" "))
         return " " * indent + _SPACE_RUN.sub(" ", line[indent:])
     return _SPACE_RUN.sub(" ", line.lstrip(" "))
