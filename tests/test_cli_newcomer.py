@@ -132,3 +132,13 @@ def test_the_first_eta_leaves_out_the_start_up():
     assert "? pages/s" not in first and "250.0 pages/s" in first
     minutes, seconds = map(int, first.rsplit("ETA ", 1)[1].split(":")[1:])
     assert minutes * 60 + seconds <= 12
+
+
+def test_a_run_of_many_records_into_one_file_ends_with_the_summary_one_page_does_not(tmp_path, capsys):
+    write_jsonl(tmp_path / "news.jsonl", [{"text": f"{A}\n\n{A}"}, {"text": B}])
+    assert main(["clean", str(tmp_path / "news.jsonl"), "-o", str(tmp_path / "out.jsonl"), "--workers", "1"]) == 0
+    err = capsys.readouterr().err
+    assert "xcclean summary" in err and "exact_duplicate" in err
+    (tmp_path / "page.txt").write_text(f"{A}\n\n{A}", encoding="utf-8")
+    assert main(["clean", str(tmp_path / "page.txt"), "-o", str(tmp_path / "page.out.txt")]) == 0
+    assert "xcclean summary" not in capsys.readouterr().err

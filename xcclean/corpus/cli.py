@@ -177,7 +177,8 @@ def _clean(args: argparse.Namespace) -> int:
         progress.close()
         if report:
             report.close()
-    if where == "dir" or report:
+    # One page to a file or stdout needs no table; a corpus (a directory, or JSONL records) does.
+    if where == "dir" or report or summary.pages + summary.failed > 1:
         sys.stderr.write("xcclean summary\n" + summary.table(max(workers, 1)) + "\n")
     return 1 if summary.failed or stopped else 0
 
