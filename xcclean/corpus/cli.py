@@ -152,8 +152,10 @@ def _on_dask(scheduler: str) -> Iterator[tuple[Produce, int]]:
     with ExitStack() as stack:
         try:
             client = stack.enter_context(connect(scheduler))
-        except (OSError, ValueError) as err:
-            raise PlanError(f"--scheduler {scheduler}: {err}") from None
+        except ValueError as err:  # not a scheduler address
+            raise PlanError(f"--scheduler: {err}") from None
+        except OSError as err:
+            raise PlanError(f"--scheduler: cannot reach the Dask scheduler {scheduler} ({err})") from None
         yield partial(clean_sources, client), threads(client)
 
 
