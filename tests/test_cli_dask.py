@@ -10,6 +10,7 @@ status. Progress lines are left out (whether one appears depends on timing).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -175,3 +176,88 @@ def test_an_unreachable_scheduler_is_one_line(tmp_path):
         (error,) = one_line_errors(proc.stderr)
         assert error.startswith(f"xcclean: --scheduler: scheduler {scheduler!r}: expected ")
     assert not (tmp_path / "out").exists()
+
+
+# -- a cluster started with the dask command, as a user would -----------------------------------------------------
+
+DASK = Path(sys.executable).with_name("dask")
+WAIT = 180.0  # seconds: generous, the test machine is shared
+
+
+def _until(ready, what: str) -> None:
+    deadline = time.monotonic() + WAIT
+    while not ready():
+        assert time.monotonic() < deadline, f"gave up waiting for {what}"
+        time.sleep(0.05)
+
+
+@pytest.fixture
+def cluster(tmp_path: Path) -> Iterator[tuple[str, dict[str, subprocess.Popen[bytes]]]]:
+    """``dask scheduler`` and two ``dask worker --nthreads 1`` on 127.0.0.1 (each in a session of its
+    own, so that killing one kills its nanny and its worker process); all killed at the end."""
+    if not DASK.exists():
+        pytest.skip(f"no dask command beside {sys.executable} (pip install 'xcclean[dask]')")
+    from distributed import Client
+
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    started: list[subprocess.Popen[bytes]] = []
+
+    def launch(name: str, *args: str | Path) -> subprocess.Popen[bytes]:
+        with open(logs / f"{name}.log", "wb") as log:
+            started.append(subprocess.Popen([DASK, *map(str, args)], stdout=log, stderr=log, cwd=tmp_path,
+                                            start_new_session=True))
+        return started[-1]
+
+    try:
+        info = tmp_path / "scheduler.json"
+        launch("scheduler", "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
+               "--scheduler-file", info)
+        _until(lambda: info.exists() and info.stat().st_size > 0, "the scheduler file")
+        address = json.loads(info.read_text())["address"]
+        assert address.startswith("tcp://127.0.0.1:")
+        workers = [launch(f"worker{i}", "worker", address, "--host", "127.0.0.1", "--nthreads", "1",
+                          "--no-dashboard", "--local-directory", tmp_path / f"w{i}") for i in range(2)]
+        with Client(address, timeout=WAIT) as client:
+            client.wait_for_workers(2, timeout=WAIT)
+            pids = client.run(os.getpid)
+        # each worker's address -> its dask worker command (the session its process belongs to)
+        yield address, {where: next(w for w in workers if w.pid == os.getsid(pid)) for where, pid in pids.items()}
+    finally:
+        for proc in reversed(started):
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=60)
+
+
+def test_a_cluster_of_dask_commands_survives_a_worker_killed_mid_run(cluster, tmp_path):
+    from distributed import Client
+
+    address, workers = cluster
+    src = tmp_path / "in"
+    for i in range(240):
+        (src / f"{i // 80}" / f"p{i:03d}.txt").parent.mkdir(parents=True, exist_ok=True)
+        (src / f"{i // 80}" / f"p{i:03d}.txt").write_text(page(i), encoding="utf-8")
+    local = run("clean", src, "-o", tmp_path / "local", "--workers", "2")
+    assert local.returncode == 0, local.stderr
+    out = tmp_path / "dask"
+    proc = start("clean", src, "-o", out, "--scheduler", address)
+    try:
+        with Client(address, timeout=WAIT) as client:
+            def busy() -> list[str]:  # workers running a task of the run, once some outputs are written
+                written = sum(not n.endswith(TEMP_SUFFIX) for _, _, names in os.walk(out) for n in names)
+                return [w for w, keys in client.processing().items() if keys] if written >= 5 else []
+
+            _until(lambda: busy() or proc.poll() is not None, "the run to be under way")
+            victim = busy()
+            assert victim and proc.poll() is None, "the run ended before a worker could be killed"
+            os.killpg(workers[victim[0]].pid, signal.SIGKILL)
+            _, err = proc.communicate(timeout=600)
+            _until(lambda: victim[0] not in client.scheduler_info()["workers"], "the scheduler to lose the worker")
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == 0, err
+    assert files(out) == files(tmp_path / "local")  # every page, byte for byte, and no temporary file
+    assert one_line_errors(err) == []
