@@ -90,8 +90,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="with --across-pages: an archive index (created if missing, updated after the "
                             "run) so that later runs deduplicate against every page cleaned before")
     clean.add_argument("--scheduler", metavar="ADDRESS",
-                       help="clean on a Dask cluster: tcp://HOST:PORT, or local:N to start N local worker "
-                            "processes (needs pip install 'xcclean[dask]'; -o OUTDIR, empty or new)")
+                       help="read and clean on a Dask cluster: tcp://HOST:PORT, or local:N to start N local "
+                            "worker processes (needs pip install 'xcclean[dask]'); everything else as without it")
     explain = sub.add_parser("explain", help="show a page's edits side by side in an HTML page",
                              description="Render one page, raw and cleaned side by side, every edit "
                                          "highlighted with its reason, as a self-contained HTML page.")
