@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -73,7 +74,6 @@ def test_date_field_decides_which_copy_is_earliest(tmp_path):
 def test_options_that_need_across_pages_or_a_directory_are_usage_errors(tmp_path):
     pages(tmp_path / "in", {"1.txt": A})
     assert run("clean", "in", "-o", "out", "--index", "x.npz", cwd=tmp_path).returncode == 2
-    assert run("clean", "in/1.txt", "--scheduler", "local:1", cwd=tmp_path).returncode == 2
     bad = run("clean", "in", "-o", "out", "--across-pages", "--index", "in/1.txt", cwd=tmp_path)
     assert bad.returncode == 1 and "Traceback" not in bad.stderr
 
@@ -89,4 +89,4 @@ def test_scheduler_gives_the_same_pages(tmp_path):
     for name in ("1.txt", "2.txt", "3.txt"):
         assert (tmp_path / "dask" / name).read_text(encoding="utf-8") == (tmp_path / "local" / name).read_text(
             encoding="utf-8")
-    assert '"cross_page_duplicate": 1' in dask.stderr
+    assert re.search(r"\n *cross_page_duplicate +1\n", dask.stderr), dask.stderr

@@ -11,22 +11,26 @@ stopped the run), 2 for a usage error, 130 when interrupted (Ctrl-C) and
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import signal
 import sys
+from collections.abc import Callable, Iterator
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import ExitStack, contextmanager
+from functools import partial
 from types import FrameType
 
 from .. import __version__
-from .inputs import PlanError, Source, check_not_inputs, count_pages, is_jsonl, layout, plan, records
+from .inputs import PlanError, Record, Source, check_not_inputs, count_pages, is_jsonl, layout, plan, records
 from .jsonl import Fields
 from .output import ReportFile, Stop, Writer, remove_pending, remove_stale_temps, write_atomic
-from .parallel import BATCH, Mapper, PoolMap, clean_records
+from .parallel import BATCH, Mapper, Outcome, PoolMap, clean_records
 from .progress import Progress
 from .report import Summary
 
 _RESUME = "run again with --resume to finish"
+# Reads and cleans sources: every page with its outcome, in input order (``blocks``: keep the cleaned blocks).
+Produce = Callable[[list[Source], Fields, bool], Iterator[tuple[Record, Outcome | None]]]
 
 
 class Terminated(BaseException):
@@ -86,8 +90,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="with --across-pages: an archive index (created if missing, updated after the "
                             "run) so that later runs deduplicate against every page cleaned before")
     clean.add_argument("--scheduler", metavar="ADDRESS",
-                       help="clean on a Dask cluster: tcp://HOST:PORT, or local:N to start N local worker "
-                            "processes (needs pip install 'xcclean[dask]'; -o OUTDIR, empty or new)")
+                       help="read and clean on a Dask cluster: tcp://HOST:PORT, or local:N to start N local "
+                            "worker processes (needs pip install 'xcclean[dask]'); everything else as without it")
     explain = sub.add_parser("explain", help="show a page's edits side by side in an HTML page",
                              description="Render one page, raw and cleaned side by side, every edit "
                                          "highlighted with its reason, as a self-contained HTML page.")
@@ -111,25 +115,6 @@ def _usage(args: argparse.Namespace) -> None:
         error("--resume needs -o")
     if (args.index or args.date_field) and not args.across_pages:
         error("--index and --date-field go with --across-pages")
-    if args.scheduler and (where != "dir" or args.resume or args.report or args.index or args.date_field
-                           or args.title_field or "-" in args.inputs):
-        error("--scheduler writes under -o OUTDIR; it takes no --resume, --report, --index, "
-              "--date-field, --title-field or standard input")
-
-
-def _clean_on_dask(args: argparse.Namespace) -> int:
-    try:
-        from .dask import clean_files
-    except ImportError:
-        return _fail("--scheduler needs Dask: pip install 'xcclean[dask]'")
-    # Directories contribute the files matching --glob, as without a scheduler.
-    inputs = [os.path.join(item, "**", pattern) if os.path.isdir(item) else item
-              for item in args.inputs for pattern in (args.glob or ["*.txt"] if os.path.isdir(item) else [""])]
-    summary = clean_files(inputs, args.output, scheduler=args.scheduler, text_field=args.field,
-                          across_pages=args.across_pages).to_dict()
-    del summary["outputs"]
-    sys.stderr.write("xcclean summary\n" + json.dumps(summary, ensure_ascii=False) + "\n")
-    return 0
 
 
 def _check_report(path: str | None, sources: list[Source]) -> None:
@@ -141,55 +126,84 @@ def _check_report(path: str | None, sources: list[Source]) -> None:
         raise PlanError(f"the report {path} would overwrite an output; choose another --report")
 
 
-def _clean(args: argparse.Namespace) -> int:
+@contextmanager
+def _engine(args: argparse.Namespace, total: int) -> Iterator[tuple[Produce, int]]:
+    """Where pages are read and cleaned, and by how many workers: here or in local worker processes
+    (``--workers``), or in Dask tasks (``--scheduler``) -- the same reading and cleaning code."""
     if args.scheduler:
-        return _clean_on_dask(args)
+        with _on_dask(args.scheduler) as engine:
+            yield engine
+        return
+    workers = max(min(args.workers, -(-total // BATCH)), 1)
+    mapper: Mapper = PoolMap(workers) if workers > 1 else map
+
+    def produce(sources: list[Source], fields: Fields, blocks: bool) -> Iterator[tuple[Record, Outcome | None]]:
+        return clean_records(records(sources, fields), mapper, blocks=blocks)
+
+    yield produce, workers
+
+
+@contextmanager
+def _on_dask(scheduler: str) -> Iterator[tuple[Produce, int]]:
+    try:
+        from .dask import clean_sources, connect, threads
+    except ImportError:
+        raise PlanError("--scheduler needs Dask: pip install 'xcclean[dask]'") from None
+    with ExitStack() as stack:
+        try:
+            client = stack.enter_context(connect(scheduler))
+        except ValueError as err:  # not a scheduler address
+            raise PlanError(f"--scheduler: {err}") from None
+        except OSError as err:
+            raise PlanError(f"--scheduler: cannot reach the Dask scheduler {scheduler} ({err})") from None
+        yield partial(clean_sources, client), threads(client)
+
+
+def _clean(args: argparse.Namespace) -> int:
     where = layout(args.inputs, args.output)
     sources, problems = plan(args.inputs, args.output, args.glob or ["*.txt"], args.resume)
     _check_report(args.report, sources)
-    if args.resume and where == "dir":
-        remove_stale_temps(args.output)
     todo = [s for s in sources if not s.skip]
     total = count_pages(todo)
-    summary = Summary(skipped=len(sources) - len(todo))
-    progress = Progress(total, sys.stderr, enabled=total > 1)
-    for message in problems:
-        summary.failed += 1
-        progress.note(f"xcclean: {message}")
-    workers = min(args.workers, -(-total // BATCH))
-    # --resume keeps the report lines of the outputs it skips
-    report = ReportFile(args.report, {s.path for s in sources if s.skip} if args.resume else None) \
-        if args.report else None
-    writer = Writer(summary, progress, sys.stdout.buffer, report, sys.stderr if args.explain else None,
-                    args.explain == "json")
-    stopped = False
-    try:
-        _write(args, sources if args.across_pages else todo, writer, max(workers, 1))
-    except Stop as err:
-        stopped = True
-        writer.abandon()
-        progress.note(f"xcclean: {err}; stopped: what was written is listed below ({_RESUME})")
-    except BaseException:
-        writer.abandon()
-        remove_pending()
-        raise
-    finally:
-        progress.close()
-        if report:
-            report.close()
+    with _engine(args, total) as (produce, workers):
+        if args.resume and where == "dir":
+            remove_stale_temps(args.output)
+        summary = Summary(skipped=len(sources) - len(todo))
+        progress = Progress(total, sys.stderr, enabled=total > 1)
+        for message in problems:
+            summary.failed += 1
+            progress.note(f"xcclean: {message}")
+        # --resume keeps the report lines of the outputs it skips
+        report = ReportFile(args.report, {s.path for s in sources if s.skip} if args.resume else None) \
+            if args.report else None
+        writer = Writer(summary, progress, sys.stdout.buffer, report, sys.stderr if args.explain else None,
+                        args.explain == "json")
+        stopped = False
+        try:
+            _write(args, sources if args.across_pages else todo, writer, produce)
+        except Stop as err:
+            stopped = True
+            writer.abandon()
+            progress.note(f"xcclean: {err}; stopped: what was written is listed below ({_RESUME})")
+        except BaseException:
+            writer.abandon()
+            remove_pending()
+            raise
+        finally:
+            progress.close()
+            if report:
+                report.close()
     # One page to a file or stdout needs no table; a corpus (a directory, or JSONL records) does.
     if where == "dir" or report or summary.pages + summary.failed > 1:
-        sys.stderr.write("xcclean summary\n" + summary.table(max(workers, 1)) + "\n")
+        sys.stderr.write("xcclean summary\n" + summary.table(workers) + "\n")
     return 1 if summary.failed or stopped else 0
 
 
-def _write(args: argparse.Namespace, sources: list[Source], writer: Writer, workers: int) -> None:
+def _write(args: argparse.Namespace, sources: list[Source], writer: Writer, produce: Produce) -> None:
     """Clean the pages of ``sources`` (with --across-pages, skipped ones too: they are compared, not
     written), remove cross-page duplicates, write everything, then update the index."""
     fields = Fields(args.field, args.title_field)
-    mapper: Mapper = PoolMap(workers) if workers > 1 else map
-    results = clean_records(records(sources, fields), mapper,
-                            blocks=args.across_pages or fields.title is not None)
+    results = produce(sources, fields, args.across_pages or fields.title is not None)
     index = None
     if args.across_pages:
         from .cross_run import deduplicate_across, open_index, save_index

@@ -21,39 +21,45 @@ import operator
 import os
 import posixpath
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import dask.bag as db
 from dask.delayed import delayed
 from dask.utils import parse_bytes
-from distributed import Client, LocalCluster
+from distributed import Client, Future, KilledWorker, LocalCluster
 from fsspec.core import get_fs_token_paths, url_to_fs
 from fsspec.utils import infer_compression
 
 from ..config import Config
 from .across import CrossMatch, across_parts
+from .inputs import STDIO, Source, read_source
+from .jsonl import Fields
+from .output import Stop
 from .partitions import (
     Done,
     PageResult,
+    Result,
     body_of,
     clean_frame,
     clean_jsonl,
     clean_pages,
     clean_parquet,
+    clean_read,
     clean_text_pages,
     explain_jsonl,
     explain_text_pages,
+    read_and_clean,
     remove_leftovers,
     without,
     write_jsonl,
     write_text_pages,
 )
 
-__all__ = ["Summary", "clean_bag", "clean_dataframe", "clean_files", "connect", "dedup_across"]
+__all__ = ["Summary", "clean_bag", "clean_dataframe", "clean_files", "clean_sources", "connect", "dedup_across"]
 
 _SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".parquet": "parquet", ".parq": "parquet",
              ".pq": "parquet"}
@@ -324,3 +330,67 @@ def _names(pages: list[PageResult]) -> list[str]:
         seen[target] += 1
         out.append(f"{target}#{seen[target]}" if record is not None else target)
     return out
+
+
+# Text pages per task of clean_sources (a JSONL file is one task whatever its size).
+PAGES_PER_TASK = 16
+
+
+def threads(client: Client) -> int:
+    """Worker threads on the cluster now (at least 1)."""
+    workers = client.scheduler_info().get("workers", {}).values()
+    return max(1, sum(int(w.get("nthreads", 1)) for w in workers))
+
+
+def clean_sources(client: Client, sources: Sequence[Source], fields: Fields, blocks: bool = False,
+                  pages_per_task: int = PAGES_PER_TASK) -> Iterator[Result]:
+    """The engine of ``xcclean clean --scheduler``: every page of ``sources`` with its outcome, in input order.
+
+    Each task reads, decodes and cleans whole sources with the code of a local run
+    (:func:`xcclean.corpus.partitions.read_and_clean`): up to ``pages_per_task`` text
+    files, or one JSONL file. Standard input is read here and cleaned in a task. At most
+    four tasks per worker thread are in flight, so memory stays bounded on any corpus; a
+    task whose worker dies is run again elsewhere (the same pages, the same result). When
+    the workers running one task have all died (``distributed.scheduler.allowed-failures``
+    times), the run stops (:class:`~xcclean.corpus.output.Stop`).
+    """
+    cwd = os.getcwd()
+    window = 4 * threads(client)
+    pending: deque[tuple[list[Source], Future[list[Result]]]] = deque()
+    for group in _source_groups(sources, pages_per_task):
+        if group[0].path == STDIO:
+            task = client.submit(clean_read, list(read_source(group[0], fields)), blocks, pure=False)
+        else:
+            task = client.submit(read_and_clean, group, fields, cwd, blocks, pure=False)
+        pending.append((group, task))
+        if len(pending) >= window:
+            yield from _returned(*pending.popleft())
+    while pending:
+        yield from _returned(*pending.popleft())
+
+
+def _source_groups(sources: Sequence[Source], size: int) -> Iterator[list[Source]]:
+    """Consecutive sources, one task's each: up to ``size`` text files, or one JSONL file or standard input."""
+    group: list[Source] = []
+    for source in sources:
+        alone = source.jsonl or source.path == STDIO
+        if group and (alone or len(group) == size):
+            yield group
+            group = []
+        group.append(source)
+        if alone:
+            yield group
+            group = []
+    if group:
+        yield group
+
+
+def _returned(group: list[Source], task: Future[list[Result]]) -> Iterator[Result]:
+    """A task's pages, each record given back its own ``Source`` (the client's: the writer knows it)."""
+    try:
+        pages: list[Result] = task.result()
+    except KilledWorker:
+        raise Stop("the Dask workers that ran one task all died (out of memory?)") from None
+    own = {source: source for source in group}
+    for record, outcome in pages:
+        yield replace(record, source=own[record.source]), outcome

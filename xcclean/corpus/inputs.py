@@ -5,9 +5,11 @@ input file, with its output path) in a fixed order; :func:`read_source`
 reads one of them into :class:`Record` pages -- text files decoded
 (:mod:`xcclean.corpus.decoding`), JSONL lines parsed
 (:mod:`xcclean.corpus.jsonl`) -- and :func:`records` all of them, in order.
-Reading a source needs nothing but the source, so the same path can run in
-the parent process (as now) or in a worker task; workers only ever receive
-text to clean.
+Reading a source needs nothing but the source (and, for a relative path,
+the folder it is relative to: ``cwd``), so the same code runs in the parent
+process (a local run) and in a Dask task (``--scheduler``, see
+:func:`xcclean.corpus.partitions.read_and_clean`): every bad input is named,
+counted and skipped the same way by both.
 """
 
 from __future__ import annotations
@@ -187,9 +189,14 @@ def read_bytes(path: str) -> bytes:
         return handle.read()
 
 
-def _page(source: Source) -> Record:
+def _file(source: Source, cwd: str) -> str:
+    """Where to open ``source``: its path, relative to ``cwd`` (messages name ``source.path`` as given)."""
+    return source.path if source.path == STDIO else os.path.join(cwd, source.path)
+
+
+def _page(source: Source, cwd: str) -> Record:
     try:
-        text, decoding = decode(read_bytes(source.path))
+        text, decoding = decode(read_bytes(_file(source, cwd)))
     except OSError as err:
         return Record(source, error=f"{source.path}: cannot read ({err.strerror})")
     except ValueError as err:
@@ -261,22 +268,25 @@ def _probed(source: Source, parsed: Iterator[tuple[Record, dict[str, str] | None
     yield from (held if not shapes else [_wrong_fields(source, fields, held, shapes)])
 
 
-def _jsonl(source: Source, fields: Fields) -> Iterator[Record]:
+def _jsonl(source: Source, fields: Fields, cwd: str) -> Iterator[Record]:
     try:
-        with open(source.path, "rb") as handle:
+        with open(_file(source, cwd), "rb") as handle:
             yield from _probed(source, _json_records(source, handle, fields), fields)
     except OSError as err:
         yield Record(source, error=f"{source.path}: cannot read ({err.strerror})")
 
 
-def read_source(source: Source, fields: Fields = TEXT) -> Iterator[Record]:
-    """Every page of one source, in order: a text file's one page, or a JSONL file's records."""
+def read_source(source: Source, fields: Fields = TEXT, cwd: str = "") -> Iterator[Record]:
+    """Every page of one source, in order: a text file's one page, or a JSONL file's records.
+
+    A relative ``source.path`` is opened relative to ``cwd`` (default: the current folder).
+    """
     if source.jsonl and source.path != STDIO:
-        return _jsonl(source, fields)
-    return iter([_page(source)])
+        return _jsonl(source, fields, cwd)
+    return iter([_page(source, cwd)])
 
 
-def records(sources: Sequence[Source], fields: Fields = TEXT) -> Iterator[Record]:
-    """Every page of every source, in order."""
+def records(sources: Sequence[Source], fields: Fields = TEXT, cwd: str = "") -> Iterator[Record]:
+    """Every page of every source, in order (relative paths relative to ``cwd``)."""
     for source in sources:
-        yield from read_source(source, fields)
+        yield from read_source(source, fields, cwd)

@@ -56,9 +56,9 @@ def _cleaner() -> Cleaner:
     return cleaner_for(Config())
 
 
-def clean_texts(texts: list[str], blocks: bool = False) -> list[Outcome]:
-    """Clean a batch of pages with this process's Cleaner (built on first use)."""
-    cleaner = _cleaner()
+def clean_texts(texts: list[str], blocks: bool = False, cleaner: Cleaner | None = None) -> list[Outcome]:
+    """Clean a batch of pages with ``cleaner`` (default: this process's Cleaner, built on first use)."""
+    cleaner = cleaner if cleaner is not None else _cleaner()
     out: list[Outcome] = []
     for text in texts:
         try:

@@ -1,8 +1,10 @@
 """What one Dask task does with one partition: clean its pages, write its output.
 
 Worker-side helpers of :mod:`xcclean.dask`; nothing here imports Dask. Each
-function cleans with the calling thread's own Cleaner (``cleaner_for_thread``)
-and returns what it did as a :class:`Done`.
+function cleans with the calling thread's own Cleaner (``cleaner_for_thread``).
+Those of ``clean_files`` return what they did as a :class:`Done`;
+:func:`read_and_clean`, the task of the command line's ``--scheduler``, returns
+its pages to the client, which writes them as a local run does.
 """
 
 from __future__ import annotations
@@ -12,13 +14,16 @@ import re
 import threading
 import uuid
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..config import Config
 from ..pipeline import Cleaned, Cleaner
 from .across import CrossMatch, body_paragraphs, remove
+from .inputs import Record, Source, records
+from .jsonl import Fields
+from .parallel import CleanBatch, Outcome, clean_records, clean_texts
 
 _threads = threading.local()
 _TEMPORARY = re.compile(r"\..+\.[0-9a-f]{32}\.tmp")
@@ -225,3 +230,25 @@ def without(pages: list[PageResult], found: list[dict[int, CrossMatch]], names: 
 
 def _json_lines(items: Iterable[Any]) -> bytes:
     return "".join(json.dumps(item, ensure_ascii=False) + "\n" for item in items).encode("utf-8")
+
+
+# What a ``--scheduler`` task returns: each page as read, with its outcome (None: nothing to clean).
+Result = tuple[Record, Outcome | None]
+
+
+def clean_read(items: Iterable[Record], blocks: bool) -> list[Result]:
+    """Clean pages already read, as a local run does (:func:`xcclean.corpus.parallel.clean_records`:
+    a page the Cleaner fails on is an outcome with an error), with this thread's Cleaner."""
+    cleaner = cleaner_for_thread(Config())
+
+    def here(_: CleanBatch, batches: Iterable[list[str]]) -> Iterator[list[Outcome]]:
+        return (clean_texts(batch, blocks, cleaner) for batch in batches)
+
+    return list(clean_records(items, here, blocks=blocks))
+
+
+def read_and_clean(sources: list[Source], fields: Fields, cwd: str, blocks: bool) -> list[Result]:
+    """One task of ``xcclean clean --scheduler``: read whole ``sources`` with the code of a local run
+    (:func:`xcclean.corpus.inputs.records`: decoding, JSONL lines, every bad input named in its
+    record) and clean their pages. Relative paths are relative to ``cwd``, the client's folder."""
+    return clean_read(records(sources, fields, cwd), blocks)
