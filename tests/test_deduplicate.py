@@ -202,3 +202,21 @@ def test_a_word_put_for_another_word_is_rewording():
     doc = classified("\n\n".join([DECREE_A, DECREE_B]), C, Lexicon())
     out, edits = deduplicate(doc, C.dedup, E, Lexicon())
     assert len(out) == 2 and edits == []
+
+
+# Tune half, page 14 of generator seed 0: one glyph misread into another word (大通 for 大力).
+PARK = ("老百姓拥护的,就是政府要努力做到的。今年以来,在疏解整治提升的基础上,北京市加大留白增绿力度,"
+        "在城市核心区和中心城区建设了景泰桥东南、大通滨河公园二期等20多处森林公园、50处口袋公园和小微绿地等上万亩公园绿地。")
+
+
+def test_one_glyph_read_as_another_word_is_a_misread_in_a_long_paragraph_not_in_a_short_line():
+    words = Lexicon().in_words
+    misread = PARK.replace("大通", "大力")  # both sides whole words: shows nothing either way
+    assert len(PARK) >= E.min_unevidenced_chars
+    assert relate(PARK, misread, E, words=words).kind == "near_copy"
+    # Under min_unevidenced_chars the same kind of difference is a line written twice on purpose.
+    line, other = "军乐团奏朝中两国国歌,检阅三军仪仗队。", "军乐团奏老中两国国歌,检阅三军仪仗队。"
+    assert len(line) < E.min_unevidenced_chars
+    assert relate(line, other, E, words=words) is None
+    # Two characters, a word for a word, stay rewording however long the paragraph.
+    assert relate(PARK, PARK.replace("森林", "湿地"), E, words=words) is None

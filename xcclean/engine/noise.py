@@ -96,14 +96,19 @@ def _substitution(op: Opcode, run: int, config: EngineConfig, sides: _Sides | No
     (推进 / 推迸, 认罪认罚 / 认罪审审). Without a dictionary, a run longer than
     ``max_misread_run`` is a word put for a word (劳动法 / 电力法); with one, a run
     up to ``max_broken_misread_run`` is a misread if it breaks words on one side
-    only, and any run that leaves whole words on both sides is a word choice
-    (朝鲜 / 越南 style substitutions in parallel formulae, stanzas of a song).
+    only, and a longer run that leaves whole words on both sides is a word
+    choice (朝鲜 / 越南 style substitutions in parallel formulae). One glyph for
+    one glyph with whole words on both sides (大力 / 大通) shows nothing either
+    way: most neighbouring characters make some dictionary word, so a random
+    misread often does too. It counts as a difference but not as a shown
+    misread, and the totals decide (a short text needs a shown misread:
+    ``min_unevidenced_chars``, the stanzas of a song).
     """
     if sides is None:
         return ("a word replaced" if run > config.max_misread_run else None), False
     left, right = sides.broken(op)
     if not left and not right:
-        return "a word chosen", False
+        return ("a word chosen" if run > config.max_misread_run else None), False
     if run > config.max_misread_run and (run > config.max_broken_misread_run or left == right):
         return "a word replaced", False
     return None, left != right
