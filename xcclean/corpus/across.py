@@ -228,39 +228,64 @@ def across_parts(parts: list[Any], config: Config | None = None, engine: Any = N
 
 def _across_parts(parts: list[Any], config: EngineConfig, engine: Any, buckets: int,
                   archived: set[int]) -> tuple[list[dict[int, CrossMatch]], list[int]]:
+    """The cross-page verdicts of ``parts``: anchors and bands give candidate pairs
+    (:func:`_candidate_codes`), each pair of parts verifies its share (:func:`_verified_parts`),
+    one resolver decides (:func:`_collect`)."""
     local = [engine.call(_keyed, part) for part in parts]
     stats = engine.results([engine.call(_stats, part) for part in local])
     pages = np.cumsum([0] + [s[0] for s in stats])
     firsts = np.cumsum([0] + [s[1] for s in stats])
-    starts, total = firsts[:-1], int(firsts[-1])
+    starts = firsts[:-1]
     sample = 1 if sum(s[2] for s in stats) <= config.exact_overlap_max_shingles else config.anchor_sample
     keyed = [engine.call(_placed, part, int(firsts[p]), int(pages[p])) for p, part in enumerate(local)]
+    codes = _candidate_codes(keyed, config, engine, buckets, starts, int(firsts[-1]), sample)
+    found = _verified_parts(keyed, codes, starts, config, engine)
+    return _collect(found, int(pages[-1]), int(firsts[-1]), archived)
+
+
+def _candidate_codes(keyed: list[Any], config: EngineConfig, engine: Any, buckets: int, starts: np.ndarray,
+                     total: int, sample: int) -> np.ndarray:
+    """Candidate pairs as ``(i << 32) | j`` codes: shared anchors joined key range by key range,
+    then MinHash bands for the paragraphs whose anchors are mostly boilerplate."""
     sketches = [engine.call(_sketch, k, config, sample, buckets) for k in keyed]
     ranges = [engine.item(s, 0) for s in sketches]
     joins = [engine.call(_join, [engine.item(r, b) for r in ranges], config, starts) for b in range(buckets)]
     anchored = np.concatenate([_EMPTY, *engine.results([engine.item(s, 1) for s in sketches])])
-    sizes = anchored - np.bincount(np.concatenate([_EMPTY, *engine.results([engine.item(j, 1) for j in joins])]),
-                                   minlength=total)
+    boilerplate = np.concatenate([_EMPTY, *engine.results([engine.item(j, 1) for j in joins])])
+    sizes = anchored - np.bincount(boilerplate, minlength=total)
     by_part = [engine.item(j, 0) for j in joins]
     shared_sizes = engine.share(sizes)
     codes = np.concatenate([_EMPTY, *engine.results(
         [engine.call(_count, [engine.item(j, p) for j in by_part], shared_sizes, config, sample)
-         for p in range(len(parts))])])
+         for p in range(len(keyed))])])
     banded_mask = _banded(anchored, sizes, config, sample)
-    if banded_mask.any():
-        shared_mask = engine.share(banded_mask)
-        banded = [engine.call(_bands, k, shared_mask, config, buckets) for k in keyed]
-        band_codes = engine.results([engine.call(Bands.join, [engine.item(b, bucket) for b in banded],
-                                                 config.max_shingle_df) for bucket in range(buckets)])
-        lo, hi, _ = count_pairs([_EMPTY, *band_codes])
-        codes = np.union1d(codes, (lo << 32) | hi)
+    if not banded_mask.any():
+        return codes
+    shared_mask = engine.share(banded_mask)
+    banded = [engine.call(_bands, k, shared_mask, config, buckets) for k in keyed]
+    band_codes = engine.results([engine.call(Bands.join, [engine.item(b, bucket) for b in banded],
+                                             config.max_shingle_df) for bucket in range(buckets)])
+    lo, hi, _ = count_pairs([_EMPTY, *band_codes])
+    return np.union1d(codes, (lo << 32) | hi)
+
+
+def _verified_parts(keyed: list[Any], codes: np.ndarray, starts: np.ndarray, config: EngineConfig,
+                    engine: Any) -> list[_Found]:
+    """The candidate pairs aligned, one task per pair of parts and even chunk of pairs."""
     tasks = []
-    chunk = max(1, -(-len(codes) // (4 * len(parts))))  # tasks of even size: the first parts hold most sources
+    chunk = max(1, -(-len(codes) // (4 * len(keyed))))  # tasks of even size: the first parts hold most sources
     for p, mine in enumerate(_by_part(codes >> 32, starts, codes)):
         for q, theirs in enumerate(_by_part(mine & 0xFFFFFFFF, starts, mine)):
             for at in range(0, len(theirs), chunk):
                 tasks.append(engine.call(_verify, keyed[p], keyed[q], theirs[at : at + chunk], config))
     found: list[_Found] = engine.results(tasks)
+    return found
+
+
+def _collect(found: list[_Found], pages: int, total: int, archived: set[int]
+             ) -> tuple[list[dict[int, CrossMatch]], list[int]]:
+    """The verified relations resolved: per page, its paragraphs that go and what each repeats; and
+    the paragraphs that stay."""
     ii = np.concatenate([_EMPTY, *(f.i for f in found)]).tolist()
     jj = np.concatenate([_EMPTY, *(f.j for f in found)]).tolist()
     kinds = [k for f in found for k in f.kind]
@@ -268,7 +293,7 @@ def _across_parts(parts: list[Any], config: EngineConfig, engine: Any, buckets: 
     columns = [np.concatenate([_EMPTY, *(getattr(f, name) for f in found)]).tolist()
                for name in ("page_i", "position_i", "page_j", "position_j")]
     texts = [t for f in found for t in f.text_i]
-    out: list[dict[int, CrossMatch]] = [{} for _ in range(int(pages[-1]))]
+    out: list[dict[int, CrossMatch]] = [{} for _ in range(pages)]
     removed = decide(zip(ii, jj, kinds, similarity, strict=True), archived)
     for row in removed.values():
         page_i, position_i, page_j, position_j = (c[row] for c in columns)
