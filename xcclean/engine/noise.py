@@ -145,40 +145,60 @@ def ocr_noise(x: str, y: str, config: EngineConfig, words: Words | None = None, 
     Han character may be added or dropped at all, except a doubled one.
     """
     sides = _Sides(x, y, words) if words is not None else None
-    substituted = indels = han_indels = shown = 0
+    tally = _Tally()
     for op in Levenshtein.opcodes(x, y):
-        if op.tag == "equal":
-            continue
-        left, right = x[op.src_start : op.src_end], y[op.dest_start : op.dest_end]
-        if _figures_differ(left, right):
-            return Refusal("figures differ")
-        common = min(len(left), len(right))
-        if common:
-            refusal, shows = _substitution(op, common, config, sides)
+        if op.tag != "equal":
+            refusal = _difference(op, x, y, config, sides, strict, tally)
             if refusal is not None:
                 return Refusal(refusal)
-            shown += shows
-        if op.tag == "replace" and len(left) == len(right):
-            substituted += len(left)
-            continue
-        # Unequal replace, insert or delete: the common part substituted, the rest on one side only;
-        # a Han character left over from a replacement is a longer word put for a shorter one.
-        extra, context, at = (left[common:], x, op.src_start + common) if len(left) > len(right) \
-            else (right[common:], y, op.dest_start + common)
-        if common and any(HAN_RE.match(ch) for ch in extra):
-            return Refusal("a word replaced")
-        if _word_inserted(extra, context, at, strict):
-            return Refusal("a word inserted")
-        marks = len(extra) - sum(1 for ch in extra if HAN_RE.match(ch))
-        if marks > config.max_indel_marks:
-            return Refusal("marks inserted")
-        substituted += common
-        indels += len(extra)
-        han_indels += len(extra) - marks
     longest = max(len(x), len(y), 1)
-    if substituted + indels > max(1, config.max_misread_share * longest) \
-            or han_indels > max(1, config.max_han_indel_share * longest):
+    if tally.substituted + tally.indels > max(1, config.max_misread_share * longest) \
+            or tally.han_indels > max(1, config.max_han_indel_share * longest):
         return Refusal("too many differences")
-    if sides is not None and substituted and not shown and longest < config.min_unevidenced_chars:
+    if sides is not None and tally.substituted and not tally.shown and longest < config.min_unevidenced_chars:
         return Refusal("no misread shown")
-    return Noise(substituted, indels, float(Levenshtein.normalized_similarity(x, y)))
+    return Noise(tally.substituted, tally.indels, float(Levenshtein.normalized_similarity(x, y)))
+
+
+@dataclass
+class _Tally:
+    """The differences counted so far: substituted characters, characters on one side only (of
+    them Han), and substitutions that showed a misread (a word broken on one side only)."""
+
+    substituted: int = 0
+    indels: int = 0
+    han_indels: int = 0
+    shown: int = 0
+
+
+def _difference(op: Opcode, x: str, y: str, config: EngineConfig, sides: _Sides | None, strict: bool,
+                tally: _Tally) -> str | None:
+    """Weigh one difference of the alignment (see :func:`ocr_noise`): why it is no OCR noise, or
+    None after counting it in ``tally``."""
+    left, right = x[op.src_start : op.src_end], y[op.dest_start : op.dest_end]
+    if _figures_differ(left, right):
+        return "figures differ"
+    common = min(len(left), len(right))
+    if common:
+        refusal, shows = _substitution(op, common, config, sides)
+        if refusal is not None:
+            return refusal
+        tally.shown += shows
+    if op.tag == "replace" and len(left) == len(right):
+        tally.substituted += len(left)
+        return None
+    # Unequal replace, insert or delete: the common part substituted, the rest on one side only;
+    # a Han character left over from a replacement is a longer word put for a shorter one.
+    extra, context, at = (left[common:], x, op.src_start + common) if len(left) > len(right) \
+        else (right[common:], y, op.dest_start + common)
+    if common and any(HAN_RE.match(ch) for ch in extra):
+        return "a word replaced"
+    if _word_inserted(extra, context, at, strict):
+        return "a word inserted"
+    marks = len(extra) - sum(1 for ch in extra if HAN_RE.match(ch))
+    if marks > config.max_indel_marks:
+        return "marks inserted"
+    tally.substituted += common
+    tally.indels += len(extra)
+    tally.han_indels += len(extra) - marks
+    return None
