@@ -222,13 +222,7 @@ def _preference(page: _Page, texts: list[str], groups: dict[str, list[int]],
     its article best (then the first)."""
     page.repeated = {i for text in texts if len(groups[text]) > 1 for i in groups[text]}
     page.repeated |= {i for a, b, _ in relations for text in (texts[a], texts[b]) for i in groups[text]}
-    broken = [0] * len(texts)
-    if lexicon is not None:
-        for a, b, rel in relations:
-            if rel.kind == "near_copy":
-                x, y = _broken_words(texts[a], texts[b], lexicon)
-                broken[a] += x
-                broken[b] += y
+    broken = _broken_counts(texts, relations, lexicon)
     equal = {k for a, b, rel in relations if rel.dup is None for k in (a, b)}
     reps, fits = [], []
     for k, text in enumerate(texts):
@@ -242,6 +236,20 @@ def _preference(page: _Page, texts: list[str], groups: dict[str, list[int]],
             fits.append(0.0)
     bucket = [_bucket(f, config.affinity_ratio) for f in fits]
     return _Preference(broken, fits, bucket, [len(groups[t]) for t in texts], reps)
+
+
+def _broken_counts(texts: list[str], relations: list[tuple[int, int, Relation]], lexicon: Lexicon | None
+                   ) -> list[int]:
+    """Per distinct text, the words its misreads break against its near copies (none without a
+    dictionary)."""
+    broken = [0] * len(texts)
+    if lexicon is not None:
+        for a, b, rel in relations:
+            if rel.kind == "near_copy":
+                x, y = _broken_words(texts[a], texts[b], lexicon)
+                broken[a] += x
+                broken[b] += y
+    return broken
 
 
 def deduplicate(doc: Document, config: DedupConfig, engine: EngineConfig, lexicon: Lexicon | None = None,
@@ -421,26 +429,40 @@ def _split_remainders(doc: Document, removed: dict[int, _Edge]) -> dict[int, _Ed
     for index, edge in sorted(removed.items()):
         keeper = compare_key(doc[edge.keep].text)
         for step in (1, -1):
-            j, (start, end) = index, edge.keep_span
+            j, span = index, edge.keep_span
             while True:
-                j += step
-                while 0 <= j < len(doc) and doc[j].kind is Kind.CAPTION:
-                    j += step
+                j = _next_non_caption(doc, j, step)
                 if not 0 <= j < len(doc) or doc[j].kind is not Kind.BODY \
                         or j in removed or j in extra or j in keepers:
                     break
                 piece = compare_key(doc[j].text)
-                if step == 1 and end < len(keeper) and keeper.startswith(piece, end):
-                    start, end = end, end + len(piece)
-                elif step == -1 and start > 0 and keeper[:start].endswith(piece):
-                    start, end = start - len(piece), start
-                else:
+                found = _continued(keeper, piece, span, step)
+                if found is None:
                     break
-                kind = "prefix" if start == 0 else "suffix" if end >= len(keeper) else "inner"
-                relation = Relation(kind, 0, 1.0, (0, len(piece)), (start, end), rule="a split-off piece of a copy")
-                extra[j] = _Edge(j, edge.keep, relation, (0, len(piece)), (start, end),
+                span = found
+                kind = "prefix" if span[0] == 0 else "suffix" if span[1] >= len(keeper) else "inner"
+                relation = Relation(kind, 0, 1.0, (0, len(piece)), span, rule="a split-off piece of a copy")
+                extra[j] = _Edge(j, edge.keep, relation, (0, len(piece)), span,
                                  f"continues the removed copy p{doc[index].ids[0]} inside this paragraph")
     return extra
+
+
+def _next_non_caption(doc: Document, j: int, step: int) -> int:
+    """The next block from ``j`` in direction ``step`` that is not a caption (may be off the page)."""
+    j += step
+    while 0 <= j < len(doc) and doc[j].kind is Kind.CAPTION:
+        j += step
+    return j
+
+
+def _continued(keeper: str, piece: str, span: tuple[int, int], step: int) -> tuple[int, int] | None:
+    """``span`` of ``keeper`` grown by ``piece`` on the side ``step`` says, if ``piece`` stands there exactly."""
+    start, end = span
+    if step == 1 and end < len(keeper) and keeper.startswith(piece, end):
+        return end, end + len(piece)
+    if step == -1 and start > 0 and keeper[:start].endswith(piece):
+        return start - len(piece), start
+    return None
 
 
 # -- splices -------------------------------------------------------------------------------
