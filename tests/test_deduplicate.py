@@ -1,5 +1,6 @@
 """The deduplicate stage and the pairwise alignment behind it, on seed snippets."""
 
+import xcclean
 from xcclean import BlockKind, Config
 from xcclean.engine.align import relate
 from xcclean.lexicon import Lexicon
@@ -220,3 +221,33 @@ def test_one_glyph_read_as_another_word_is_a_misread_in_a_long_paragraph_not_in_
     assert relate(line, other, E, words=words) is None
     # Two characters, a word for a word, stay rewording however long the paragraph.
     assert relate(PARK, PARK.replace("森林", "湿地"), E, words=words) is None
+
+
+def test_a_spill_is_judged_with_the_page_even_when_split_repair_looked_at_the_pair_first():
+    # Tune half, page 10 of generator seed 1: a copy took in the next paragraph's first line, and that
+    # next paragraph was cut in two. The first split-repair pass aligns the pair without the page; its
+    # verdict (the clean paragraph a "prefix" of the copy) must not stand in for deduplication's.
+    source = "中国人民银行行长易纲今天在接受央视记者采访时表示,人民银行将从信贷、发债、股权融资三方面精准发力,缓解民营企业融资难。"
+    nxt = "易纲表示,落实好总书记在民营企业座谈会上提出的六个方面要求,是当前人民银行的工作重点,也是金融支持实体经济的具体体现。"
+    cut = nxt.index("重点") + 1
+    page = "\n\n".join([source, source + nxt[:26], nxt[:cut], nxt[cut:]])
+    result = xcclean.clean_and_explain(page)
+    assert result.text == source + "\n\n" + nxt
+    removed = [e for e in result.edits if e.kind == "contaminated_copy"]
+    assert len(removed) == 1 and removed[0].text == source + nxt[:26]
+
+
+def test_the_other_piece_of_a_split_copy_is_no_spill_source():
+    # Tune half, page 47 of generator seed 0: a copy cut in two stands before the complete paragraph.
+    # The complete one holds the head piece plus the tail piece's text; the tail piece is that text and
+    # nothing more, so the complete paragraph is no contaminated copy of the head.
+    whole = "从今年7月份开始,河南打响大气污染防治攻坚战,用严厉的执法、严格的问责,让环保的“红线”长留心中。"
+    cut = whole.index("厉的")
+    page = "\n\n".join(["河南:向大气污染宣战", whole[:cut], whole[cut:], whole])
+    result = xcclean.clean_and_explain(page)
+    assert result.text == "河南:向大气污染宣战\n\n" + whole
+    assert not [e for e in result.edits if e.kind == "contaminated_copy"]
+    assert relate(whole[:cut], whole, E, elsewhere=lambda text, exclude: [whole[cut:]]).kind == "prefix"
+    # A paragraph that goes on past the spilled text is a spill source: the longer one goes.
+    spilled = relate(whole[:cut], whole, E, elsewhere=lambda text, exclude: [whole[cut:] + "河南还将继续加大执法力度。"])
+    assert spilled.kind == "contaminated" and spilled.dup == 1

@@ -131,9 +131,11 @@ class Cleaner:
                 "rule": "only normalised: the other stages are rules for Chinese text"}))
             return self._finish(segment(normalised), edits)
         doc = classified(normalised, config, lexicon)
-        memo: dict[tuple[str, str], Relation | None] = {}  # alignments of this page, for every stage
-        doc, found = repair_splits(doc, config.splits, config.engine, lexicon, strong_only=True, memo=memo)
+        # The first pass only asks which blocks repeat another; its alignments have no page context
+        # (where else a glued-on text stands), so deduplication does not reuse them.
+        doc, found = repair_splits(doc, config.splits, config.engine, lexicon, strong_only=True)
         edits += found
+        memo: dict[tuple[str, str], Relation | None] = {}  # this page's alignments, with its context
         doc, found = self._deduplicate_and_repair(doc, memo)
         edits += found
         doc, found = remove_stray_tokens(doc, config.tokens, lexicon)

@@ -137,7 +137,11 @@ def _whole_copy(a: str, b: str, config: EngineConfig, words: Words | None) -> Re
 # -- which of two nested paragraphs is the damaged copy -------------------------------------
 def _spill_source(block: str, part: str, context: str, front: bool) -> bool:
     """Whether ``block``, which holds ``part``, is where it spilled from rather than another copy
-    of the same paragraph: a copy goes on (or leads in) with the paragraph's own text, ``context``."""
+    of the same paragraph: a copy goes on (or leads in) with the paragraph's own text, ``context``.
+    A block that is ``part`` and nothing more is the other piece of a copy OCR cut in two (…用严 /
+    厉的执法…), not a paragraph whose line spilled: a spill source goes on past the spilled line."""
+    if block == part:
+        return False
     at = block.find(part)
     while at >= 0:
         end = at + len(part)
