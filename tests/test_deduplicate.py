@@ -251,3 +251,24 @@ def test_the_other_piece_of_a_split_copy_is_no_spill_source():
     # A paragraph that goes on past the spilled text is a spill source: the longer one goes.
     spilled = relate(whole[:cut], whole, E, elsewhere=lambda text, exclude: [whole[cut:] + "河南还将继续加大执法力度。"])
     assert spilled.kind == "contaminated" and spilled.dup == 1
+
+
+# Found by the property tests (random examples): both lost a paragraph's opening.
+WEIDU = "日前,魏都区召开安全稳定暨疫情防控工作会议,魏都区委书记李朝锋出席会议并讲话,魏都区委副书记、区长何长成主持会议。"
+CAIGOU = ("政府采购政策贯彻到位,营造优良营商环境。该局严格落实省财政厅《关于优化政府采购营商环境有关问题的通知》要求,"
+          "全面实施金融机构、担保机构出具的保函代替保证金制度,并积极组织全区预算单位开展专题培训。")
+
+
+def test_overlapping_pieces_of_a_copy_are_no_spill_source():
+    # The cut-off start (…魏都区) and end (区委书记…) of copies overlap by one character: the end piece
+    # leads into the glued text with the paragraph's own 区, so it is a piece of a copy, not a spill.
+    head, tail = WEIDU[: WEIDU.index("委书记")], WEIDU[WEIDU.index("区委书记") :]
+    result = xcclean.clean_and_explain("\n\n".join([WEIDU, head, WEIDU, WEIDU, tail]))
+    assert result.text == WEIDU
+    assert {e.kind for e in result.changes()} == {"exact_duplicate", "fragment_prefix", "fragment_suffix"}
+
+
+def test_a_phrase_recurring_inside_the_copy_itself_is_not_where_a_glue_came_from():
+    # 政府采购 opens the paragraph and recurs in its 《…》 title: the cut-off copy holds it too.
+    result = xcclean.clean_and_explain("\n\n".join([CAIGOU, CAIGOU[4:]]))
+    assert result.text == CAIGOU and result.changes()[0].kind == "fragment_suffix"

@@ -136,35 +136,46 @@ def _whole_copy(a: str, b: str, config: EngineConfig, words: Words | None) -> Re
 
 # -- which of two nested paragraphs is the damaged copy -------------------------------------
 def _spill_source(block: str, part: str, context: str, front: bool) -> bool:
-    """Whether ``block``, which holds ``part``, is where it spilled from rather than another copy
-    of the same paragraph: a copy goes on (or leads in) with the paragraph's own text, ``context``.
-    A block that is ``part`` and nothing more is the other piece of a copy OCR cut in two (…用严 /
-    厉的执法…), not a paragraph whose line spilled: a spill source goes on past the spilled line."""
-    if block == part:
-        return False
+    """Whether ``block``, which holds ``part``, is where it spilled from rather than a copy (or a
+    piece of a copy) of the same paragraph. ``context`` is the paragraph's own text next to the
+    glued part in the longer copy (after it for front glue, before it for back glue):
+
+    * text next to ``part`` in ``block`` that agrees with ``context`` (as far as the block goes):
+      another copy of this paragraph, or a piece of one OCR cut off (…魏都区 / 区委书记…);
+    * other text there: the paragraph the line spilled from;
+    * nothing there: a spill source goes on past the spilled line on its other side (the
+      neighbour's first line, then the rest of it); a block that is ``part`` and nothing more is
+      the other piece of a copy cut in two (…用严 / 厉的执法…).
+    """
     at = block.find(part)
     while at >= 0:
         end = at + len(part)
-        around = block[end : end + len(context)] if front else block[max(0, at - len(context)) : at]
-        if around != context:
+        if front:
+            around, beyond = block[end : end + len(context)], block[:at]
+            agrees = context.startswith(around)
+        else:
+            around, beyond = block[max(0, at - len(context)) : at], block[end:]
+            agrees = context.endswith(around)
+        if not agrees or (not around and beyond):
             return True
         at = block.find(part, at + 1)
     return False
 
 
-def _spilled(front: str, back: str, long_: str, span: tuple[int, int], elsewhere: Elsewhere | None,
+def _spilled(front: str, back: str, short: str, long_: str, span: tuple[int, int], elsewhere: Elsewhere | None,
              config: EngineConfig) -> bool:
     """Every part of the longer's extra text long enough to tell stands in another block of the
     page that does not go on as the longer does: an OCR spill from a neighbouring block (a crop
     that took in another column's line). Parts shorter than ``min_spill_chars`` recur anywhere by
-    chance; text found only in other copies of the same paragraph is that paragraph's own."""
+    chance; text found only in other copies of the same paragraph is that paragraph's own, and the
+    pair itself is not looked in (政府采购 glued before a copy that quotes 《…政府采购…》 later on)."""
     if elsewhere is None:
         return False
     k = config.spill_context_chars
     checks = [(front, long_[span[0] : span[0] + k], True), (back, long_[max(0, span[1] - k) : span[1]], False)]
     checks = [c for c in checks if len(c[0]) >= config.min_spill_chars]
     return bool(checks) and all(any(_spill_source(block, part, context, is_front)
-                                    for block in elsewhere(part, (long_,)))
+                                    for block in elsewhere(part, (long_, short)))
                                 for part, context, is_front in checks)
 
 
@@ -199,7 +210,7 @@ def judge_containment(index: int, short: str, long_: str, span: tuple[int, int],
     whole = (0, len(short))
     if _quoted(front, back):
         return None
-    if _spilled(front, back, long_, span, elsewhere, config):
+    if _spilled(front, back, short, long_, span, elsewhere, config):
         return Relation("contaminated", other, similarity, span, whole, len(front) + len(back),
                         "the glued-on text is found elsewhere on the page")
     if _cut(short, long_, span):
