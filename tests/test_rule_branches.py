@@ -196,3 +196,187 @@ def test_may_contain_with_no_pairs():
     assert may_contain([PARAGRAPHS[0]], [PARAGRAPHS[0][5:40]], E).tolist() == [True]
     assert may_contain([PARAGRAPHS[0]], [PARAGRAPHS[1][5:40]], E).tolist() == [False]
     assert isinstance(may_contain([], [], E), np.ndarray)
+
+
+# -- deduplicate: which of equal copies is kept ----------------------------------------------------
+def dedup(blocks: list[str] | str, config: Config | None = None, lexicon: Lexicon | None = None):
+    from xcclean.pipeline import classified
+    from xcclean.stages.deduplicate import deduplicate
+
+    config = config or Config()
+    doc = classified(blocks if isinstance(blocks, str) else "\n\n".join(blocks), config, Lexicon())
+    out, edits = deduplicate(doc, config.dedup, config.engine, lexicon)
+    return [b.text for b in out], [(e.kind, e.block, e.evidence["rule"]) for e in edits], edits
+
+
+MEETING_A = PARAGRAPHS[25]  # 本报讯(记者 付家宝)5月14日,市政协党组扩大会议召开。…
+MEETING_B = MEETING_A.replace("主持会议", "主持会汉")  # a misread that no dictionary is asked about here
+
+
+def test_of_two_near_copies_alike_in_every_way_the_first_is_kept():
+    for first, second in ((MEETING_A, MEETING_B), (MEETING_B, MEETING_A)):
+        texts, edits, _ = dedup(["市政协党组扩大会议召开", first, second])
+        assert texts == ["市政协党组扩大会议召开", first]
+        assert edits == [("near_duplicate", 2, "first copy kept")]
+
+
+def test_the_reading_of_more_copies_is_kept():
+    # Two exact copies outvote one near copy, wherever it stands.
+    for page in (["市政协党组扩大会议召开", MEETING_A, MEETING_B, MEETING_A],
+                 ["市政协党组扩大会议召开", MEETING_B, MEETING_A, MEETING_A]):
+        texts, edits, _ = dedup(page)
+        assert texts == ["市政协党组扩大会议召开", MEETING_A]
+        near = page.index(MEETING_B)
+        assert ("near_duplicate", near, "the reading of more copies (2 vs 1)") in edits
+        assert ("exact_duplicate", 3, "first copy kept") in edits
+
+
+PROCUREMENT = PARAGRAPHS[2]  # 政府采购政策贯彻到位,营造优良营商环境。…
+FINANCE = ["魏都区财政局 优化政府采购营商环境",
+           "今年以来,魏都区财政局坚持以优化政府采购营商环境为抓手,落实政府采购政策,支持中小企业发展,采购单位和供应商满意度持续提升。"]
+HARVEST = ["何长成调研麦收工作",
+           "6月2日,魏都区委书记何长成深入田间地头调研麦收工作,察看小麦收割进度,详细了解农机调度和粮食收购情况。"]
+
+
+def test_of_near_copies_the_one_in_its_own_article_is_kept():
+    misread = PROCUREMENT.replace("专题培训", "专题培川")
+    for page, stray in (([*HARVEST, misread, *FINANCE, PROCUREMENT], 2),
+                        ([*FINANCE, PROCUREMENT, *HARVEST, misread], 5)):
+        texts, edits, _ = dedup(page)
+        assert len(edits) == 1 and edits[0][:2] == ("near_duplicate", stray)
+        assert edits[0][2].startswith("fits its article 0.14 vs 0.01")
+    # affinity_ratio is the bucket width: with buckets this wide both fit alike, the first stays.
+    texts, edits, _ = dedup([*HARVEST, misread, *FINANCE, PROCUREMENT], Config().replace(affinity_ratio=1000.0))
+    assert misread in texts and PROCUREMENT not in texts
+    assert edits == [("near_duplicate", 5, "first copy kept")]
+
+
+# -- deduplicate: page rules around split paragraphs -----------------------------------------------
+DIGGERS = PARAGRAPHS[4]  # 钩机长臂挥舞…20多名施工人员和十多辆机械正进行该项目一期厂房的土方开挖。
+CUT = DIGGERS.index("机械正进行")
+OTHER = PARAGRAPHS[0]
+
+
+def test_a_floating_fragment_of_a_split_paragraph_goes_not_its_tail():
+    head, tail = DIGGERS[:CUT], DIGGERS[CUT:]
+    fragment = DIGGERS[DIGGERS.index("十多辆") :]  # 十多辆 + the tail half
+    texts, edits, raw = dedup([head, tail, OTHER, fragment])
+    assert texts == [head, tail, OTHER]
+    assert edits == [("fragment_suffix", 3, "copy of the split paragraph p0 + p1")]
+    assert raw[0].evidence["matched_text"] == DIGGERS  # the two halves, together
+    # A caption between the halves is skipped.
+    page = head + "\n\n\n许昌政通可优数字产业园项目建设现场(资料图片)\n\n" + "\n\n".join([tail, OTHER, fragment])
+    texts, edits, _ = dedup(page)
+    assert tail in texts and fragment not in texts
+    assert edits == [("fragment_suffix", 4, "copy of the split paragraph p0 + p2")]
+    # The head must run into the fragment as the whole paragraph does: otherwise the tail half
+    # is the fragment's suffix and the fragment stays (nothing here says the tail was cut off).
+    texts, edits, _ = dedup([head.replace("十多辆", "八台"), tail, OTHER, fragment])
+    assert fragment in texts
+    assert edits == [("fragment_suffix", 1, "cut mid-sentence: a truncated copy")]
+
+
+def test_split_halves_rule_yields_to_a_spill_of_min_spill_chars():
+    # The fragment's lead into the tail half (十多辆, 3 characters) is under min_spill_chars (4):
+    # not looked for elsewhere, so the split-halves rule decides. At 3 the spill rule does.
+    head, tail = DIGGERS[:CUT], DIGGERS[CUT:]
+    fragment = DIGGERS[DIGGERS.index("十多辆") :]
+    _, edits, _ = dedup([head, tail, OTHER, fragment], Config().replace(min_spill_chars=3))
+    assert edits == [("contaminated_copy", 3, "the glued-on text is found elsewhere on the page")]
+
+
+SERVICE = PARAGRAPHS[12]  # 优化营商环境,点亮“宜业兴业星”。…为优化营商环境打下了坚实基础。
+
+
+def test_a_piece_split_off_a_removed_copy_goes_with_it():
+    cut = SERVICE.index("基础。")
+    texts, edits, _ = dedup([SERVICE, OTHER, SERVICE[:cut], SERVICE[cut:]])
+    assert texts == [SERVICE, OTHER]
+    assert edits == [("fragment_suffix", 3, "continues the removed copy p2 inside this paragraph"),
+                     ("fragment_prefix", 2, "cut mid-sentence: a truncated copy")]
+    # Across a caption too; the caption stays.
+    page = "\n\n".join([SERVICE, OTHER, SERVICE[:cut]]) + "\n\n\n魏北街道组庄社区一角(资料图片)\n\n" + SERVICE[cut:]
+    texts, edits, _ = dedup(page)
+    assert texts == [SERVICE, OTHER, "魏北街道组庄社区一角(资料图片)"]
+    assert ("fragment_suffix", 4, "continues the removed copy p2 inside this paragraph") in edits
+
+
+def test_a_piece_before_a_removed_copy_goes_only_if_it_precedes_it_in_the_paragraph():
+    start = SERVICE.index("目前,他们")
+    copy = SERVICE[start:]  # a whole sentence, repeated verbatim: it goes
+    texts, edits, _ = dedup([SERVICE, OTHER, "排查。", copy])
+    assert texts == [SERVICE, OTHER]
+    assert edits == [("fragment_suffix", 3, "whole sentences repeated verbatim"),
+                     ("fragment_inner", 2, "continues the removed copy p3 inside this paragraph")]
+    # 排查。 alone, or before text that does not continue it, is a line of its own.
+    assert dedup([SERVICE, OTHER, "排查。"])[1] == []
+    texts, edits, _ = dedup([SERVICE, OTHER, "检查。", copy])
+    assert "检查。" in texts and edits == [("fragment_suffix", 3, "whole sentences repeated verbatim")]
+
+
+# -- deduplicate: spliced tails ------------------------------------------------------------------
+AID_TAIL = "助等帮扶力度。这让特困户王大妈有了实实在在的获得感。"
+AID = "随后,当地优化健康扶贫政策供给,加大对因病致贫群众医疗救助、慈善救" + AID_TAIL
+GREENHOUSE = "蔬菜大棚由镇里整合财政专项扶贫资金建设,然而最初,不少村的理事会对这一计划并不赞成。"
+MID_CLAUSE = "span follows a finished sentence here but starts mid-clause in p1"
+
+
+def test_a_tail_spliced_onto_one_side_only_is_judged_on_that_side():
+    # The source keeps only 5 characters before the span (加大慈善救): no head of its own, so
+    # only the other paragraph can be the spliced one.
+    source = "加大慈善救" + AID_TAIL
+    texts, edits, raw = dedup(["健康扶贫见实效", source, "大棚里的新希望", GREENHOUSE + AID_TAIL])
+    assert texts == ["健康扶贫见实效", source, "大棚里的新希望", GREENHOUSE]
+    assert edits == [("splice_trimmed", 3, MID_CLAUSE)]
+    assert raw[0].text == AID_TAIL
+
+
+def test_a_trimmed_tail_takes_the_space_before_it():
+    texts, edits, raw = dedup(["健康扶贫见实效", AID, "大棚里的新希望", GREENHOUSE + " " + AID_TAIL])
+    assert texts[3] == GREENHOUSE
+    assert raw[0].text == " " + AID_TAIL and edits == [("splice_trimmed", 3, MID_CLAUSE)]
+
+
+def test_a_span_that_stops_short_of_the_end_takes_the_space_after_it():
+    # The span may end a character before the paragraph (a stray mark after it): that stays.
+    texts, _, raw = dedup(["健康扶贫见实效", AID, "大棚里的新希望", GREENHOUSE + AID_TAIL + " ■"])
+    assert texts[3] == GREENHOUSE + "■"
+    assert raw[0].kind == "splice_trimmed" and raw[0].text == AID_TAIL + " "
+
+
+def test_a_splice_of_a_removed_copy_is_not_trimmed_twice():
+    misread = GREENHOUSE.replace("蔬菜", "蔬莱") + AID_TAIL
+    texts, edits, _ = dedup(["健康扶贫见实效", AID, "大棚里的新希望", GREENHOUSE + AID_TAIL, misread])
+    assert texts == ["健康扶贫见实效", AID, "大棚里的新希望", GREENHOUSE]
+    assert edits == [("splice_trimmed", 3, MID_CLAUSE), ("near_duplicate", 4, "first copy kept")]
+
+
+SERVICE_TAIL = "主动服务辖区重点项目推进和企业运营,全力推动营商环境大优化,以实干、实绩、实效交出贯彻落实党的二十大精神的优异答卷。"
+ZONE = "开发区主要负责人表示,在“拼经济、抓发展”的道路上,开发区将坚持以“店小二”的姿态,主动融入、" + SERVICE_TAIL
+PATIENT = "张勇身患慢性肾病,每天腹膜透析,他默默地承受着疾病的困扰,用血性担当诠释杨根思不怕牺牲、迎难而上"
+ZONE_LEDE = "本报讯 开发区持续优化营商环境,深入开展“万人助万企”活动,主动服务辖区重点项目推进和企业运营,为企业纾困解难。"
+
+
+def test_a_spliced_tail_goes_only_where_it_fits_the_other_article_splice_fit_ratio_times_better():
+    page = ["优化营商环境", ZONE, "杨根思精神", PATIENT + "、" + SERVICE_TAIL]
+    texts, edits, _ = dedup(page)
+    assert texts[3] == PATIENT
+    assert edits == [("splice_trimmed", 3, "span fits the other article 0.10 vs 0.02")]
+    texts, edits, _ = dedup(page, Config().replace(splice_fit_ratio=100.0))
+    assert texts == page and edits == []
+
+
+def test_splice_fit_reads_neighbours_across_bylines_and_articles_without_headline():
+    spliced = PATIENT + "、" + SERVICE_TAIL
+    # A byline between the spliced paragraph and its headline says nothing of the article.
+    texts, edits, _ = dedup(["优化营商环境", ZONE, "杨根思精神", "本报记者 许廷合", spliced])
+    assert texts[4] == PATIENT and edits == [("splice_trimmed", 4, "span fits the other article 0.10 vs 0.02")]
+    # An article with no headline (the page starts with it, or a jump note opens it) is weighed
+    # by its body paragraphs: the lede that shares the words makes the span fit there.
+    for top in ([], ["(上接第一版)"]):
+        texts, edits, _ = dedup([*top, ZONE_LEDE, ZONE, "杨根思精神", spliced])
+        assert texts[-1] == PATIENT
+        assert edits == [("splice_trimmed", len(top) + 3, "span fits the other article 0.38 vs 0.02")]
+        # Without that lede nothing says where the span belongs: both stay.
+        texts, edits, _ = dedup([*top, ZONE, "杨根思精神", spliced])
+        assert texts[-1] == spliced and edits == []
