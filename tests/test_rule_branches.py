@@ -380,3 +380,49 @@ def test_splice_fit_reads_neighbours_across_bylines_and_articles_without_headlin
         # Without that lede nothing says where the span belongs: both stay.
         texts, edits, _ = dedup([*top, ZONE, "杨根思精神", spliced])
         assert texts[-1] == spliced and edits == []
+
+
+# -- segmentation and candidate search -----------------------------------------------------------
+def test_trailing_blank_lines_end_no_block():
+    from xcclean.stages.segment import segment
+
+    page = "魏都区召开安全稳定暨疫情防控工作会议\n\n" + PARAGRAPHS[0]
+    assert segment(page + "\n\n\n") == segment(page)
+    assert [b.text for b in segment(page + "\n\n\n")] == ["魏都区召开安全稳定暨疫情防控工作会议", PARAGRAPHS[0]]
+
+
+@pytest.mark.parametrize("n", [3, 5, 6])
+def test_vectorised_shingles_of_any_size_equal_the_reference(n):
+    from xcclean.engine.shingles import shingle_hash, shingle_hashes
+
+    texts = [PARAGRAPHS[0], "许昌", "", PARAGRAPHS[9]]  # two shorter than n: padded to one n-gram
+    flat = shingle_hashes(texts, n)
+    for i, text in enumerate(texts):
+        assert flat.hashes[flat.starts[i] : flat.starts[i] + flat.sizes[i]].tolist() == shingle_hash(text, n)
+    none = shingle_hashes([], n)  # no texts: no shingles, no sizes
+    assert (none.hashes.shape, none.starts.shape, none.sizes.shape) == ((0,), (0,), (0,))
+
+
+def test_a_sample_rate_that_is_no_power_of_two_keeps_the_same_ngrams_everywhere():
+    from xcclean.engine.shingles import shingle_hashes
+
+    source = PARAGRAPHS[3]
+    texts = [source, source[10:], PARAGRAPHS[4]]
+    full, sampled = shingle_hashes(texts, 4), shingle_hashes(texts, 4, sample=3)
+    own = [set(sampled.hashes[sampled.starts[i] : sampled.starts[i] + sampled.sizes[i]].tolist()) for i in range(3)]
+    every = [set(full.hashes[full.starts[i] : full.starts[i] + full.sizes[i]].tolist()) for i in range(3)]
+    assert 0 < len(own[0]) < len(every[0])
+    assert own[1] == own[0] & every[1]  # an n-gram kept in one text is kept in every text
+    assert own[2] <= every[2]
+
+
+def test_anchors_refuse_more_texts_than_the_owner_bits_hold():
+    from xcclean.engine.candidates import anchor_runs, anchors
+
+    with pytest.raises(ValueError, match="2\\*\\*31"):
+        anchor_runs(["许昌"], E, 1, first=1 << 31)
+    assert len(anchor_runs(["许昌"], E, 1, first=(1 << 31) - 1)[1]) == 1
+    table = anchors([], E, 1)
+    assert len(table) == 0 and table.packed.shape == (0,)
+    one = anchors(["许昌日报"], E, 1)  # one text, one shingle
+    assert one.sizes.tolist() == [1] and one.owners.tolist() == [0]
