@@ -471,3 +471,26 @@ def test_bulk_rounds_decide_as_each_pair_alone():
         for dup in cluster.duplicates:
             alone = near_duplicates([texts[cluster.kept], texts[dup.index]])
             assert [(d.relation, d.span) for d in alone[0].duplicates] == [(dup.relation, dup.span)]
+
+
+def test_a_pair_that_may_carry_junk_but_was_edited_is_dropped():
+    from xcclean.engine.resolve import verify
+
+    # The lede item and the body sentence (004): 5 characters apart, the shorter ends a sentence,
+    # so they are aligned at once -- and the inserted 该工程 makes them two paragraphs.
+    lede = "——通水7年来,该工程已累计为我市供水10.15亿立方米,受益人口达227万;"
+    body = "通水7年来,已累计为我市供水10.15亿立方米,受益人口达227万。"
+    assert verify([lede, body], [0], [1], E) == ([], [])
+    # Word for word (; read as 。), the body sentence lies inside the lede after its dash: a copy.
+    relations, later = verify([lede, body.replace("已累计", "该工程已累计")], [0], [1], E)
+    assert later == [] and [(i, j, rel.kind, rel.dup) for i, j, rel in relations] == [(0, 1, "suffix", 1)]
+
+
+def test_anchor_table_of_more_texts_than_a_chunk_is_one_sorted_table():
+    from xcclean.engine.candidates import anchors
+
+    texts = [f"第{i}号文件" for i in range(10_050)]  # two chunks of anchor runs
+    table = anchors(texts, E, 1)
+    assert len(table) == len(texts)
+    assert np.all(table.packed[1:] >= table.packed[:-1])  # the two runs merged in order
+    assert sorted(set(table.owners.tolist())) == list(range(len(texts)))
