@@ -494,3 +494,14 @@ def test_anchor_table_of_more_texts_than_a_chunk_is_one_sorted_table():
     assert len(table) == len(texts)
     assert np.all(table.packed[1:] >= table.packed[:-1])  # the two runs merged in order
     assert sorted(set(table.owners.tolist())) == list(range(len(texts)))
+
+
+def test_no_texts_have_no_signatures_and_no_bands():
+    from xcclean.engine.minhash import band_keys, signatures
+    from xcclean.engine.shingles import shingle_hashes
+
+    sigs = signatures(shingle_hashes([], 4), E.num_perm)
+    assert sigs.shape == (0, E.num_perm) and sigs.dtype == np.uint32
+    assert band_keys(sigs, E.lsh_bands).shape == (0, E.lsh_bands)
+    one = signatures(shingle_hashes(["许昌日报"], 4), E.num_perm)
+    assert one.shape == (1, E.num_perm)
