@@ -1,5 +1,6 @@
 import importlib
 
+import xcclean
 from xcclean import Config
 from xcclean.stages.normalise import normalise
 
@@ -44,3 +45,13 @@ def test_line_endings_and_stray_whitespace():
 def test_list_indentation_kept():
     text, _ = normalise("- 一、县(市)组\n - 襄城县(99.07分 优秀等次)", Config().normalise)
     assert text == "- 一、县(市)组\n - 襄城县(99.07分 优秀等次)"
+
+
+def test_form_feed_and_vertical_tab_break_lines():
+    # Tesseract ends each page with a form feed; a page of nothing else is empty (found by the
+    # property tests: clean gave '' while normalise kept the form feed, so restore() disagreed).
+    assert xcclean.normalise("\x0c") == "" and xcclean.clean("\x0c") == ""
+    assert xcclean.normalise("甲\x0c乙\x0b丙") == "甲\n乙\n丙"
+    result = xcclean.clean_and_explain("许昌日报\x0c\x0c何长成调研企业安全生产工作。")
+    assert result.text == "许昌日报\n\n何长成调研企业安全生产工作。"
+    assert result.restore() == xcclean.normalise("许昌日报\x0c\x0c何长成调研企业安全生产工作。")

@@ -35,6 +35,7 @@ _ODD_SPACE = re.compile("[\t\xa0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 _EMOJI = "\u2600-\u27bf\u2b00-\u2bff\ufe0f\U0001f000-\U0001faff"
 _ZERO_WIDTH = re.compile(f"[\u200b\u200c\u2060\ufeff]|(?<![{_EMOJI}])\u200d|\u200d(?![{_EMOJI}])")
 _SPACE_RUN = re.compile(" {2,}")
+_LINE_BREAKS = str.maketrans({"\r": "\n", "\x0b": "\n", "\x0c": "\n"})
 # An indented bullet line keeps its indentation (a list nested in a list).
 _BULLET_LINE = re.compile(r"^ *[-*•·] ")
 _UNTIDY = re.compile("[\t\xa0\u1680\u2000-\u200d\u202f\u205f\u2060\u3000\ufeff]|  | $|^ ")
@@ -76,7 +77,8 @@ def normalise(text: str, config: NormaliseConfig) -> tuple[str, list[Edit]]:
     '许昌APP,“好”'
     """
     edits: list[Edit] = []
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # Vertical tab and form feed break lines too (Tesseract ends every page with a form feed).
+    text = text.replace("\r\n", "\n").translate(_LINE_BREAKS)
     lines = text.split("\n")
     out: list[str] = []
     for number, line in enumerate(lines):
