@@ -167,16 +167,26 @@ def _spilled(front: str, back: str, short: str, long_: str, span: tuple[int, int
     """Every part of the longer's extra text long enough to tell stands in another block of the
     page that does not go on as the longer does: an OCR spill from a neighbouring block (a crop
     that took in another column's line). Parts shorter than ``min_spill_chars`` recur anywhere by
-    chance; text found only in other copies of the same paragraph is that paragraph's own, and the
-    pair itself is not looked in (政府采购 glued before a copy that quotes 《…政府采购…》 later on)."""
+    chance; text found only in other copies of the same paragraph is that paragraph's own; in the
+    shorter copy itself only its edge line counts (:func:`_edge_line`)."""
     if elsewhere is None:
         return False
     k = config.spill_context_chars
     checks = [(front, long_[span[0] : span[0] + k], True), (back, long_[max(0, span[1] - k) : span[1]], False)]
     checks = [c for c in checks if len(c[0]) >= config.min_spill_chars]
-    return bool(checks) and all(any(_spill_source(block, part, context, is_front)
-                                    for block in elsewhere(part, (long_, short)))
+    return bool(checks) and all(any(_edge_line(short, part, is_front) if block == short
+                                    else _spill_source(block, part, context, is_front)
+                                    for block in elsewhere(part, (long_,)))
                                 for part, context, is_front in checks)
+
+
+def _edge_line(short: str, part: str, front: bool) -> bool:
+    """The shorter copy itself as the source of the longer's glued text: a re-read crop that reached
+    into it took its edge line (its last line glued in front, its first behind), never a phrase
+    from its middle (政府采购 opens one copy and recurs in its own 《关于优化政府采购…》)."""
+    if len(short) <= len(part):
+        return False
+    return short.endswith(part) if front else short.startswith(part)
 
 
 def _quoted(front: str, back: str) -> bool:

@@ -146,11 +146,10 @@ def ocr_noise(x: str, y: str, config: EngineConfig, words: Words | None = None, 
     """
     sides = _Sides(x, y, words) if words is not None else None
     tally = _Tally()
-    for op in Levenshtein.opcodes(x, y):
-        if op.tag != "equal":
-            refusal = _difference(op, x, y, config, sides, strict, tally)
-            if refusal is not None:
-                return Refusal(refusal)
+    for op in _differences(x, y):
+        refusal = _difference(op, x, y, config, sides, strict, tally)
+        if refusal is not None:
+            return Refusal(refusal)
     longest = max(len(x), len(y), 1)
     if tally.substituted + tally.indels > max(1, config.max_misread_share * longest) \
             or tally.han_indels > max(1, config.max_han_indel_share * longest):
@@ -158,6 +157,21 @@ def ocr_noise(x: str, y: str, config: EngineConfig, words: Words | None = None, 
     if sides is not None and tally.substituted and not tally.shown and longest < config.min_unevidenced_chars:
         return Refusal("no misread shown")
     return Noise(tally.substituted, tally.indels, float(Levenshtein.normalized_similarity(x, y)))
+
+
+def _differences(x: str, y: str) -> list[Opcode]:
+    """The differences of the alignment, each run of neighbouring edits as one: rapidfuzz writes
+    委 -> 政府 as an insertion beside an equal-length replacement, and the two together are one
+    word put for another, not a misread beside a dropped glyph."""
+    merged: list[Opcode] = []
+    for op in Levenshtein.opcodes(x, y):
+        if op.tag == "equal":
+            continue
+        if merged and merged[-1].src_end == op.src_start and merged[-1].dest_end == op.dest_start:
+            last = merged.pop()
+            op = Opcode("replace", last.src_start, op.src_end, last.dest_start, op.dest_end)
+        merged.append(op)
+    return merged
 
 
 @dataclass
