@@ -72,30 +72,52 @@ def _where(edit: Edit) -> str:
     return "¶" + "+".join(map(str, edit.ids)) if edit.ids else ""
 
 
+def _cross_page(ev: dict[str, Any]) -> str:
+    return f"repeats {ev.get('matched_page')} ¶{ev.get('matched_paragraph')} ({ev.get('relation')})"
+
+
+def _copy(ev: dict[str, Any]) -> str:
+    return f"copy of ¶{ev.get('matched')}: {ev.get('rule', '')}"
+
+
+def _joined(ev: dict[str, Any]) -> str:
+    reasons = "; ".join(map(str, ev.get("reasons") or ()))
+    return f"{ev.get('rule', '')}: {reasons}" if reasons else str(ev.get("rule", ""))
+
+
+def _not_joined(ev: dict[str, Any]) -> str:
+    return "not joined: " + "; ".join(map(str, ev.get("reasons") or ()))
+
+
+def _token(ev: dict[str, Any]) -> str:
+    return f"{ev.get('rule', '')} (zipf {ev.get('zipf')})"
+
+
+def _ftfy(ev: dict[str, Any]) -> str:
+    return "ftfy: " + ", ".join(str(step[-1]) for step in ev.get("ftfy_steps") or ())
+
+
+def _layout(ev: dict[str, Any]) -> str:
+    gaps = ev.get("gaps") or []
+    return "kept blank lines: " + ", ".join(f"{g} before block {b}" for b, g in enumerate(gaps) if b and g != 1)
+
+
+def _decoded(ev: dict[str, Any]) -> str:
+    found = {k: v for k, v in ev.items() if k != "encoding"}
+    return f"read as {ev.get('encoding')}" + (f" {json.dumps(found, ensure_ascii=False)}" if found else "")
+
+
+# The rule column of each edit kind (any other kind: its evidence's ``rule``).
+_WHY = {**dict.fromkeys(REMOVALS, _copy), "cross_page_duplicate": _cross_page, "splice_trimmed": _copy,
+        "split_joined": _joined, "suspect_split": _not_joined, "stray_token": _token, "suspect_token": _token,
+        "unicode_fixed": _ftfy, "layout": _layout, "decoded": _decoded}
+
+
 def _why(edit: Edit) -> str:
     """The rule column: why the edit was made, in a few words."""
-    ev = edit.evidence
-    rule = str(ev.get("rule", ""))
-    reasons = "; ".join(map(str, ev.get("reasons") or ()))
-    if edit.kind == "cross_page_duplicate":
-        return f"repeats {ev.get('matched_page')} ¶{ev.get('matched_paragraph')} ({ev.get('relation')})"
-    if edit.kind in REMOVALS or edit.kind == "splice_trimmed":
-        return f"copy of ¶{ev.get('matched')}: {rule}"
-    if edit.kind == "split_joined":
-        return f"{rule}: {reasons}" if reasons else rule
-    if edit.kind == "suspect_split":
-        return f"not joined: {reasons}"
-    if edit.kind in ("stray_token", "suspect_token"):
-        return f"{rule} (zipf {ev.get('zipf')})"
-    if edit.kind == "unicode_fixed":
-        return "ftfy: " + ", ".join(str(step[-1]) for step in ev.get("ftfy_steps") or ())
-    if edit.kind == "layout":
-        gaps = ev.get("gaps") or []
-        return "kept blank lines: " + ", ".join(f"{g} before block {b}" for b, g in enumerate(gaps) if b and g != 1)
-    if edit.kind == "decoded":
-        found = {k: v for k, v in ev.items() if k != "encoding"}
-        return f"read as {ev.get('encoding')}" + (f" {json.dumps(found, ensure_ascii=False)}" if found else "")
-    return rule
+    ev = dict(edit.evidence)
+    how = _WHY.get(edit.kind)
+    return how(ev) if how is not None else str(ev.get("rule", ""))
 
 
 def explain_table(edits: Sequence[Edit]) -> str:
