@@ -187,3 +187,16 @@ def test_a_join_whose_seam_recurs_elsewhere_is_looked_at_again():
     assert focus("有14个项目列") == set()          # the head alone: no seam
     assert focus("目列入") == set()                 # 3 characters: under the 4 + 1 window
     assert focus("目列入", width=2) == {0}          # inside a 2 + 1 window
+
+
+def test_a_headline_shaped_line_before_a_tail_that_opens_with_a_comma_is_its_head():
+    # Found by the property tests: 日前 / ,魏都区召开… stayed apart (日前 read as a headline), so a
+    # copy of the whole paragraph's start could not be matched to it. No paragraph opens with a comma.
+    lex = Lexicon()
+    doc = classified("日前\n\n,魏都区召开安全稳定暨疫情防控工作会议,魏都区委书记李朝锋出席会议并讲话。", Config(), lex)
+    assert [b.kind.value for b in doc] == ["body", "body"]
+    out, edits = repair_splits(doc, Config().splits, Config().engine, lex)
+    assert [b.text for b in out] == ["日前,魏都区召开安全稳定暨疫情防控工作会议,魏都区委书记李朝锋出席会议并讲话。"]
+    # A headline before a paragraph that opens as paragraphs do stays a headline.
+    doc = classified("魏都区召开安全稳定工作会议\n\n日前,魏都区召开安全稳定暨疫情防控工作会议。", Config(), lex)
+    assert doc[0].kind.value == "headline"

@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from ..chars import CLOSING_FOR, compare_key
+from ..chars import CLOSING_FOR, NON_INITIAL, compare_key
 from ..config import EngineConfig, SplitsConfig
 from ..engine.align import Relation, relate
 from ..engine.candidates import find_candidates
@@ -122,7 +122,10 @@ def reconsider(doc: Document, config: SplitsConfig, lexicon: Lexicon) -> Documen
         # like prose, with punctuation inside, or is too long for a headline.
         prose = bool(_PROSE_STOP.search(block.text)) or len(block.text) > config.prose_min_chars \
             or opens_paragraph(block.text)  # 新华社耶路撒冷1月22日电(记者支林飞)不 / 久前…
-        if evidence.head_cut or (evidence.joint and prose):
+        # No paragraph opens with a comma or a closing mark (日前 / ,魏都区召开…): whatever stands
+        # before such a tail, headline-shaped or not, is the head it continues.
+        continues = blocks[after].text.lstrip()[:1] in NON_INITIAL
+        if evidence.head_cut or (evidence.joint and (prose or continues)):
             blocks[i] = block.with_kind(Kind.BODY)
     # Tails that continue the body or deck before them word-wise.
     for i, block in enumerate(blocks):
