@@ -37,7 +37,7 @@ from benchmarks.quality import (  # noqa: E402
     score,
 )
 
-OCR_TYPES = ("exact", "near_copy", "fragment", "contaminated", "split")
+OCR_TYPES = ("exact", "near_copy", "prefix", "suffix", "inner", "contaminated", "split")  # quality.row_of's rows
 Cleaner = Callable[[str], Result]
 
 
