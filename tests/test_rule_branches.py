@@ -503,3 +503,11 @@ def test_no_texts_have_no_signatures_and_no_bands():
     assert band_keys(sigs, E.lsh_bands).shape == (0, E.lsh_bands)
     one = signatures(shingle_hashes(["许昌日报"], 4), E.num_perm)
     assert one.shape == (1, E.num_perm)
+
+
+def test_refine_keeps_the_window_when_nothing_of_the_short_text_aligns():
+    # _refine's guard: an empty short text aligns with nothing; the window found stands as it was.
+    from xcclean.engine.align import _refine
+
+    assert _refine("", "许昌市召开全市重点项目建设推进会议", 2, 6, 3) == (2, 6)
+    assert _refine("重点项目", "许昌市召开全市重点项目建设推进会议", 5, 11, 3) == (7, 11)
