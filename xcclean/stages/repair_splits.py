@@ -65,9 +65,11 @@ class _Copies:
     come from one vectorised search, made the first time a join is weighed.
     """
 
-    def __init__(self, blocks: list[Block], config: EngineConfig, memo: dict[tuple[str, str], Relation | None],
-                 lexicon: Lexicon) -> None:
-        self._config, self._memo, self._lexicon = config, memo, lexicon
+    def __init__(self, blocks: list[Block], config: EngineConfig, lexicon: Lexicon) -> None:
+        self._config, self._lexicon = config, lexicon
+        # Aligned without the page's context (where else a glued text stands): never shared with
+        # deduplication, whose verdicts need it.
+        self._memo: dict[tuple[str, str], Relation | None] = {}
         self._body = [b for b in blocks if b.kind is Kind.BODY]
         self._judged: set[tuple[int, ...]] | None = None
 
@@ -148,18 +150,16 @@ def reconsider(doc: Document, config: SplitsConfig, lexicon: Lexicon) -> Documen
 
 
 def repair_splits(doc: Document, config: SplitsConfig, engine: EngineConfig, lexicon: Lexicon, *,
-                  strong_only: bool = False,
-                  memo: dict[tuple[str, str], Relation | None] | None = None) -> tuple[Document, list[Edit]]:
+                  strong_only: bool = False) -> tuple[Document, list[Edit]]:
     """Join cut paragraphs; return the new document and one edit per join.
 
     With ``strong_only`` only cuts with strong evidence are joined and nothing
     is logged as suspect: the pipeline runs this before deduplication, so that
-    a copy OCR split in two is compared whole. ``memo``: alignments of this
-    page, shared with deduplication.
+    a copy OCR split in two is compared whole.
     """
     blocks = list(doc)
     edits: list[Edit] = []
-    copies = _Copies(blocks, engine, {} if memo is None else memo, lexicon) if strong_only else None
+    copies = _Copies(blocks, engine, lexicon) if strong_only else None
     i = 0
     while i < len(blocks):
         head = blocks[i]
