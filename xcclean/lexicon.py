@@ -23,11 +23,14 @@ class Lexicon:
         # deduplication); the cache lives for one page (see new_page).
         self._across: dict[tuple[str, str], str | None] = {}
         self._last: dict[str, str] = {}
+        # A paragraph is compared with each of its copies: segment it once a page.
+        self._in_words: dict[str, frozenset[int]] = {}
 
     def new_page(self) -> None:
         """Forget the previous page's look-ups."""
         self._across = {}
         self._last = {}
+        self._in_words = {}
 
     def _tokenizer(self) -> Any:
         if self._jieba is None:
@@ -67,10 +70,15 @@ class Lexicon:
         cache[key] = found
         return found
 
-    def in_words(self, text: str) -> set[int]:
+    def in_words(self, text: str) -> frozenset[int]:
         """Positions of ``text`` that fall inside a dictionary word of two or more characters."""
-        return {i for word, start, end in self._tokenizer().tokenize(text, HMM=False) if end - start > 1
-                for i in range(start, end)}
+        cache = self._in_words  # one read, as in word_across
+        found = cache.get(text)
+        if found is None:
+            found = frozenset(i for _word, start, end in self._tokenizer().tokenize(text, HMM=False)
+                              if end - start > 1 for i in range(start, end))
+            cache[text] = found
+        return found
 
     def last_word(self, text: str) -> str:
         """The last dictionary word of ``text`` (for a cut after 对 or 又).

@@ -23,6 +23,7 @@ differences are counted (:class:`Noise`).
 from __future__ import annotations
 
 from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from rapidfuzz.distance import Levenshtein, Opcode
@@ -31,7 +32,7 @@ from ..chars import HAN_RE
 from ..config import EngineConfig
 
 # Positions of a text that fall inside a dictionary word (``Lexicon.in_words``).
-Words = Callable[[str], set[int]]
+Words = Callable[[str], AbstractSet[int]]
 
 # Digits and the letters OCR takes them for: 1O for 10 is a misread, 1298 for 1288 is another figure.
 _DIGIT_LOOK_ALIKES = {"0": "OoDQ", "1": "lIi|", "2": "Zz", "5": "Ss", "6": "b", "8": "B", "9": "gq"}
