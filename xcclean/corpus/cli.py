@@ -21,16 +21,16 @@ from functools import partial
 from types import FrameType
 
 from .. import __version__
-from .inputs import PlanError, Record, Source, check_not_inputs, count_pages, is_jsonl, layout, plan, records
+from .inputs import PlanError, Source, check_not_inputs, count_pages, is_jsonl, layout, plan, records
 from .jsonl import Fields
 from .output import ReportFile, Stop, Writer, remove_pending, remove_stale_temps, write_atomic
-from .parallel import BATCH, Mapper, Outcome, PoolMap, clean_records
+from .parallel import BATCH, Mapper, PoolMap, Result, clean_records
 from .progress import Progress
 from .report import Summary
 
 _RESUME = "run again with --resume to finish"
 # Reads and cleans sources: every page with its outcome, in input order (``blocks``: keep the cleaned blocks).
-Produce = Callable[[list[Source], Fields, bool], Iterator[tuple[Record, Outcome | None]]]
+Produce = Callable[[list[Source], Fields, bool], Iterator[Result]]
 
 
 class Terminated(BaseException):
@@ -137,7 +137,7 @@ def _engine(args: argparse.Namespace, total: int) -> Iterator[tuple[Produce, int
     workers = max(min(args.workers, -(-total // BATCH)), 1)
     mapper: Mapper = PoolMap(workers) if workers > 1 else map
 
-    def produce(sources: list[Source], fields: Fields, blocks: bool) -> Iterator[tuple[Record, Outcome | None]]:
+    def produce(sources: list[Source], fields: Fields, blocks: bool) -> Iterator[Result]:
         return clean_records(records(sources, fields), mapper, blocks=blocks)
 
     yield produce, workers

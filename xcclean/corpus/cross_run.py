@@ -27,7 +27,7 @@ from ..pipeline import Cleaned
 from .across import PageKey, across_pages, body_paragraphs, remove
 from .inputs import STDIO, PlanError, Record
 from .output import Stop
-from .parallel import Outcome
+from .parallel import Outcome, Result
 
 
 def _date(record: Record, field: str | None) -> tuple[bool, str]:
@@ -83,8 +83,8 @@ def save_index(index: ParagraphIndex, path: str) -> None:
                    "with --resume adds this run's pages") from None
 
 
-def deduplicate_across(results: list[tuple[Record, Outcome | None]], date_field: str | None = None,
-                       index: ParagraphIndex | None = None) -> list[tuple[Record, Outcome | None]]:
+def deduplicate_across(results: list[Result], date_field: str | None = None,
+                       index: ParagraphIndex | None = None) -> list[Result]:
     """``results`` with every page's cross-page duplicates removed (one edit each)."""
     pages = [k for k, (_, outcome) in enumerate(results) if outcome is not None and not outcome.error]
     order = sorted(pages, key=lambda k: (*_date(results[k][0], date_field), k))

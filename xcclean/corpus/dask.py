@@ -39,10 +39,10 @@ from .across import CrossMatch, across_parts
 from .inputs import STDIO, Source, read_source
 from .jsonl import Fields
 from .output import Stop
+from .parallel import Result
 from .partitions import (
     Done,
     PageResult,
-    Result,
     body_of,
     clean_frame,
     clean_jsonl,

@@ -48,6 +48,8 @@ class Outcome:
 
 CleanBatch = Callable[[list[str]], list[Outcome]]
 Mapper = Callable[[CleanBatch, Iterable[list[str]]], Iterable[list[Outcome]]]
+# A page as read, with its outcome (None: nothing to clean): what every engine gives the writer.
+Result = tuple[Record, Outcome | None]
 
 
 def _cleaner() -> Cleaner:
@@ -121,7 +123,7 @@ def _batched(items: Iterable[Record], size: int) -> Iterator[list[Record]]:
 
 
 def clean_records(records: Iterable[Record], mapper: Mapper = map, batch: int = BATCH,
-                  blocks: bool = False) -> Iterator[tuple[Record, Outcome | None]]:
+                  blocks: bool = False) -> Iterator[Result]:
     """Each record with its outcome (None when it had no text), in input order (with the
     cleaned blocks when ``blocks``)."""
     sent: deque[list[Record]] = deque()

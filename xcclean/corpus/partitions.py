@@ -23,7 +23,7 @@ from ..pipeline import Cleaned, Cleaner
 from .across import CrossMatch, body_paragraphs, remove
 from .inputs import Record, Source, records
 from .jsonl import Fields
-from .parallel import CleanBatch, Outcome, clean_records, clean_texts
+from .parallel import CleanBatch, Outcome, Result, clean_records, clean_texts
 
 _threads = threading.local()
 _TEMPORARY = re.compile(r"\..+\.[0-9a-f]{32}\.tmp")
@@ -230,10 +230,6 @@ def without(pages: list[PageResult], found: list[dict[int, CrossMatch]], names: 
 
 def _json_lines(items: Iterable[Any]) -> bytes:
     return "".join(json.dumps(item, ensure_ascii=False) + "\n" for item in items).encode("utf-8")
-
-
-# What a ``--scheduler`` task returns: each page as read, with its outcome (None: nothing to clean).
-Result = tuple[Record, Outcome | None]
 
 
 def clean_read(items: Iterable[Record], blocks: bool) -> list[Result]:
