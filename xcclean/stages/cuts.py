@@ -42,6 +42,9 @@ _CLAUSE_END = re.compile(r"^[^,，。;；、!?！？:：“”\s]{1,3}[。;；!?
 # …全长大概400多米,小 / 孙她们…: no clause is one character long.
 _ONE_CHARACTER_CLAUSE = re.compile(f"[,，、;；:：][{HAN}]$")
 
+# A wire story ends with its editor's sign-off and a filing code: …(编辑:黄世雅)1140705, …(完).
+_SIGN_OFF = re.compile(r"[(（](编辑|责编|责任编辑|完)[^()（）]{0,12}[)）]\s*[0-9A-Za-z]*$")
+
 TAIL_OPENS = "tail opens a paragraph of its own"
 ECHOED = "tail repeats the head (a headline, then the lede quoting it)"
 
@@ -59,10 +62,6 @@ class CutEvidence:
     head_cut: tuple[str, ...] = ()
     joint: tuple[str, ...] = ()
     word: str | None = None
-
-    @property
-    def strong(self) -> bool:
-        return self.veto is None and bool(self.head_cut or self.joint)
 
     def reasons(self) -> list[str]:
         return list(self.head_cut + self.joint)
@@ -105,6 +104,8 @@ def _veto(head: str, tail: str, open_quote: bool, config: SplitsConfig) -> str |
         return "head ends a sentence"
     if (head.endswith("--") or head.rstrip("-").endswith("—")) and not (open_quote and unbalanced_closing(tail)):
         return "head ends in a dash (a list follows)"  # not inside a quote: “嘭—— / —啪”
+    if _SIGN_OFF.search(head):
+        return "head ends with a wire story's sign-off"
     if head[-1].isascii() and head[-1].isalpha() and tail[0].isascii() and tail[0].isalpha():
         return "Latin on both sides (not a Chinese cut)"
     if opens_paragraph(tail):
