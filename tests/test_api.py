@@ -78,6 +78,9 @@ def _big_page(target_bytes: int) -> str:
         roll = rng.random()
         if roll < 0.02 and paras:
             para = rng.choice(paras)  # a repeat
+            if roll < 0.015:  # most with a misread: a near copy, which deduplicate's candidate search must find
+                at = rng.randrange(len(para) - 1)
+                para = para[:at] + rng.choice(alphabet) + para[at + 1 :]
         elif roll < 0.04:
             paras.append(para[: len(para) // 2])  # a cut paragraph
             para = para[len(para) // 2 :]
