@@ -45,6 +45,12 @@ _ONE_CHARACTER_CLAUSE = re.compile(f"[,，、;；:：][{HAN}]$")
 # A wire story ends with its editor's sign-off and a filing code: …(编辑:黄世雅)1140705, …(完).
 _SIGN_OFF = re.compile(r"[(（](编辑|责编|责任编辑|完)[^()（）]{0,12}[)）]\s*[0-9A-Za-z]*$")
 
+# The named reasons of CutEvidence (the boundary model reads them as features by name).
+COMMA_END = "head ends in a comma"
+ONE_CHARACTER_CLAUSE = "head ends in a one-character clause"
+CLAUSE_END_START = "tail starts with the end of a clause"
+CONTINUING_START = "tail starts with punctuation that continues a sentence"
+PARTICLE_START = "tail starts with a particle"
 TAIL_OPENS = "tail opens a paragraph of its own"
 ECHOED = "tail repeats the head (a headline, then the lede quoting it)"
 
@@ -120,9 +126,9 @@ def _head_cut(head: str, open_quote: bool) -> list[str]:
     """Reasons read off the head alone: it stops inside a clause or a quote."""
     reasons = []
     if head[-1] in ",，、":
-        reasons.append("head ends in a comma")
+        reasons.append(COMMA_END)
     elif _ONE_CHARACTER_CLAUSE.search(head):
-        reasons.append("head ends in a one-character clause")
+        reasons.append(ONE_CHARACTER_CLAUSE)
     if open_quote:
         reasons.append("head leaves a quote or bracket open")
     return reasons
@@ -134,11 +140,11 @@ def _joint(tail: str, open_quote: bool, lexicon: Lexicon) -> list[str]:
     if open_quote and unbalanced_closing(tail):
         reasons.append("tail closes the quote the head left open")
     if _CLAUSE_END.match(tail):
-        reasons.append("tail starts with the end of a clause")
+        reasons.append(CLAUSE_END_START)
     if tail[0] in NON_INITIAL:
-        reasons.append("tail starts with punctuation that continues a sentence")
+        reasons.append(CONTINUING_START)
     elif tail[0] in _PARTICLE_CHARS and lexicon.first_word(tail) in NON_INITIAL_WORDS:
-        reasons.append("tail starts with a particle")
+        reasons.append(PARTICLE_START)
     return reasons
 
 
