@@ -28,10 +28,10 @@ from typing import Any
 
 import numpy as np
 
-from ..chars import CLOSING_FOR, HAN_RE, NON_FINAL_WORDS, unbalanced_closing, unbalanced_opening
+from ..chars import CLOSING_FOR, HAN, HAN_RE, NON_FINAL_WORDS, unbalanced_closing, unbalanced_opening
 from ..lexicon import Lexicon
 from ..model import Kind
-from .cuts import CutEvidence
+from .cuts import CLAUSE_END_START, COMMA_END, CONTINUING_START, ONE_CHARACTER_CLAUSE, PARTICLE_START, CutEvidence
 
 MODEL_FILE = "boundary.json.gz"
 _OPENERS = frozenset(CLOSING_FOR)
@@ -43,6 +43,7 @@ _COMMA = re.compile("[,，、]")
 _CLAUSES = re.compile("[,，;；]")
 _DIGIT = re.compile(r"[0-9０-９]")
 _LATIN = re.compile(r"[A-Za-zＡ-Ｚａ-ｚ]")
+_HAN_SPACE = re.compile(f"[{HAN}][ \u3000]+[{HAN}]")
 
 # Lengths in bins, not on one scale: a head of 2-40 characters may be a headline, and one much
 # longer almost never ends a paragraph without a stop. Part of the model (its feature names),
@@ -75,6 +76,8 @@ FEATURES: tuple[str, ...] = (
     "n-gram: pair across the cut vs tail start", "n-gram: triple across the cut vs tail start",
     "n-gram: second tail character given the cut", "n-gram: head end character ends a paragraph",
     "n-gram: head's last two characters end a paragraph", "n-gram: the head's inner clauses end like paragraphs",
+    "n-gram: tail's first character opens paragraphs", "n-gram: tail's first two characters open paragraphs",
+    "head has a space between Han characters",
 )
 
 
@@ -155,7 +158,11 @@ class NgramTable:
         second = math.log(self._after(h[-1] + t[0], t[1]) / self._at_start(t[:2])) if len(t) == 2 else 0.0
         end1 = math.log(self._ends(h[-1]))
         end2 = math.log(self._ends(h[-2:])) if len(h) == 2 else end1
-        return [across, across3, second, end1, end2, self._clause_ends(head, end2)]
+        # Some words open paragraphs (近日, 据, a name), others never do (敢于, 的): how much more
+        # often the tail's opening stands at a paragraph start than in running text.
+        opens1 = math.log(self._at_start(t[0]) / self._p1(t[0]))
+        opens2 = math.log(self._at_start(t[:2]) / self._after(t[0], t[1])) if len(t) == 2 else 0.0
+        return [across, across3, second, end1, end2, self._clause_ends(head, end2), opens1, opens2]
 
     def _clause_ends(self, head: str, end: float) -> float:
         """How much the head's inner clauses end like paragraphs (mean log-probability): a line of
@@ -248,13 +255,13 @@ def _one_hot(length: int) -> list[float]:
 
 def _evidence_row(evidence: CutEvidence, head: str, tail: str, lexicon: Lexicon) -> list[float]:
     """The rule evidence of ``cut_evidence`` as 0/1 features, with the dictionary always consulted."""
-    reasons = " ".join(evidence.reasons())
+    reasons = evidence.reasons()
     word = evidence.word if evidence.word is not None else lexicon.word_across(head, tail)
     open_quote = unbalanced_opening(head)
     non_final = bool(HAN_RE.match(head[-1])) and lexicon.last_word(head) in NON_FINAL_WORDS
-    return [float("head ends in a comma" in reasons), float("one-character clause" in reasons), float(open_quote),
-            float(open_quote and unbalanced_closing(tail)), float("end of a clause" in reasons),
-            float("punctuation that continues" in reasons), float("particle" in reasons),
+    return [float(COMMA_END in reasons), float(ONE_CHARACTER_CLAUSE in reasons), float(open_quote),
+            float(open_quote and unbalanced_closing(tail)), float(CLAUSE_END_START in reasons),
+            float(CONTINUING_START in reasons), float(PARTICLE_START in reasons),
             float(word is not None), float(non_final)]
 
 
@@ -278,7 +285,9 @@ def features(head: str, tail: str, kinds: tuple[Kind, Kind, bool], captions: int
             float(bool(_FULL_STOP_INSIDE.search(head))), float(comma_inside),
             float(head_kind is Kind.HEADLINE), float(tail_kind is Kind.HEADLINE),
             float(continuation), float(captions)]
-    return row + table.scores(head, tail)
+    # Prose never puts a space between two Han characters; a title does, between its parallel
+    # phrases (全过程跟踪 全要素服务): such a line is a title, not the head of a cut sentence.
+    return [*row, *table.scores(head, tail), float(bool(_HAN_SPACE.search(head)))]
 
 
 def as_matrix(rows: Sequence[list[float]]) -> np.ndarray:
