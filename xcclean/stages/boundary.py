@@ -72,7 +72,7 @@ FEATURES: tuple[str, ...] = (
     *_bins("head"), *_bins("tail"), "head is prose: over 40 characters, a comma inside",
     *_bins("head's last clause"), "head has a stop inside",
     "head has a comma inside", "head is a headline", "tail is a headline",
-    "tail is a continuation", "captions between",
+    "tail is a continuation",
     "n-gram: pair across the cut vs tail start", "n-gram: triple across the cut vs tail start",
     "n-gram: second tail character given the cut", "n-gram: head end character ends a paragraph",
     "n-gram: head's last two characters end a paragraph", "n-gram: the head's inner clauses end like paragraphs",
@@ -265,12 +265,14 @@ def _evidence_row(evidence: CutEvidence, head: str, tail: str, lexicon: Lexicon)
             float(word is not None), float(non_final)]
 
 
-def features(head: str, tail: str, kinds: tuple[Kind, Kind, bool], captions: int, evidence: CutEvidence,
-             lexicon: Lexicon, table: NgramTable) -> list[float]:
+def features(head: str, tail: str, kinds: tuple[Kind, Kind, bool], evidence: CutEvidence, lexicon: Lexicon,
+             table: NgramTable) -> list[float]:
     """One row of :data:`FEATURES` for a cut between ``head`` and ``tail`` that no veto closed.
 
     ``kinds``: the head's kind, the tail's, and whether classify found the tail continuing the
-    block before it.
+    block before it. Not the captions between the two: OCR sets a caption between the halves of
+    a cut as readily as between two paragraphs, so their number says nothing about the cut (a
+    weight learned for it would only mirror how the training pages placed captions).
     """
     head, tail = head.rstrip(), tail.lstrip()
     head_kind, tail_kind, continuation = kinds
@@ -284,7 +286,7 @@ def features(head: str, tail: str, kinds: tuple[Kind, Kind, bool], captions: int
             float(len(head) > _PROSE_CHARS and comma_inside), *_one_hot(len(_CLAUSES.split(head.rstrip(",，;；"))[-1])),
             float(bool(_FULL_STOP_INSIDE.search(head))), float(comma_inside),
             float(head_kind is Kind.HEADLINE), float(tail_kind is Kind.HEADLINE),
-            float(continuation), float(captions)]
+            float(continuation)]
     # Prose never puts a space between two Han characters; a title does, between its parallel
     # phrases (全过程跟踪 全要素服务): such a line is a title, not the head of a cut sentence.
     return [*row, *table.scores(head, tail), float(bool(_HAN_SPACE.search(head)))]

@@ -173,7 +173,7 @@ class Cut:
 
     def row(self, blocks: Sequence[Block], i: int, lexicon: Lexicon, model: BoundaryModel) -> list[float]:
         head, tail = blocks[i], blocks[self.tail]
-        return features(head.text, tail.text, (head.kind, tail.kind, tail.continuation), self.captions,
+        return features(head.text, tail.text, (head.kind, tail.kind, tail.continuation),
                         self.evidence, lexicon, model.table)
 
 
