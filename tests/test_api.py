@@ -78,6 +78,9 @@ def _big_page(target_bytes: int) -> str:
         roll = rng.random()
         if roll < 0.02 and paras:
             para = rng.choice(paras)  # a repeat
+            if roll < 0.015:  # most with a misread: a near copy, which deduplicate's candidate search must find
+                at = rng.randrange(len(para) - 1)
+                para = para[:at] + rng.choice(alphabet) + para[at + 1 :]
         elif roll < 0.04:
             paras.append(para[: len(para) // 2])  # a cut paragraph
             para = para[len(para) // 2 :]
@@ -140,3 +143,15 @@ def test_changes_leave_out_the_notes_that_change_no_character():
     assert [e.kind for e in result.edits] == ["layout"] and result.changes() == ()
     result = xcclean.clean_and_explain("标题\n\n\n\n本报讯 记者 principle 报道。")
     assert [e.kind for e in result.changes()] == ["stray_token"]
+
+
+def test_a_caption_keeps_its_set_off_so_cleaning_twice_changes_nothing():
+    # a body paragraph left unfinished (a suspect cut), a photo caption set off by three blank
+    # lines, then the next paragraph: the caption must still read as one when the output is read again
+    page = ("杨根思“三个不相信”精神的核心是对党忠诚。心中有信仰,脚下有力量,充分展示了魏都区纪检监察干部\n\n\n\n"
+            "魏都区纪检监察干部到杨根思社区参观学习。\n\n"
+            "本报讯 为学深悟透杨根思“三个不相信”精神,魏都区纪委监委党员干部到杨根思部队旅学习。")
+    result = xcclean.clean_and_explain(page)
+    assert "\n\n\n\n魏都区纪检监察干部到杨根思社区参观学习。\n\n" in result.text
+    assert xcclean.clean(result.text) == result.text
+    assert result.restore() == page

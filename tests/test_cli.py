@@ -43,7 +43,7 @@ def test_explain_prints_a_table_a_person_reads():
     removal = next(row for row in rows if row.startswith("exact_duplicate") and "¶6 " in row)
     assert "copy of ¶4: first copy kept" in removal and "何区长强调" in removal
     join = next(row for row in rows if row.startswith("split_joined") and "程序" in row)
-    assert "¶21+22" in join and "strong evidence: dictionary word 程序 spans the cut" in join
+    assert "¶21+22" in join and "boundary model: dictionary word 程序 spans the cut" in join
 
 
 def test_stdin_and_output_file(tmp_path):

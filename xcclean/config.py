@@ -100,9 +100,16 @@ class SplitsConfig:
     """Rejoining paragraphs that OCR cut in two.
 
     ``max_captions_between``: captions skipped between two halves.
-    ``prose_min_chars``: an unfinished body block longer than this (longer
-    than any headline, ``ClassifyConfig.headline_max_chars``) followed by
-    body text is the head of a cut paragraph.
+    ``prose_min_chars``: a short unterminated line longer than this (longer
+    than any headline, ``ClassifyConfig.headline_max_chars``) reads like
+    prose: ``reconsider`` lets a word across the cut make it body text.
+    ``join_min_probability``: the boundary model's probability from which a
+    cut is joined: the lowest whose out-of-fold joins on the tune half were
+    99.5 % right (``benchmarks/train_splits.py`` prints it; retraining sets
+    it anew). ``suspect_min_probability``: a headline head weighed at least
+    this likely is logged as ``suspect_split`` (a body head always is).
+    ``explain_features``: how many of the features that raised a join's
+    probability most its edit names.
     ``echo_gram_chars`` / ``echo_min_share``: a block whose side-by-side
     ``echo_gram_chars``-grams recur at least this much in the next block is
     not cut from it (a title and the lede that quotes it: 0.77 and 0.84 in
@@ -124,11 +131,14 @@ class SplitsConfig:
     echo_min_share: float = 0.5
     max_rounds: int = 3
     cut_window_chars: int = 4
+    join_min_probability: float = 0.935
+    suspect_min_probability: float = 0.2
+    explain_features: int = 3
 
     def __post_init__(self) -> None:
         _check_count(self, 0, "max_captions_between", "prose_min_chars")
-        _check_count(self, 1, "echo_gram_chars", "max_rounds", "cut_window_chars")
-        _check_share(self, "echo_min_share")
+        _check_count(self, 1, "echo_gram_chars", "max_rounds", "cut_window_chars", "explain_features")
+        _check_share(self, "echo_min_share", "join_min_probability", "suspect_min_probability")
 
 
 @dataclass(frozen=True)

@@ -108,8 +108,16 @@ class Edit:
 
 
 def render(doc: Document) -> str:
-    """The cleaned page: blocks separated by exactly one blank line."""
-    return "\n\n".join(block.text for block in doc)
+    """The cleaned page: blocks separated by one blank line, a caption by the blank lines that set
+    it off in the input (classify knows a caption by them: a cleaned page read again must show
+    the same caption, or the text around it could be joined through it).
+    """
+    parts: list[str] = []
+    for i, block in enumerate(doc):
+        if i:
+            parts.append("\n" * (max(block.gap, 1) + 1) if block.kind is Kind.CAPTION else "\n\n")
+        parts.append(block.text)
+    return "".join(parts)
 
 
 def render_with_gaps(doc: Document) -> str:

@@ -9,6 +9,7 @@ is lost: it is all in the log.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -55,7 +56,8 @@ def restore(text: str, edits: Iterable[Edit]) -> str:
     >>> restore(cleaned.text, cleaned.edits) == page
     True
     """
-    blocks = [Block(part, ()) for part in text.split("\n\n")] if text else []
+    # render sets blocks apart by one blank line, a caption by the blank lines it had
+    blocks = [Block(part, ()) for part in re.split(r"\n{2,}", text)] if text else []
     for edit in reversed(list(edits)):
         if edit.kind == "layout":  # the page's blank-line gaps, as they were when it was rendered
             gaps: list[Any] = list(edit.evidence["gaps"])

@@ -29,6 +29,7 @@ from .decoding import lenient_utf8, replace_lone_surrogates
 _WHITESPACE = re.compile(r"[ \t\n\r]*")  # what JSON allows between tokens
 _DECODER = json.JSONDecoder()
 PARAGRAPH_BREAK = "\n\n"
+_BREAKS = re.compile(r"\n{2,}")
 
 
 @dataclass(frozen=True)
@@ -193,8 +194,8 @@ def rewrite(line: Line, body: str, title: str | None = None) -> bytes:
     ``body`` is the cleaned page without its headline; a list field gets its
     paragraphs back as a list (none for an empty page).
     """
-    values: dict[str, Any] = {line.fields.text: (body.split(PARAGRAPH_BREAK) if body else []) if line.as_list
-                              else body}
+    # a caption keeps the blank lines that set it off (model.render): more than one break is one
+    values: dict[str, Any] = {line.fields.text: (_BREAKS.split(body) if body else []) if line.as_list else body}
     if title is not None and line.fields.title is not None:
         values[line.fields.title] = title
     text = line.text

@@ -5,7 +5,7 @@ Rules, in order (first match wins):
 * several lines, mostly list markers → ``list``; other multi-line blocks
   (masthead, signature) → ``other``; they are never joined or removed.
 * ``(上接第一版)`` / ``(下转第二版)`` → ``jump``.
-* ends in a photo credit (``… 摄``, ``摄影``, ``供图``) → ``caption``.
+* ends in a photo credit (``… 摄``, ``摄影``, ``供图``, ``(资料图片)``) → ``caption``.
 * ``本报记者 …``, ``本报评论员``, ``通讯员 …``, ``… 文/图`` or a short source in
   brackets such as ``(魏宣)`` → ``byline``. ``本报讯(记者 …)…`` opens a *body*.
 * set off by ``caption_min_gap`` blank lines and short → ``caption``.
@@ -30,7 +30,7 @@ from ..model import Block, Document, Kind
 
 _LIST_ITEM = re.compile(r"^\s*([-*•·]\s|\d+[.、)）]\s*|[(（]\d+[)）]|[①-⑳])")
 _JUMP = re.compile(r"^[(（]\s*(上接|下转|接|转)第?[一二三四五六七八九十\d]{1,3}版\s*[)）]$")
-_PHOTO_CREDIT = re.compile(r"(摄|摄影|供图)\s*[)）]?$")
+_PHOTO_CREDIT = re.compile(r"(摄|摄影|供图|资料图片)\s*[)）]?$")  # (资料图片): a file photo
 _BYLINE = re.compile(
     r"^(本报(特约|见习)?记者|本报(特约)?评论员|本报通讯员|记者|通讯员|实习生|特约记者)([\s\u4e00-\u9fff]|$)"
     r"|(文/图|图/文|文·图)$"

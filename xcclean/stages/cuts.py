@@ -42,6 +42,15 @@ _CLAUSE_END = re.compile(r"^[^,，。;；、!?！？:：“”\s]{1,3}[。;；!?
 # …全长大概400多米,小 / 孙她们…: no clause is one character long.
 _ONE_CHARACTER_CLAUSE = re.compile(f"[,，、;；:：][{HAN}]$")
 
+# A wire story ends with its editor's sign-off and a filing code: …(编辑:黄世雅)1140705, …(完).
+_SIGN_OFF = re.compile(r"[(（](编辑|责编|责任编辑|完)[^()（）]{0,12}[)）]\s*[0-9A-Za-z]*$")
+
+# The named reasons of CutEvidence (the boundary model reads them as features by name).
+COMMA_END = "head ends in a comma"
+ONE_CHARACTER_CLAUSE = "head ends in a one-character clause"
+CLAUSE_END_START = "tail starts with the end of a clause"
+CONTINUING_START = "tail starts with punctuation that continues a sentence"
+PARTICLE_START = "tail starts with a particle"
 TAIL_OPENS = "tail opens a paragraph of its own"
 ECHOED = "tail repeats the head (a headline, then the lede quoting it)"
 
@@ -59,10 +68,6 @@ class CutEvidence:
     head_cut: tuple[str, ...] = ()
     joint: tuple[str, ...] = ()
     word: str | None = None
-
-    @property
-    def strong(self) -> bool:
-        return self.veto is None and bool(self.head_cut or self.joint)
 
     def reasons(self) -> list[str]:
         return list(self.head_cut + self.joint)
@@ -105,6 +110,8 @@ def _veto(head: str, tail: str, open_quote: bool, config: SplitsConfig) -> str |
         return "head ends a sentence"
     if (head.endswith("--") or head.rstrip("-").endswith("—")) and not (open_quote and unbalanced_closing(tail)):
         return "head ends in a dash (a list follows)"  # not inside a quote: “嘭—— / —啪”
+    if _SIGN_OFF.search(head):
+        return "head ends with a wire story's sign-off"
     if head[-1].isascii() and head[-1].isalpha() and tail[0].isascii() and tail[0].isalpha():
         return "Latin on both sides (not a Chinese cut)"
     if opens_paragraph(tail):
@@ -119,9 +126,9 @@ def _head_cut(head: str, open_quote: bool) -> list[str]:
     """Reasons read off the head alone: it stops inside a clause or a quote."""
     reasons = []
     if head[-1] in ",，、":
-        reasons.append("head ends in a comma")
+        reasons.append(COMMA_END)
     elif _ONE_CHARACTER_CLAUSE.search(head):
-        reasons.append("head ends in a one-character clause")
+        reasons.append(ONE_CHARACTER_CLAUSE)
     if open_quote:
         reasons.append("head leaves a quote or bracket open")
     return reasons
@@ -133,11 +140,11 @@ def _joint(tail: str, open_quote: bool, lexicon: Lexicon) -> list[str]:
     if open_quote and unbalanced_closing(tail):
         reasons.append("tail closes the quote the head left open")
     if _CLAUSE_END.match(tail):
-        reasons.append("tail starts with the end of a clause")
+        reasons.append(CLAUSE_END_START)
     if tail[0] in NON_INITIAL:
-        reasons.append("tail starts with punctuation that continues a sentence")
+        reasons.append(CONTINUING_START)
     elif tail[0] in _PARTICLE_CHARS and lexicon.first_word(tail) in NON_INITIAL_WORDS:
-        reasons.append("tail starts with a particle")
+        reasons.append(PARTICLE_START)
     return reasons
 
 
