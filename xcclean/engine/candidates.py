@@ -314,12 +314,16 @@ class Bands:
             return cls(np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64))
         chosen = [texts[i] for i in ids.tolist()]
 
-        def chunk(start: int) -> np.ndarray:
+        def chunk(start: int) -> tuple[np.ndarray, np.ndarray]:
+            # Each chunk's keys sorted here (in cache, on a thread); timsort then merges the runs.
             flat = shingle_hashes(chosen[start : start + _CHUNK], config.shingle_size)
-            return band_keys_of(flat, config.num_perm, config.lsh_bands).ravel()
+            keys = band_keys_of(flat, config.num_perm, config.lsh_bands).ravel()
+            owners = np.repeat(ids[start : start + _CHUNK].astype(np.int64), config.lsh_bands)
+            order = np.argsort(keys, kind="stable")
+            return keys[order], owners[order]
 
-        keys = np.concatenate(thread_map(chunk, range(0, len(chosen), _CHUNK), workers))
-        owners = np.repeat(ids.astype(np.int64), config.lsh_bands)
+        done = thread_map(chunk, range(0, len(chosen), _CHUNK), workers)
+        keys, owners = np.concatenate([k for k, _ in done]), np.concatenate([o for _, o in done])
         order = np.argsort(keys, kind="stable")
         return cls(keys[order], owners[order])
 
