@@ -114,9 +114,9 @@ def test_a_small_input_stays_in_this_process(monkeypatch):
 
 def test_pairs_go_to_worker_processes_from_parallel_min_pairs_up():
     engine = Config().replace(parallel_min_pairs=100).engine
-    assert resolve._split(99, engine, 2) == 1
-    assert resolve._split(100, engine, 2) == 2
-    assert resolve._split(100, engine, 1) == 1
+    assert resolve.split_count(99, engine, 2) == 1
+    assert resolve.split_count(100, engine, 2) == 2
+    assert resolve.split_count(100, engine, 1) == 1
 
 
 def test_candidate_search_uses_threads_from_parallel_min_texts_up(monkeypatch):
@@ -206,3 +206,18 @@ def test_minhash_in_blocks_gives_the_same_signatures(monkeypatch):
     with np.errstate(over="ignore"):
         for k in (0, 17, 63):
             np.testing.assert_array_equal(whole[:, k], np.minimum.reduceat(hv * a[k] + b[k], flat.starts))
+
+
+def test_index_queries_answer_the_same_on_two_workers(forks):
+    from xcclean.dedup import ParagraphIndex
+
+    texts = _damaged(7)
+    index = ParagraphIndex(PARALLEL)
+    index.add(texts[: len(texts) // 2])
+    queries = texts[len(texts) // 2 :]
+    one = index.query(queries)
+    assert forks == []
+    two = index.query(queries, workers=2)
+    if workers.can_fork():
+        assert forks
+    assert one == two and sum(map(len, one)) > 10

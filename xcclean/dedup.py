@@ -39,10 +39,10 @@ import numpy as np
 
 from .chars import compare_key
 from .config import Config, EngineConfig
-from .engine.align import relate_each
+from .engine.align import Relation, relate_each
 from .engine.candidates import Anchors, Bands, anchors, cross_pairs, find_candidates, merge
-from .engine.resolve import KIND_CODE, RELATIONS, Resolved, resolve_rows, verify_rows
-from .engine.workers import worker_count
+from .engine.resolve import KIND_CODE, RELATIONS, Resolved, even_parts, resolve_rows, split_count, verify_rows
+from .engine.workers import process_map, worker_count
 
 # Clusters made at a time when iterating over :class:`Clusters`.
 _BATCH = 10_000
@@ -302,6 +302,19 @@ def _clusters(lengths: np.ndarray, reps: np.ndarray, rep_of: np.ndarray, resolve
                     junk=np.concatenate([junk, twin(junk, 0)]), size=len(lengths))
 
 
+def _relate_part(shared: tuple[list[str], list[str], EngineConfig, list[slice]], part: int) -> list[Relation | None]:
+    a, b, config, parts = shared
+    return relate_each(a[parts[part]], b[parts[part]], config)
+
+
+def relate_in_parts(a: list[str], b: list[str], config: EngineConfig, workers: int) -> list[Relation | None]:
+    """:func:`~xcclean.engine.align.relate_each`, the pairs split over ``workers`` processes from
+    ``config.parallel_min_pairs`` pairs up (the same answers, in order)."""
+    count = split_count(len(a), config, workers)
+    parts = even_parts(len(a), count)
+    return [rel for done in process_map(_relate_part, (a, b, config, parts), count, count) for rel in done]
+
+
 @dataclass(frozen=True)
 class Match:
     """An indexed paragraph related to a query text.
@@ -442,15 +455,18 @@ class ParagraphIndex:
         return range(first, len(self._keys))
 
     def query(self, texts: Iterable[str], below: Sequence[int] | None = None,
-              skip_pages: Iterable[str] = ()) -> list[list[Match]]:
+              skip_pages: Iterable[str] = (), workers: int | None = 1) -> list[list[Match]]:
         """For each text, the indexed paragraphs it repeats or that repeat it (by id).
 
         ``below``: for each text, the ids it may match are below this one;
         ``skip_pages``: the paragraphs of these pages are not matched.
-        Replaced paragraphs (see :meth:`add_pages`) never are.
+        Replaced paragraphs (see :meth:`add_pages`) never are. ``workers``:
+        processes for the alignments from ``EngineConfig.parallel_min_pairs``
+        candidate pairs up (None: every core); the answer is the same.
         """
+        count = worker_count(workers)
         with no_cyclic_gc():
-            return self._query(_keys(texts), below, skip_pages)
+            return self._query(_keys(texts), below, skip_pages, count)
 
     def _allowed(self, skip_pages: Iterable[str]) -> np.ndarray:
         """Which indexed paragraphs a query may match."""
@@ -460,7 +476,8 @@ class ParagraphIndex:
             allowed &= ~np.isin(self._page_of, skipped)
         return allowed
 
-    def _query(self, keys: list[str], below: Sequence[int] | None, skip_pages: Iterable[str]) -> list[list[Match]]:
+    def _query(self, keys: list[str], below: Sequence[int] | None, skip_pages: Iterable[str], workers: int = 1
+               ) -> list[list[Match]]:
         table, bands = self._sketch(keys, 0)
         engine = self.config.engine
         cands = cross_pairs(table, self._table, engine, engine.anchor_sample)
@@ -469,7 +486,7 @@ class ParagraphIndex:
                          strict=True))
         allowed = self._allowed(skip_pages).tolist()
         ordered = sorted((q, i) for q, i in found if allowed[i] and (below is None or i < below[q]))
-        verdicts = relate_each([self._keys[i] for _, i in ordered], [keys[q] for q, _ in ordered], engine)
+        verdicts = relate_in_parts([self._keys[i] for _, i in ordered], [keys[q] for q, _ in ordered], engine, workers)
         out: list[list[Match]] = [[] for _ in keys]
         for (q, i), rel in zip(ordered, verdicts, strict=True):  # the indexed paragraph came first
             if rel is not None:

@@ -271,7 +271,7 @@ def _relate_all(keys: Sequence[str], pairs: Sequence[tuple[int, int]], config: E
 _NO_PAIRS = np.zeros((0, 2), dtype=np.int64)
 
 
-def _parts(count: int, parts: int) -> list[slice]:
+def even_parts(count: int, parts: int) -> list[slice]:
     """``parts`` consecutive slices of ``range(count)``, as equal as can be."""
     bounds = np.linspace(0, count, parts + 1).astype(np.int64).tolist()
     return [slice(a, b) for a, b in itertools.pairwise(bounds)]
@@ -300,8 +300,8 @@ def verify_rows(keys: Sequence[str], left: np.ndarray, right: np.ndarray, config
     when there are at least ``config.parallel_min_pairs`` of them. The same answer for any ``workers``:
     each pair's verdict is its own, and the parts come back in order."""
     left, right = np.asarray(left, dtype=np.int64), np.asarray(right, dtype=np.int64)
-    n = _split(len(left), config, workers)
-    parts = _parts(len(left), n)
+    n = split_count(len(left), config, workers)
+    parts = even_parts(len(left), n)
     found = process_map(_first_part, (keys, left, right, config, parts), n, n)
     rows = np.concatenate([f[0] for f in found]) if found else _rows([])
     pending = np.concatenate([f[1] for f in found]) if found else _NO_PAIRS
@@ -309,13 +309,13 @@ def verify_rows(keys: Sequence[str], left: np.ndarray, right: np.ndarray, config
                  .tolist())
     now, later = _junk_pass(keys, [(int(i), int(j)) for i, j in pending.tolist()], junked, config)
     now_pairs = np.asarray(now, dtype=np.int64).reshape(-1, 2)
-    n = _split(len(now_pairs), config, workers)
-    parts = _parts(len(now_pairs), n)
+    n = split_count(len(now_pairs), config, workers)
+    parts = even_parts(len(now_pairs), n)
     aligned = process_map(_align_part, (keys, now_pairs, config, parts), n, n)
     return np.concatenate([rows, *aligned]), np.asarray(later, dtype=np.int64).reshape(-1, 2)
 
 
-def _split(pairs: int, config: EngineConfig, workers: int) -> int:
+def split_count(pairs: int, config: EngineConfig, workers: int) -> int:
     """How many processes share ``pairs`` pairs: one below ``config.parallel_min_pairs`` (a fork costs
     more than aligning a few thousand pairs here), else ``workers``."""
     return max(1, workers) if pairs >= config.parallel_min_pairs else 1
