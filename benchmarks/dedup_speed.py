@@ -173,6 +173,7 @@ def child(method: str, workers: int, source: str, out: Path) -> None:
     if method in MODULES:
         importlib.import_module(MODULES[method])  # imports are not timed (datasketch's take 0.5 s)
     args = (workers,) if method == "xcclean" else ()
+    runner(corpus.texts[:200], *args)  # not timed: lazy imports and first-call set-up
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start, cpu = time.perf_counter(), time.process_time()
     flags = runner(corpus.texts, *args)
@@ -180,11 +181,12 @@ def child(method: str, workers: int, source: str, out: Path) -> None:
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu += (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     scores = score(flags, corpus.truth, linked=method == "xcclean")
-    out.write_text(json.dumps({"seconds": cpu, "wall": wall, "scores": scores}))
+    out.write_text(json.dumps({"seconds": cpu, "wall": wall, "scores": scores, "load": os.getloadavg()[0]}))
 
 
 def measure(method: str, workers: int, source: str) -> tuple[float, float, float, dict[str, float]]:
-    """(wall seconds, CPU seconds, peak RSS MiB, scores) of one child run."""
+    """(wall seconds, CPU seconds, peak RSS MiB, scores and the load average when it ended) of one
+    child run."""
     with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as tmp:
         out = Path(tmp.name)
     env = {**os.environ, "OMP_NUM_THREADS": "1", "RAYON_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
@@ -194,7 +196,7 @@ def measure(method: str, workers: int, source: str) -> tuple[float, float, float
         raise RuntimeError(f"{method} failed on {source}")
     result = json.loads(out.read_text())
     out.unlink()
-    return result["wall"], result["seconds"], usage.ru_maxrss / 1024, result["scores"]
+    return result["wall"], result["seconds"], usage.ru_maxrss / 1024, {**result["scores"], "load": result["load"]}
 
 
 def score(flags: dict[int, int], truth: dict[int, tuple[int, str]], linked: bool) -> dict[str, float]:
@@ -263,6 +265,7 @@ def _measure_size(args: argparse.Namespace, size: int, tmp: Path) -> list[dict[s
     cpus: dict[tuple[str, int], list[float]] = {run: [] for run in runs}
     peaks: dict[tuple[str, int], float] = {}
     scores: dict[tuple[str, int], dict[str, float]] = {}
+    loads: dict[tuple[str, int], list[float]] = {}
     for r in range(args.rounds):  # interleaved: each round runs every method once
         for method, workers in runs:
             if method == "ds_naive" and r:  # minutes a run: once is enough
@@ -271,12 +274,13 @@ def _measure_size(args: argparse.Namespace, size: int, tmp: Path) -> list[dict[s
             walls[(method, workers)].append(wall)
             cpus[(method, workers)].append(cpu)
             peaks[(method, workers)] = max(peaks.get((method, workers), 0.0), peak)
+            loads.setdefault((method, workers), []).append(found.pop("load"))
             scores[(method, workers)] = found
             print(f"{args.corpus} {size:>9} {method:<8} w{workers} {wall:8.2f} s wall {cpu:8.2f} s CPU "
-                  f"{peak:7.0f} MiB", file=sys.stderr)
+                  f"{peak:7.0f} MiB load {loads[(method, workers)][-1]:.1f}", file=sys.stderr)
     return [{"corpus": args.corpus, "size": size, "method": method, "workers": workers,
              "seconds": min(walls[run]), "median": statistics.median(walls[run]),
-             "cpu": statistics.median(cpus[run]), "runs": len(walls[run]),
+             "cpu": statistics.median(cpus[run]), "runs": len(walls[run]), "load": statistics.median(loads[run]),
              "para_per_s": size / min(walls[run]), "peak_mib": peaks[run], **scores[run]}
             for run in runs for method, workers in [run]]
 
@@ -308,14 +312,16 @@ def report(rows: list[dict[str, Any]], command: str) -> str:
              "time of the child and its workers. Recall per kind: the damaged copy's pair found, in any order;",
              "kept whole: of the truncated and contaminated pairs xcclean found, the share where the source",
              "stayed. Precision: share of flags on members of a true pair (real paragraphs repeat by themselves,",
-             "so it reads low on `real`).", "",
-             "| corpus | paragraphs | method | workers | runs | best s | median s | CPU s | paragraphs/s | "
+             "so it reads low on `real`). Load: the machine's 1-minute load average as the runs ended (median;",
+             "on 2 cores, above 1 another job shares them and the workers=2 row cannot show its speed-up).", "",
+             "| corpus | paragraphs | method | workers | runs | best s | median s | CPU s | load | paragraphs/s | "
              "peak RSS MiB | exact | near copy | truncated | contaminated | kept whole | precision |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         whole = "" if r["kept_whole"] != r["kept_whole"] else f"{r['kept_whole']:.3f}"
         lines.append(f"| {r['corpus']} | {r['size']:,} | {r['method']} | {r['workers']} | {r['runs']} | "
-                     f"{r['seconds']:.2f} | {r['median']:.2f} | {r['cpu']:.2f} | {r['para_per_s']:,.0f} | "
+                     f"{r['seconds']:.2f} | {r['median']:.2f} | {r['cpu']:.2f} | {r['load']:.1f} | "
+                     f"{r['para_per_s']:,.0f} | "
                      f"{r['peak_mib']:,.0f} | {r['exact']:.3f} | {r['near_copy']:.3f} | {r['truncated']:.3f} | "
                      f"{r['contaminated']:.3f} | {whole} | {r['precision']:.3f} |")
     lines += ["", "Speed ratios, same run (best time of the other method / best time of xcclean):", ""]
