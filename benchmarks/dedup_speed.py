@@ -17,12 +17,14 @@ Corpora (``--corpus``), all from ``benchmarks/dup_corpus.py`` with known truth:
 ``heavy``  clauses from a pool where each recurs ~40 times verbatim
            (boilerplate everywhere), 30 % damaged copies, in random order
 
-Every method runs in its own child process pinned to as many CPU cores as it
-may use (one; xcclean: its ``--workers``), on the same corpus; the times are
-of the dedup call only (no interpreter start, imports or corpus loading): wall
-time (the figure compared, best of the rounds, rounds interleaved) and CPU
-time of the child and its worker processes; the memory is the child's peak
-RSS. Corpora of ``--generate-from`` paragraphs or more are not stored: each
+Every method runs in its own child process, on the same corpus, with its
+thread pools limited to one thread (``RAYON_NUM_THREADS``, ``OMP_NUM_THREADS``;
+xcclean: its ``--workers``) but not pinned to a core (on a machine shared with
+other jobs, a pinned child waits for its core while the other one idles);
+the times are of the dedup call only (no interpreter start, imports or corpus
+loading, after an untimed warm-up call): wall time (best of the rounds, rounds
+interleaved) and CPU time of the child and its worker processes; the memory
+is the child's peak RSS. Corpora of ``--generate-from`` paragraphs or more are not stored: each
 child builds its own (not timed; its texts count in the peak RSS).
 Methods (baselines as ``../shared/notes/speed-anchors.md`` defines them: char
 5-grams, 128 permutations, 16 bands x 8 rows, keep-first):
@@ -162,8 +164,6 @@ def make_corpus(kind: str, size: int, seed: int, half: str) -> DupCorpus:
 def child(method: str, workers: int, source: str, out: Path) -> None:
     """Run one method on one corpus (in its own process, on ``workers`` cores): ``source`` is a
     pickled corpus, or ``kind:size:seed:half`` to build here."""
-    if hasattr(os, "sched_setaffinity"):
-        os.sched_setaffinity(0, set(sorted(os.sched_getaffinity(0))[:workers]))
     if source.endswith(".pickle"):
         corpus = pickle.loads(Path(source).read_bytes())
     else:
@@ -307,7 +307,7 @@ def main() -> int:
 
 def report(rows: list[dict[str, Any]], command: str) -> str:
     lines = [f"# Dedup speed and recall (`{command}`)", "",
-             "Each method in a child process pinned to as many cores as it may use (xcclean: its workers);",
+             "Each method in a child process, its thread pools limited to one thread (xcclean: its workers);",
              "seconds: wall time of the dedup call, best of the runs (rounds interleaved), and the median CPU",
              "time of the child and its workers. Recall per kind: the damaged copy's pair found, in any order;",
              "kept whole: of the truncated and contaminated pairs xcclean found, the share where the source",
@@ -324,13 +324,15 @@ def report(rows: list[dict[str, Any]], command: str) -> str:
                      f"{r['para_per_s']:,.0f} | "
                      f"{r['peak_mib']:,.0f} | {r['exact']:.3f} | {r['near_copy']:.3f} | {r['truncated']:.3f} | "
                      f"{r['contaminated']:.3f} | {whole} | {r['precision']:.3f} |")
-    lines += ["", "Speed ratios, same run (best time of the other method / best time of xcclean):", ""]
+    lines += ["", "Speed ratios, same run (best wall time of the other method / best wall time of xcclean; in",
+              "brackets the same with median CPU times, which another job on the machine does not inflate):", ""]
     by = {(r["corpus"], r["size"], r["method"], r["workers"]): r for r in rows}
     for corpus, size, method, workers in by:
         if method != "xcclean":
             continue
-        base = by[(corpus, size, method, workers)]["seconds"]
-        others = [f"{m}{'' if m != 'xcclean' else f' w{w}'} {by[(corpus, size, m, w)]['seconds'] / base:.2f}x"
+        base, base_cpu = by[(corpus, size, method, workers)]["seconds"], by[(corpus, size, method, workers)]["cpu"]
+        others = [f"{m}{'' if m != 'xcclean' else f' w{w}'} {by[(corpus, size, m, w)]['seconds'] / base:.2f}x "
+                  f"({by[(corpus, size, m, w)]['cpu'] / base_cpu:.2f}x)"
                   for c, s, m, w in by if (c, s) == (corpus, size) and (m, w) != (method, workers)]
         lines.append(f"- {corpus} {size:,}, xcclean w{workers}: " + ", ".join(others))
     lines += ["", "Growth (time and peak RSS ratio from one size to the next):", ""]
