@@ -444,13 +444,11 @@ def relate_pairs(a: Sequence[str], b: Sequence[str], config: EngineConfig, worke
     out: list[Relation | Literal[False] | None] = [None] * len(a)
     if not len(a):
         return out
-    bound = _common_bound(a, b, config, workers).tolist()
     unsure = []
-    for k, (x, y, ok) in enumerate(zip(a, b, bound, strict=True)):
-        if ok:
-            out[k] = verdict = _quick(x, y, config)
-            if verdict is False:
-                unsure.append(k)
+    for k in np.flatnonzero(_common_bound(a, b, config, workers)).tolist():
+        out[k] = verdict = _quick(a[k], b[k], config)
+        if verdict is False:
+            unsure.append(k)
     far = [k for k, f in zip(unsure, _far([a[k] for k in unsure], [b[k] for k in unsure], config).tolist(),
                              strict=True) if f]
     if far:
