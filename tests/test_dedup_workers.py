@@ -221,3 +221,10 @@ def test_index_queries_answer_the_same_on_two_workers(forks):
     if workers.can_fork():
         assert forks
     assert one == two and sum(map(len, one)) > 10
+
+
+def test_pair_codes_are_merged_part_by_part():
+    parts = [np.array([5, 1], dtype=np.int64), np.zeros(0, dtype=np.int64), np.array([3], dtype=np.int64)]
+    assert candidates._merged(parts).tolist() == [5, 1, 3]
+    assert parts == []  # each part dropped once copied
+    assert candidates._merged([]).tolist() == []

@@ -218,10 +218,29 @@ def _self_join(keys: np.ndarray, owners: Callable[[np.ndarray], np.ndarray], max
     return np.concatenate(codes), boilerplate
 
 
-def _pairs(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Distinct pairs in ``codes`` and how often each occurs."""
-    codes, counts = _runs(np.sort(codes))
+def _pairs(codes: np.ndarray, *, in_place: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Distinct pairs in ``codes`` and how often each occurs (``in_place``: ``codes`` may be sorted
+    where it lies, no copy)."""
+    if in_place:
+        codes.sort()
+    else:
+        codes = np.sort(codes)
+    codes, counts = _runs(codes)
     return codes >> 32, codes & 0xFFFFFFFF, counts
+
+
+def _merged(parts: list[np.ndarray]) -> np.ndarray:
+    """The parts end to end in one new array, each dropped from ``parts`` once copied: the memory
+    peak is the codes once plus one part, not twice (a million paragraphs' pairs with repeats run
+    to hundreds of megabytes)."""
+    out = np.empty(sum(map(len, parts)), dtype=np.int64)
+    at = 0
+    parts.reverse()
+    while parts:
+        part = parts.pop()
+        out[at : at + len(part)] = part
+        at += len(part)
+    return out
 
 
 def cross_pairs(query: Anchors, index: Anchors, config: EngineConfig, sample: int, *,
@@ -295,8 +314,10 @@ def self_pairs(runs: Sequence[np.ndarray], sizes: np.ndarray, config: EngineConf
 
     done = thread_map(join, range(buckets), workers)
     codes, boilerplate = [found for found, _ in done], [common for _, common in done]
+    del done  # the codes are merged part by part, each freed once copied
     sizes = sizes - np.bincount(np.concatenate(boilerplate), minlength=len(sizes))
-    return containment_candidates(*count_pairs(codes), sizes, config, sample, splices), sizes
+    pairs = _pairs(_merged(codes), in_place=True)
+    return containment_candidates(*pairs, sizes, config, sample, splices), sizes
 
 
 @dataclass(frozen=True)
