@@ -18,6 +18,16 @@ recorded:
 ``contaminated``  a whole copy with 2-8 stray characters glued on front or back
 
 The same (size, seed, share) always gives the same corpus.
+
+Two harder variants, for what that corpus leaves out (chance overlap, and
+copies before their source):
+
+* ``build(size, recurrence=40, shuffle=True)``: clauses drawn from a pool
+  small enough that each recurs about 40 times, never varied (a
+  boilerplate-heavy archive), in random order;
+* ``build_real(half)``: every real paragraph of one half of the corpus,
+  with their natural formulaic overlap, plus 30 % damaged copies of the
+  kinds above, in random order.
 """
 
 from __future__ import annotations
@@ -63,10 +73,14 @@ def _vary(clause: str, rng: random.Random, alphabet: str) -> str:
     return "".join(chars)
 
 
-def _paragraph(pool: list[str], used: set[int], rng: random.Random, alphabet: str) -> str:
+def _paragraph(pool: list[str], used: set[int] | None, rng: random.Random, alphabet: str) -> str:
+    """3-6 clauses of ``pool``; one already in ``used`` is varied (``used`` None: never)."""
     parts = []
     for _ in range(rng.randint(3, 6)):
         k = rng.randrange(len(pool))
+        if used is None:
+            parts.append(pool[k])
+            continue
         parts.append(_vary(pool[k], rng, alphabet) if k in used else pool[k])
         used.add(k)
     text = "".join(parts)
@@ -99,12 +113,36 @@ def _truncate(text: str, kind: str, rng: random.Random) -> str | None:
     return piece
 
 
-def build(size: int, seed: int = 0, share: float = 0.3, path: Path = CORPUS) -> DupCorpus:
-    """``size`` paragraphs of which ``share`` are damaged copies (see module docstring)."""
+def _damaged(text: str, kind: str, rng: random.Random, alphabet: str) -> str | None:
+    """A damaged copy of ``text`` of one kind (see module docstring); None where a truncation cannot be made."""
+    if kind == "near_copy":
+        return _misread(text, rng, alphabet)
+    if kind in TRUNCATED:
+        return _truncate(text, kind, rng)
+    if kind == "contaminated":
+        junk = "".join(rng.choice(alphabet) for _ in range(rng.randint(2, 8)))
+        return junk + text if rng.random() < 0.5 else text + junk
+    return text
+
+
+def _alphabet(pool: list[str]) -> str:
+    return "".join(sorted({ch for c in pool[:5000] for ch in c if "\u4e00" <= ch <= "\u9fff"}))
+
+
+def build(size: int, seed: int = 0, share: float = 0.3, path: Path = CORPUS, recurrence: float | None = None,
+          shuffle: bool = False) -> DupCorpus:
+    """``size`` paragraphs of which ``share`` are damaged copies (see module docstring).
+
+    ``recurrence``: draw the clauses from a pool small enough that each recurs about this many times,
+    verbatim (a boilerplate-heavy archive: chance overlap everywhere); ``shuffle``: the paragraphs in
+    random order (a copy may come before its source).
+    """
     rng = random.Random(seed)
     pool = clauses(path)
-    alphabet = "".join(sorted({ch for c in pool[:5000] for ch in c if "\u4e00" <= ch <= "\u9fff"}))
-    used: set[int] = set()
+    alphabet = _alphabet(pool)
+    used: set[int] | None = set()
+    if recurrence is not None:  # 4.5 clauses a paragraph; a clause drawn again is the same clause
+        pool, used = pool[: max(1, round(size * (1 - share) * 4.5 / recurrence))], None
     texts = [_paragraph(pool, used, rng, alphabet) for _ in range(size)]
     truth: dict[int, tuple[int, str]] = {}
     kinds, weights = list(MIX), list(MIX.values())
@@ -115,17 +153,44 @@ def build(size: int, seed: int = 0, share: float = 0.3, path: Path = CORPUS) -> 
         while source in chosen:  # copy an original, not a copy
             source = rng.randrange(copy)
         kind = rng.choices(kinds, weights)[0]
-        text = texts[source]
-        damaged: str | None = text
-        if kind == "near_copy":
-            damaged = _misread(text, rng, alphabet)
-        elif kind in TRUNCATED:
-            damaged = _truncate(text, kind, rng)
-        elif kind == "contaminated":
-            junk = "".join(rng.choice(alphabet) for _ in range(rng.randint(2, 8)))
-            damaged = junk + text if rng.random() < 0.5 else text + junk
+        damaged = _damaged(texts[source], kind, rng, alphabet)
         if damaged is None:
             continue
         texts[copy] = damaged
         truth[copy] = (source, kind)
-    return DupCorpus(texts, truth)
+    corpus = DupCorpus(texts, truth)
+    return shuffled(corpus, rng) if shuffle else corpus
+
+
+def shuffled(corpus: DupCorpus, rng: random.Random) -> DupCorpus:
+    """The same corpus in random order, its truth renumbered."""
+    order = list(range(len(corpus.texts)))
+    rng.shuffle(order)
+    where = {old: new for new, old in enumerate(order)}
+    return DupCorpus([corpus.texts[old] for old in order],
+                     {where[c]: (where[s], kind) for c, (s, kind) in corpus.truth.items()})
+
+
+def build_real(half: str | None = "test", seed: int = 0, share: float = 0.3, path: Path = CORPUS,
+               limit: int | None = None) -> DupCorpus:
+    """Every real paragraph of one half of the corpus (``None``: both; at most ``limit``), their
+    natural formulaic overlap kept, plus ``share`` times as many damaged copies (the kinds and mix
+    above) of paragraphs of at least 25 characters, all in random order."""
+    from benchmarks.corpus_split import load
+
+    rng = random.Random(seed)
+    texts = [p for article in load(half, path) for p in article["paragraphs"]]  # type: ignore[arg-type]
+    if limit is not None:
+        texts = texts[:limit]
+    alphabet = _alphabet(texts)
+    sources = [i for i, t in enumerate(texts) if len(t) >= 25]
+    kinds, weights = list(MIX), list(MIX.values())
+    truth: dict[int, tuple[int, str]] = {}
+    for _ in range(round(len(texts) * share)):
+        damaged = None
+        while damaged is None:
+            source, kind = rng.choice(sources), rng.choices(kinds, weights)[0]
+            damaged = _damaged(texts[source], kind, rng, alphabet)
+        truth[len(texts)] = (source, kind)
+        texts.append(damaged)
+    return shuffled(DupCorpus(texts, truth), rng)

@@ -221,6 +221,16 @@ class EngineConfig:
     unique head, is a splice candidate.
     ``splice_bridge_chars``: inside a repeated tail, uncovered stretches
     this short are misread characters, not the end of the repeat.
+    ``parallel_min_pairs``: a corpus pass (``xcclean.dedup``) with
+    ``workers`` > 1 sends its candidate pairs to worker processes only from
+    this many up: a fork and the results' trip back cost tens of
+    milliseconds, what aligning about 10,000 pairs here costs (3-5 us a
+    pair), so a smaller input is aligned in this process. It changes only
+    the time, never an answer.
+    ``parallel_min_texts``: likewise, the numpy stages of the candidate
+    search (shingles, MinHash, joins) run on ``workers`` threads only for
+    inputs of this many texts (a thread pool costs a fraction of a
+    millisecond; a page of a hundred paragraphs is done sooner alone).
     """
 
     shingle_size: int = 4
@@ -247,6 +257,8 @@ class EngineConfig:
     spill_context_chars: int = 2
     splice_min_chars: int = 20
     splice_bridge_chars: int = 3
+    parallel_min_pairs: int = 20_000
+    parallel_min_texts: int = 20_000
 
     def __post_init__(self) -> None:
         _check_share(self, "candidate_min_containment", "near_copy_min_similarity", "fragment_min_similarity",
@@ -255,7 +267,8 @@ class EngineConfig:
         _check_count(self, 0, "exact_overlap_max_shingles", "lsh_max_anchors", "max_indel_marks",
                      "max_misread_run", "max_broken_misread_run", "min_fragment_chars", "min_unique_fragment_chars",
                      "min_copy_chars", "contamination_max_chars", "min_spill_chars", "spill_context_chars",
-                     "splice_min_chars", "min_unevidenced_chars", "splice_bridge_chars")
+                     "splice_min_chars", "min_unevidenced_chars", "splice_bridge_chars", "parallel_min_pairs",
+                     "parallel_min_texts")
         if self.min_unique_fragment_chars > self.min_fragment_chars:
             raise ValueError("EngineConfig.min_unique_fragment_chars must not exceed min_fragment_chars")
         if self.num_perm % self.lsh_bands:

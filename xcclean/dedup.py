@@ -39,9 +39,10 @@ import numpy as np
 
 from .chars import compare_key
 from .config import Config, EngineConfig
-from .engine.align import relate_each
+from .engine.align import Relation, relate_each
 from .engine.candidates import Anchors, Bands, anchors, cross_pairs, find_candidates, merge
-from .engine.resolve import KIND_CODE, RELATIONS, Resolved, resolve, verify
+from .engine.resolve import KIND_CODE, RELATIONS, Resolved, even_parts, resolve_rows, split_count, verify_rows
+from .engine.workers import process_map, worker_count
 
 # Clusters made at a time when iterating over :class:`Clusters`.
 _BATCH = 10_000
@@ -222,33 +223,39 @@ def _exact_groups(keys: list[str]) -> np.ndarray:
 
 
 def near_duplicates(texts: Iterable[str], *, config: Config | EngineConfig | None = None,
-                    threshold: float | None = None, num_perm: int | None = None) -> Clusters:
+                    threshold: float | None = None, num_perm: int | None = None, workers: int | None = None
+                    ) -> Clusters:
     """Group repeated paragraphs: exact and near copies, truncated and contaminated copies.
 
     ``threshold``: the minimum similarity of a near copy or a fragment to
     the text it repeats (``EngineConfig.near_copy_min_similarity`` and
     ``fragment_min_similarity``); ``num_perm``: MinHash permutations for the
     short-text LSH path. Everything else comes from ``config`` (a Config or
-    its ``engine`` part).
+    its ``engine`` part). ``workers``: threads for the candidate search and
+    processes for the alignments (default: every core, ``os.cpu_count()``);
+    the clusters are the same for any number, and an input below
+    ``EngineConfig.parallel_min_texts`` texts / ``parallel_min_pairs`` pairs
+    stays in this process.
     """
+    count = worker_count(workers)
     with no_cyclic_gc():
-        return _near_duplicates(_keys(texts), _config(config, threshold, num_perm))
+        return _near_duplicates(_keys(texts), _config(config, threshold, num_perm), count)
 
 
-def _near_duplicates(keys: list[str], config: EngineConfig) -> Clusters:
+def _near_duplicates(keys: list[str], config: EngineConfig, workers: int = 1) -> Clusters:
     rep_of = _exact_groups(keys)
     reps = np.flatnonzero(rep_of == np.arange(len(keys))).tolist()
     rep_keys = [keys[r] for r in reps]
     lengths = np.fromiter(map(len, keys), dtype=np.int64, count=len(keys))
     copies = np.bincount(rep_of, minlength=len(keys))[reps] if keys else np.zeros(0, dtype=np.int64)
-    left, right = _candidate_pairs(rep_keys, lengths[reps], copies, config)
-    relations, pending = verify(rep_keys, left, right, config)
-    resolved = resolve(rep_keys, relations, pending, config, copies, lengths[reps])
+    left, right = _candidate_pairs(rep_keys, lengths[reps], copies, config, workers)
+    rows, pending = verify_rows(rep_keys, left, right, config, workers)
+    resolved = resolve_rows(rep_keys, rows, pending, config, copies, lengths[reps])
     return _clusters(lengths, np.asarray(reps, dtype=np.int64), rep_of, resolved, config)
 
 
-def _candidate_pairs(keys: list[str], lengths: np.ndarray, copies: np.ndarray, config: EngineConfig
-                     ) -> tuple[list[int], list[int]]:
+def _candidate_pairs(keys: list[str], lengths: np.ndarray, copies: np.ndarray, config: EngineConfig,
+                     workers: int = 1) -> tuple[np.ndarray, np.ndarray]:
     """Candidate pairs ``(left, right)``, ``left < right``, sorted.
 
     The search runs over the texts renumbered most complete first (longest,
@@ -257,11 +264,12 @@ def _candidate_pairs(keys: list[str], lengths: np.ndarray, copies: np.ndarray, c
     pairs each with the one most likely kept.
     """
     order = np.lexsort((np.arange(len(keys)), -copies, -lengths))
-    cands = find_candidates([keys[i] for i in order.tolist()], config, splices=False)
+    threads = workers if len(keys) >= config.parallel_min_texts else 1
+    cands = find_candidates([keys[i] for i in order.tolist()], config, splices=False, workers=threads)
     a, b = order[cands.left], order[cands.right]
     left, right = np.minimum(a, b), np.maximum(a, b)
     pairs = np.lexsort((right, left))
-    return left[pairs].tolist(), right[pairs].tolist()
+    return left[pairs], right[pairs]
 
 
 def _clusters(lengths: np.ndarray, reps: np.ndarray, rep_of: np.ndarray, resolved: Resolved, config: EngineConfig
@@ -292,6 +300,19 @@ def _clusters(lengths: np.ndarray, reps: np.ndarray, rep_of: np.ndarray, resolve
                     relation=np.concatenate([relation, twin(relation, KIND_CODE["exact"])]),
                     score=np.concatenate([score, twin(score, 1.0)]), span=np.concatenate([span, twin_span]),
                     junk=np.concatenate([junk, twin(junk, 0)]), size=len(lengths))
+
+
+def _relate_part(shared: tuple[list[str], list[str], EngineConfig, list[slice]], part: int) -> list[Relation | None]:
+    a, b, config, parts = shared
+    return relate_each(a[parts[part]], b[parts[part]], config)
+
+
+def relate_in_parts(a: list[str], b: list[str], config: EngineConfig, workers: int) -> list[Relation | None]:
+    """:func:`~xcclean.engine.align.relate_each`, the pairs split over ``workers`` processes from
+    ``config.parallel_min_pairs`` pairs up (the same answers, in order)."""
+    count = split_count(len(a), config, workers)
+    parts = even_parts(len(a), count)
+    return [rel for done in process_map(_relate_part, (a, b, config, parts), count, count) for rel in done]
 
 
 @dataclass(frozen=True)
@@ -434,15 +455,18 @@ class ParagraphIndex:
         return range(first, len(self._keys))
 
     def query(self, texts: Iterable[str], below: Sequence[int] | None = None,
-              skip_pages: Iterable[str] = ()) -> list[list[Match]]:
+              skip_pages: Iterable[str] = (), workers: int | None = 1) -> list[list[Match]]:
         """For each text, the indexed paragraphs it repeats or that repeat it (by id).
 
         ``below``: for each text, the ids it may match are below this one;
         ``skip_pages``: the paragraphs of these pages are not matched.
-        Replaced paragraphs (see :meth:`add_pages`) never are.
+        Replaced paragraphs (see :meth:`add_pages`) never are. ``workers``:
+        processes for the alignments from ``EngineConfig.parallel_min_pairs``
+        candidate pairs up (None: every core); the answer is the same.
         """
+        count = worker_count(workers)
         with no_cyclic_gc():
-            return self._query(_keys(texts), below, skip_pages)
+            return self._query(_keys(texts), below, skip_pages, count)
 
     def _allowed(self, skip_pages: Iterable[str]) -> np.ndarray:
         """Which indexed paragraphs a query may match."""
@@ -452,7 +476,8 @@ class ParagraphIndex:
             allowed &= ~np.isin(self._page_of, skipped)
         return allowed
 
-    def _query(self, keys: list[str], below: Sequence[int] | None, skip_pages: Iterable[str]) -> list[list[Match]]:
+    def _query(self, keys: list[str], below: Sequence[int] | None, skip_pages: Iterable[str], workers: int = 1
+               ) -> list[list[Match]]:
         table, bands = self._sketch(keys, 0)
         engine = self.config.engine
         cands = cross_pairs(table, self._table, engine, engine.anchor_sample)
@@ -461,7 +486,7 @@ class ParagraphIndex:
                          strict=True))
         allowed = self._allowed(skip_pages).tolist()
         ordered = sorted((q, i) for q, i in found if allowed[i] and (below is None or i < below[q]))
-        verdicts = relate_each([self._keys[i] for _, i in ordered], [keys[q] for q, _ in ordered], engine)
+        verdicts = relate_in_parts([self._keys[i] for _, i in ordered], [keys[q] for q, _ in ordered], engine, workers)
         out: list[list[Match]] = [[] for _ in keys]
         for (q, i), rel in zip(ordered, verdicts, strict=True):  # the indexed paragraph came first
             if rel is not None:

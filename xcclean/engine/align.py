@@ -356,30 +356,57 @@ def relate(a: str, b: str, config: EngineConfig, *, splices: bool = True, words:
 
 
 # -- many pairs at once (the corpus) ------------------------------------------------------------
-def may_contain(a: Sequence[str], b: Sequence[str], config: EngineConfig) -> np.ndarray:
-    """For pairs ``(a[k], b[k])``: False where neither can lie within the other, nor be its near copy.
-
-    Bit-parallel bounds in bulk (rapidfuzz ``cpdist``, microseconds a pair),
-    before any character-level alignment: the shorter must keep all but its
-    OCR noise in common with the longer (longest common subsequence), and
-    where the two differ in length by more than noise, it must align with
-    the fragment similarity.
-    """
+def _common_bound(a: Sequence[str], b: Sequence[str], config: EngineConfig, workers: int) -> np.ndarray:
+    """For pairs ``(a[k], b[k])``: whether the shorter keeps all but its OCR noise in common with the
+    longer (longest common subsequence, bit-parallel in bulk: rapidfuzz ``cpdist``, microseconds a
+    pair). Every relation needs it: a copy differs by at most ``max_misread_share`` of its length, a
+    fragment lies whole inside the other."""
     from rapidfuzz.process import cpdist
 
-    if not len(a):
-        return np.ones(0, dtype=bool)
     la = np.fromiter(map(len, a), dtype=np.int64, count=len(a))
     lb = np.fromiter(map(len, b), dtype=np.int64, count=len(b))
     short = np.minimum(la, lb)
-    common = (la + lb - cpdist(a, b, scorer=Indel.distance, dtype=np.int64)) // 2
-    ok = common >= short - np.maximum(1, config.max_misread_share * short)
-    far = ok & (np.abs(la - lb) > config.max_indel_marks + 1)
+    common = (la + lb - cpdist(a, b, scorer=Indel.distance, dtype=np.int64, workers=workers)) // 2
+    ok: np.ndarray = common >= short - np.maximum(1, config.max_misread_share * short)
+    return ok
+
+
+def _aligns(a: Sequence[str], b: Sequence[str], config: EngineConfig, workers: int) -> np.ndarray:
+    """For pairs ``(a[k], b[k])``: whether the shorter aligns with a span of the longer with the
+    fragment similarity (rapidfuzz ``partial_ratio`` in bulk)."""
+    from rapidfuzz.process import cpdist
+
+    score = cpdist(a, b, scorer=fuzz.partial_ratio, score_cutoff=config.fragment_min_similarity * 100,
+                   workers=workers)
+    found: np.ndarray = score != 0
+    return found
+
+
+def _far(a: Sequence[str], b: Sequence[str], config: EngineConfig) -> np.ndarray:
+    """Pairs whose lengths differ by more than OCR noise: one can only lie within the other."""
+    la = np.fromiter(map(len, a), dtype=np.int64, count=len(a))
+    lb = np.fromiter(map(len, b), dtype=np.int64, count=len(b))
+    far: np.ndarray = np.abs(la - lb) > config.max_indel_marks + 1
+    return far
+
+
+def may_contain(a: Sequence[str], b: Sequence[str], config: EngineConfig, workers: int = 1) -> np.ndarray:
+    """For pairs ``(a[k], b[k])``: False where neither can lie within the other, nor be its near copy.
+
+    Bit-parallel bounds in bulk (rapidfuzz ``cpdist``, microseconds a pair,
+    on ``workers`` threads), before any character-level alignment: the
+    shorter must keep all but its OCR noise in common with the longer
+    (:func:`_common_bound`), and where the two differ in length by more than
+    noise, it must align with the fragment similarity.
+    """
+    if not len(a):
+        return np.ones(0, dtype=bool)
+    ok = _common_bound(a, b, config, workers)
+    far = ok & _far(a, b, config)
     if far.any():
         idx = np.flatnonzero(far)
-        score = cpdist([a[k] for k in idx.tolist()], [b[k] for k in idx.tolist()], scorer=fuzz.partial_ratio,
-                       score_cutoff=config.fragment_min_similarity * 100)
-        ok[idx[score == 0]] = False
+        found = _aligns([a[k] for k in idx.tolist()], [b[k] for k in idx.tolist()], config, workers)
+        ok[idx[~found]] = False
     result: np.ndarray = ok
     return result
 
@@ -400,19 +427,33 @@ def _quick(x: str, y: str, config: EngineConfig) -> Relation | Literal[False] | 
     return judge_containment(index, short, long_, (at, at + len(short)), 1.0, config)
 
 
-def relate_pairs(a: Sequence[str], b: Sequence[str], config: EngineConfig) -> list[Relation | Literal[False] | None]:
+def relate_pairs(a: Sequence[str], b: Sequence[str], config: EngineConfig, workers: int = 1
+                 ) -> list[Relation | Literal[False] | None]:
     """``relate(a[k], b[k], splices=False)`` for many pairs, where it is cheap.
 
-    Exact copies, equal-length near copies and verbatim nesting are answered
-    inline; of the rest, pairs that cannot contain one another are dropped
-    by :func:`may_contain` in bulk. ``False`` marks a pair that needs the full
+    Pairs that fail the bulk common-subsequence bound (:func:`_common_bound`,
+    which every copy, near copy and fragment passes) are None at once, before
+    any work a pair in Python: where chance overlap is everywhere (formulae,
+    boilerplate clauses) most candidate pairs end there. Of the rest, exact
+    copies, equal-length near copies and verbatim nesting are answered
+    inline, and pairs that cannot contain one another by the alignment bound
+    of :func:`may_contain`. ``False`` marks a pair that needs the full
     alignment: the caller runs :func:`relate` on it when the answer matters.
+    ``workers``: threads for the bulk bounds (the answers do not depend on it).
     """
-    out: list[Relation | Literal[False] | None] = [_quick(x, y, config) for x, y in zip(a, b, strict=True)]
-    unsure = [k for k, verdict in enumerate(out) if verdict is False]
-    if unsure:
-        plausible = may_contain([a[k] for k in unsure], [b[k] for k in unsure], config)
-        for k, ok in zip(unsure, plausible.tolist(), strict=True):
+    out: list[Relation | Literal[False] | None] = [None] * len(a)
+    if not len(a):
+        return out
+    unsure = []
+    for k in np.flatnonzero(_common_bound(a, b, config, workers)).tolist():
+        out[k] = verdict = _quick(a[k], b[k], config)
+        if verdict is False:
+            unsure.append(k)
+    far = [k for k, f in zip(unsure, _far([a[k] for k in unsure], [b[k] for k in unsure], config).tolist(),
+                             strict=True) if f]
+    if far:
+        found = _aligns([a[k] for k in far], [b[k] for k in far], config, workers)
+        for k, ok in zip(far, found.tolist(), strict=True):
             if not ok:
                 out[k] = None
     return out

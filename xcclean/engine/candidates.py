@@ -37,8 +37,9 @@ from functools import lru_cache
 import numpy as np
 
 from ..config import EngineConfig
-from .minhash import band_keys, signatures
+from .minhash import band_keys_of
 from .shingles import shingle_hashes
+from .workers import thread_map
 
 _OWNER_BITS = np.uint64(32)
 _OWNER_MASK = np.uint64(0xFFFFFFFF)
@@ -109,21 +110,22 @@ def _runs(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return values[starts], np.diff(np.append(starts, len(values)))
 
 
-def anchor_runs(texts: list[str], config: EngineConfig, sample: int, first: int = 0
+def anchor_runs(texts: list[str], config: EngineConfig, sample: int, first: int = 0, workers: int = 1
                 ) -> tuple[list[np.ndarray], np.ndarray]:
     """The anchors of ``texts``, numbered from ``first``: one sorted run of packed anchors per chunk of
-    texts, and the anchors of each text (see module docstring)."""
+    texts, and the anchors of each text (see module docstring). The chunks are made on up to
+    ``workers`` threads."""
     if len(texts) + first > 1 << 31:
         raise ValueError("at most 2**31 texts can be indexed")
-    runs: list[np.ndarray] = []
-    sizes: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
-    for start in range(0, len(texts), _CHUNK):
+
+    def chunk(start: int) -> tuple[np.ndarray, np.ndarray]:
         flat = shingle_hashes(texts[start : start + _CHUNK], config.shingle_size, sample)
         base = first + start
         run = _sorted_unique((flat.hashes & ~_OWNER_MASK) | (flat.owners + base).astype(np.uint64))
-        runs.append(run)
-        sizes.append(np.bincount((run & _OWNER_MASK).astype(np.int64) - base, minlength=len(flat.sizes)))
-    return runs, np.concatenate(sizes)
+        return run, np.bincount((run & _OWNER_MASK).astype(np.int64) - base, minlength=len(flat.sizes))
+
+    done = thread_map(chunk, range(0, len(texts), _CHUNK), workers)
+    return [run for run, _ in done], np.concatenate([np.zeros(0, dtype=np.int64), *(size for _, size in done)])
 
 
 def anchors(texts: list[str], config: EngineConfig, sample: int, first: int = 0) -> Anchors:
@@ -216,10 +218,29 @@ def _self_join(keys: np.ndarray, owners: Callable[[np.ndarray], np.ndarray], max
     return np.concatenate(codes), boilerplate
 
 
-def _pairs(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Distinct pairs in ``codes`` and how often each occurs."""
-    codes, counts = _runs(np.sort(codes))
+def _pairs(codes: np.ndarray, *, in_place: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Distinct pairs in ``codes`` and how often each occurs (``in_place``: ``codes`` may be sorted
+    where it lies, no copy)."""
+    if in_place:
+        codes.sort()
+    else:
+        codes = np.sort(codes)
+    codes, counts = _runs(codes)
     return codes >> 32, codes & 0xFFFFFFFF, counts
+
+
+def _merged(parts: list[np.ndarray]) -> np.ndarray:
+    """The parts end to end in one new array, each dropped from ``parts`` once copied: the memory
+    peak is the codes once plus one part, not twice (a million paragraphs' pairs with repeats run
+    to hundreds of megabytes)."""
+    out = np.empty(sum(map(len, parts)), dtype=np.int64)
+    at = 0
+    parts.reverse()
+    while parts:
+        part = parts.pop()
+        out[at : at + len(part)] = part
+        at += len(part)
+    return out
 
 
 def cross_pairs(query: Anchors, index: Anchors, config: EngineConfig, sample: int, *,
@@ -274,7 +295,7 @@ def containment_candidates(left: np.ndarray, right: np.ndarray, shared: np.ndarr
 
 
 def self_pairs(runs: Sequence[np.ndarray], sizes: np.ndarray, config: EngineConfig, sample: int, *,
-               splices: bool = True) -> tuple[Candidates, np.ndarray]:
+               splices: bool = True, workers: int = 1) -> tuple[Candidates, np.ndarray]:
     """Pairs ``left < right`` sharing anchors (see :func:`cross_pairs`) among texts whose anchors are
     the sorted ``runs`` (:func:`anchor_runs`), and each text's usable anchor count (the base of its
     containment).
@@ -282,18 +303,21 @@ def self_pairs(runs: Sequence[np.ndarray], sizes: np.ndarray, config: EngineConf
     The runs are joined key range by key range, each about ``_JOIN_ANCHORS`` anchors: every
     array of the join then stays in cache and below glibc's mmap threshold (32 MB), where one
     join of a million paragraphs' 16 M anchors spent a second of system time faulting in fresh
-    pages for its temporaries.
+    pages for its temporaries. The ranges are joined on up to ``workers`` threads.
     """
     runs = runs or [np.zeros(0, dtype=np.uint64)]
     buckets = max(1, sum(map(len, runs)) // _JOIN_ANCHORS)
     ranges = [split_by_key(run >> _OWNER_BITS, buckets, 32) for run in runs]
-    codes, boilerplate = [], []
-    for b in range(buckets):
-        found, common = join_anchors([run[where[b]] for run, where in zip(runs, ranges, strict=True)], config)
-        codes.append(found)
-        boilerplate.append(common)
+
+    def join(b: int) -> tuple[np.ndarray, np.ndarray]:
+        return join_anchors([run[where[b]] for run, where in zip(runs, ranges, strict=True)], config)
+
+    done = thread_map(join, range(buckets), workers)
+    codes, boilerplate = [found for found, _ in done], [common for _, common in done]
+    del done  # the codes are merged part by part, each freed once copied
     sizes = sizes - np.bincount(np.concatenate(boilerplate), minlength=len(sizes))
-    return containment_candidates(*count_pairs(codes), sizes, config, sample, splices), sizes
+    pairs = _pairs(_merged(codes), in_place=True)
+    return containment_candidates(*pairs, sizes, config, sample, splices), sizes
 
 
 @dataclass(frozen=True)
@@ -304,15 +328,25 @@ class Bands:
     owners: np.ndarray  # int64
 
     @classmethod
-    def of(cls, texts: list[str], ids: np.ndarray, config: EngineConfig) -> Bands:
-        """The band keys of ``texts[i]`` for ``i`` in ``ids``."""
+    def of(cls, texts: list[str], ids: np.ndarray, config: EngineConfig, workers: int = 1) -> Bands:
+        """The band keys of ``texts[i]`` for ``i`` in ``ids`` (made a chunk of texts at a time, on up
+        to ``workers`` threads)."""
         if len(ids) == 0:
             return cls(np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64))
-        flat = shingle_hashes([texts[i] for i in ids.tolist()], config.shingle_size)
-        keys = band_keys(signatures(flat, config.num_perm), config.lsh_bands)
-        owners = np.repeat(ids.astype(np.int64), config.lsh_bands)
-        order = np.argsort(keys.ravel(), kind="stable")
-        return cls(keys.ravel()[order], owners[order])
+        chosen = [texts[i] for i in ids.tolist()]
+
+        def chunk(start: int) -> tuple[np.ndarray, np.ndarray]:
+            # Each chunk's keys sorted here (in cache, on a thread); timsort then merges the runs.
+            flat = shingle_hashes(chosen[start : start + _CHUNK], config.shingle_size)
+            keys = band_keys_of(flat, config.num_perm, config.lsh_bands).ravel()
+            owners = np.repeat(ids[start : start + _CHUNK].astype(np.int64), config.lsh_bands)
+            order = np.argsort(keys, kind="stable")
+            return keys[order], owners[order]
+
+        done = thread_map(chunk, range(0, len(chosen), _CHUNK), workers)
+        keys, owners = np.concatenate([k for k, _ in done]), np.concatenate([o for _, o in done])
+        order = np.argsort(keys, kind="stable")
+        return cls(keys[order], owners[order])
 
     def renumbered(self, first: int) -> Bands:
         return Bands(self.keys, self.owners + first)
@@ -345,8 +379,10 @@ class Bands:
         return lo, hi
 
 
-def find_candidates(texts: list[str], config: EngineConfig, *, splices: bool = True) -> Candidates:
-    """Candidate pairs among ``texts`` (compare keys), ``left < right``.
+def find_candidates(texts: list[str], config: EngineConfig, *, splices: bool = True, workers: int = 1
+                    ) -> Candidates:
+    """Candidate pairs among ``texts`` (compare keys), ``left < right``; ``workers``: threads for the
+    numpy stages (the pairs do not depend on it).
 
     >>> c = find_candidates(["推进,早日建成达产,他们深感重任在肩。",
     ...                      "要实现高质量发展,必须加快推进,早日建成达产,他们深感重任在肩。",
@@ -355,14 +391,14 @@ def find_candidates(texts: list[str], config: EngineConfig, *, splices: bool = T
     ([0], [1], [1.0])
     """
     sample = sample_rate(texts, config)
-    runs, anchored = anchor_runs(texts, config, sample)
-    found, usable = self_pairs(runs, anchored, config, sample, splices=splices)
+    runs, anchored = anchor_runs(texts, config, sample, workers=workers)
+    found, usable = self_pairs(runs, anchored, config, sample, splices=splices, workers=workers)
     # Banded: texts with few usable anchors (short ones, when sampled) and texts whose anchors
     # are mostly boilerplate (one copy of a text repeated more than max_shingle_df times).
     banded = (usable * 2 < anchored) | ((usable < config.lsh_max_anchors) if sample > 1 else False)
     if not banded.any():
         return found
-    lo, hi = Bands.of(texts, np.flatnonzero(banded), config).self_pairs(config.max_shingle_df)
+    lo, hi = Bands.of(texts, np.flatnonzero(banded), config, workers).self_pairs(config.max_shingle_df)
     return with_band_pairs(found, lo, hi)
 
 

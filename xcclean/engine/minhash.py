@@ -12,6 +12,7 @@ is one numpy pass per permutation over the flat array of all shingles with
 
 from __future__ import annotations
 
+import itertools
 from functools import lru_cache
 from typing import Any
 
@@ -48,32 +49,65 @@ def hash32(shingle_hashes: np.ndarray) -> np.ndarray:
     return out
 
 
-def signatures(flat: FlatShingles, num_perm: int = 128, seed: int = 1) -> np.ndarray:
-    """MinHash signatures, shape ``(texts, num_perm)``, dtype uint32."""
+# Shingles hashed a block at a time by :func:`signature_columns`: a block's temporary (1 MB of
+# uint32) stays in cache through all permutations, where one pass per permutation over every
+# shingle streamed the whole array through memory three times each (twice the time).
+_BLOCK = 1 << 18
+
+
+def signature_columns(flat: FlatShingles, num_perm: int = 128, seed: int = 1) -> np.ndarray:
+    """MinHash signatures, one row per permutation: shape ``(num_perm, texts)``, dtype uint32
+    (:func:`signatures` transposed)."""
     a, b = permutations(num_perm, seed)
     n = len(flat.sizes)
-    out = np.empty((n, num_perm), dtype=np.uint32)
+    out = np.empty((num_perm, n), dtype=np.uint32)
     if n == 0:
         return out
     hv = fmix32(hash32(flat.hashes))
+    buffer = np.empty(min(len(hv), _BLOCK), dtype=np.uint32)
+    ends = flat.starts + flat.sizes
+    # Blocks of whole texts, about _BLOCK shingles each (a longer text is a block of its own).
+    cuts = np.unique(np.append(np.searchsorted(flat.starts, np.arange(0, len(hv), _BLOCK)), n)).tolist()
     with np.errstate(over="ignore"):
-        for k in range(num_perm):
-            out[:, k] = np.minimum.reduceat(hv * a[k] + b[k], flat.starts)
+        for lo, hi in itertools.pairwise(cuts):
+            first, last = int(flat.starts[lo]), int(ends[hi - 1])
+            block, starts = hv[first:last], flat.starts[lo:hi] - first
+            tmp = buffer[: last - first] if last - first <= len(buffer) else np.empty(last - first, dtype=np.uint32)
+            for k in range(num_perm):
+                np.multiply(block, a[k], out=tmp)
+                np.add(tmp, b[k], out=tmp)
+                np.minimum.reduceat(tmp, starts, out=out[k, lo:hi])
     return out
+
+
+def signatures(flat: FlatShingles, num_perm: int = 128, seed: int = 1) -> np.ndarray:
+    """MinHash signatures, shape ``(texts, num_perm)``, dtype uint32."""
+    return np.ascontiguousarray(signature_columns(flat, num_perm, seed).T)
+
+
+def _band_keys_of_columns(columns: np.ndarray, bands: int) -> np.ndarray:
+    """:func:`band_keys` of signatures held as :func:`signature_columns` rows, shape ``(bands, texts)``."""
+    num_perm, n = columns.shape
+    rows = num_perm // bands
+    mult = np.uint64(0x9E3779B97F4A7C15)
+    keys = np.zeros((bands, n), dtype=np.uint64)
+    by_band = columns.reshape(bands, rows, n)
+    with np.errstate(over="ignore"):
+        for r in range(rows):
+            keys *= mult
+            keys += by_band[:, r, :]
+        keys ^= (np.arange(bands, dtype=np.uint64) * np.uint64(0xD6E8FEB86659FD93))[:, None]
+    return keys
 
 
 def band_keys(sigs: np.ndarray, bands: int) -> np.ndarray:
     """One 64-bit key per (text, band); equal keys mean an equal band."""
-    n, num_perm = sigs.shape
-    rows = num_perm // bands
-    mult = np.uint64(0x9E3779B97F4A7C15)
-    keys = np.zeros((n, bands), dtype=np.uint64)
-    wide = sigs.astype(np.uint64).reshape(n, bands, rows)
-    with np.errstate(over="ignore"):
-        for r in range(rows):
-            keys = keys * mult + wide[:, :, r]
-        keys ^= np.arange(bands, dtype=np.uint64) * np.uint64(0xD6E8FEB86659FD93)
-    return keys
+    return np.ascontiguousarray(_band_keys_of_columns(np.ascontiguousarray(sigs.T), bands).T)
+
+
+def band_keys_of(flat: FlatShingles, num_perm: int, bands: int) -> np.ndarray:
+    """``band_keys(signatures(flat, num_perm), bands)``, without the transposed copies."""
+    return np.ascontiguousarray(_band_keys_of_columns(signature_columns(flat, num_perm), bands).T)
 
 
 def to_lean_minhash(signature: np.ndarray, seed: int = 1) -> Any:

@@ -12,6 +12,7 @@ relation to a text already kept: nothing is removed through a chain.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -19,6 +20,7 @@ import numpy as np
 
 from ..config import EngineConfig
 from .align import Relation, may_carry_junk, relate, relate_pairs
+from .workers import process_map
 
 RELATIONS = ("exact", "near_copy", "prefix", "suffix", "inner", "contaminated")
 # Preference among several relations of one text to kept ones: the closest copy explains it best.
@@ -115,7 +117,13 @@ def resolve(keys: Sequence[str], relations: Sequence[tuple[int, int, Relation]],
     kept one is still to align. What is left when a round decides few (a big
     cluster of copies of copies) is decided one by one in order.
     """
-    rows = _rows(relations)
+    return resolve_rows(keys, _rows(relations), pending, config, copies, lengths, prefer, align)
+
+
+def resolve_rows(keys: Sequence[str], rows: np.ndarray, pending: Sequence[tuple[int, int]] | np.ndarray,
+                 config: EngineConfig, copies: np.ndarray | None = None, lengths: np.ndarray | None = None,
+                 prefer: np.ndarray | None = None, align: Align | None = None) -> Resolved:
+    """:func:`resolve` of relations already held as rows (:func:`verify_rows`)."""
     first, second, side = rows["first"], rows["second"], rows["dup"]
     pairs = np.asarray(pending, dtype=np.int64).reshape(-1, 2)
     # Directed edges dup -> other (both ways for equal copies and for pairs still to align),
@@ -220,21 +228,94 @@ def verify(keys: Sequence[str], left: list[int], right: list[int], config: Engin
     (the junk sets the decision order), unless a verified relation already
     showed that paragraph's junk.
     """
+    relations, pending = _first_pass(keys, left, right, config)
+    junked = {(i, j)[rel.dup] for i, j, rel in relations if rel.junk and rel.dup is not None}
+    now, later = _junk_pass(keys, pending, junked, config)
+    relations += [(i, j, rel) for i, j, rel in _relate_all(keys, now, config) if rel is not None]
+    return relations, later
+
+
+def _first_pass(keys: Sequence[str], left: Sequence[int], right: Sequence[int], config: EngineConfig,
+                workers: int = 1) -> tuple[list[tuple[int, int, Relation]], list[tuple[int, int]]]:
+    """:func:`relate_pairs` of the pairs: the relations found, and the pairs it left to align."""
     relations, pending = [], []
-    verdicts = relate_pairs([keys[i] for i in left], [keys[j] for j in right], config)
+    verdicts = relate_pairs([keys[i] for i in left], [keys[j] for j in right], config, workers)
     for i, j, verdict in zip(left, right, verdicts, strict=True):
         if verdict is False:
             pending.append((i, j))
         elif verdict is not None:
             relations.append((i, j, verdict))
-    junked = {(i, j)[rel.dup] for i, j, rel in relations if rel.junk and rel.dup is not None}
-    later = []
+    return relations, pending
+
+
+def _junk_pass(keys: Sequence[str], pending: Sequence[tuple[int, int]], junked: set[int], config: EngineConfig
+               ) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """The pending pairs to align now (one could be the other with a few glued characters, unless
+    a verified relation already showed that paragraph's junk) and the ones left for later."""
+    now, later = [], []
     for i, j in pending:
         longer = i if len(keys[i]) > len(keys[j]) else j
         if longer not in junked and may_carry_junk(keys[i], keys[j], config):
-            rel = relate(keys[i], keys[j], config, splices=False)
-            if rel is not None:
-                relations.append((i, j, rel))
+            now.append((i, j))
         else:
             later.append((i, j))
-    return relations, later
+    return now, later
+
+
+def _relate_all(keys: Sequence[str], pairs: Sequence[tuple[int, int]], config: EngineConfig
+                ) -> list[tuple[int, int, Relation | None]]:
+    return [(i, j, relate(keys[i], keys[j], config, splices=False)) for i, j in pairs]
+
+
+# -- the same in worker processes (the corpus) ---------------------------------------------------
+_NO_PAIRS = np.zeros((0, 2), dtype=np.int64)
+
+
+def even_parts(count: int, parts: int) -> list[slice]:
+    """``parts`` consecutive slices of ``range(count)``, as equal as can be."""
+    bounds = np.linspace(0, count, parts + 1).astype(np.int64).tolist()
+    return [slice(a, b) for a, b in itertools.pairwise(bounds)]
+
+
+def _first_part(shared: tuple[Sequence[str], np.ndarray, np.ndarray, EngineConfig, list[slice]], part: int
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_first_pass` of one part of the pairs, as rows and pending pairs (compact to send back)."""
+    keys, left, right, config, parts = shared
+    where = parts[part]
+    relations, pending = _first_pass(keys, left[where].tolist(), right[where].tolist(), config)
+    return _rows(relations), np.asarray(pending, dtype=np.int64).reshape(-1, 2)
+
+
+def _align_part(shared: tuple[Sequence[str], np.ndarray, EngineConfig, list[slice]], part: int) -> np.ndarray:
+    """:func:`relate` of one part of the pairs, as rows (the pairs that relate)."""
+    keys, pairs, config, parts = shared
+    found = _relate_all(keys, pairs[parts[part]].tolist(), config)
+    return _rows([(i, j, rel) for i, j, rel in found if rel is not None])
+
+
+def verify_rows(keys: Sequence[str], left: np.ndarray, right: np.ndarray, config: EngineConfig, workers: int = 1
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`verify`, the relations as rows (:func:`resolve_rows` reads them) and the pending pairs as
+    an array, with the pairs split over ``workers`` processes (:func:`~xcclean.engine.workers.process_map`)
+    when there are at least ``config.parallel_min_pairs`` of them. The same answer for any ``workers``:
+    each pair's verdict is its own, and the parts come back in order."""
+    left, right = np.asarray(left, dtype=np.int64), np.asarray(right, dtype=np.int64)
+    n = split_count(len(left), config, workers)
+    parts = even_parts(len(left), n)
+    found = process_map(_first_part, (keys, left, right, config, parts), n, n)
+    rows = np.concatenate([f[0] for f in found]) if found else _rows([])
+    pending = np.concatenate([f[1] for f in found]) if found else _NO_PAIRS
+    junked = set(np.where(rows["dup"] == 1, rows["second"], rows["first"])[(rows["junk"] > 0) & (rows["dup"] >= 0)]
+                 .tolist())
+    now, later = _junk_pass(keys, [(int(i), int(j)) for i, j in pending.tolist()], junked, config)
+    now_pairs = np.asarray(now, dtype=np.int64).reshape(-1, 2)
+    n = split_count(len(now_pairs), config, workers)
+    parts = even_parts(len(now_pairs), n)
+    aligned = process_map(_align_part, (keys, now_pairs, config, parts), n, n)
+    return np.concatenate([rows, *aligned]), np.asarray(later, dtype=np.int64).reshape(-1, 2)
+
+
+def split_count(pairs: int, config: EngineConfig, workers: int) -> int:
+    """How many processes share ``pairs`` pairs: one below ``config.parallel_min_pairs`` (a fork costs
+    more than aligning a few thousand pairs here), else ``workers``."""
+    return max(1, workers) if pairs >= config.parallel_min_pairs else 1
