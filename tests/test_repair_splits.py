@@ -195,7 +195,7 @@ def test_a_headline_shaped_line_before_a_tail_that_opens_with_a_comma_is_its_hea
     lex = Lexicon()
     doc = classified("日前\n\n,魏都区召开安全稳定暨疫情防控工作会议,魏都区委书记李朝锋出席会议并讲话。", Config(), lex)
     assert [b.kind.value for b in doc] == ["body", "body"]
-    out, edits = repair_splits(doc, Config().splits, Config().engine, lex)
+    out, _ = repair_splits(doc, Config().splits, Config().engine, lex)
     assert [b.text for b in out] == ["日前,魏都区召开安全稳定暨疫情防控工作会议,魏都区委书记李朝锋出席会议并讲话。"]
     # A headline before a paragraph that opens as paragraphs do stays a headline.
     doc = classified("魏都区召开安全稳定工作会议\n\n日前,魏都区召开安全稳定暨疫情防控工作会议。", Config(), lex)
