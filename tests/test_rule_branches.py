@@ -89,6 +89,16 @@ def test_a_digit_added_or_dropped_changes_the_figure():
     assert isinstance(noise, Noise) and noise.indels == 1
 
 
+def test_a_figure_changes_only_for_another_figure():
+    base = "全市共排查隐患1298处,涉及两个街道,整改率95.1%。"
+    # another figure, Arabic or Chinese: another report
+    assert ocr_noise(base, base.replace("1298", "1288"), E) == Refusal("figures differ")
+    assert ocr_noise(base, base.replace("两个", "三个"), E) == Refusal("figures differ")
+    # a digit or numeral read as something that is no figure: a misread
+    assert isinstance(ocr_noise(base, base.replace("1298", "12O8"), E), Noise)
+    assert isinstance(ocr_noise(base, base.replace("两个", "雨个"), E), Noise)
+
+
 def test_strict_excerpt_refuses_an_added_glyph_but_not_a_doubled_one():
     sentence = "各有关部门要加快推进项目建设,确保项目早日建成投产见效。"
     added = sentence.replace("要加快", "也要加快")  # an editor's 也

@@ -34,9 +34,6 @@ from ..config import EngineConfig
 # Positions of a text that fall inside a dictionary word (``Lexicon.in_words``).
 Words = Callable[[str], AbstractSet[int]]
 
-# Digits and the letters OCR takes them for: 1O for 10 is a misread, 1298 for 1288 is another figure.
-_DIGIT_LOOK_ALIKES = {"0": "OoDQ", "1": "lIi|", "2": "Zz", "5": "Ss", "6": "b", "8": "B", "9": "gq"}
-
 
 @dataclass(frozen=True)
 class Noise:
@@ -66,13 +63,13 @@ def _is_digit(char: str) -> bool:
 
 def _figures_differ(x: str, y: str) -> bool:
     """A difference that changes a figure: a digit put for another digit, or a digit added or
-    dropped, unless a letter OCR takes for that digit stands opposite it (1O for 10)."""
+    dropped. A digit opposite a character that is no digit is a misread, not another figure: a
+    report that differs states another figure (1298 for 1288, 第二十三号 for 第二十四号), it does not
+    put a word where a figure stood (1O for 10, 两 read as 雨)."""
     if not any(map(_is_digit, x + y)):
         return False
     if len(x) == len(y):
-        return any(_is_digit(a) or _is_digit(b) for a, b in zip(x, y, strict=True)
-                   if not (_is_digit(a) and b in _DIGIT_LOOK_ALIKES.get(a, ""))
-                   and not (_is_digit(b) and a in _DIGIT_LOOK_ALIKES.get(b, "")))
+        return any(_is_digit(a) and _is_digit(b) for a, b in zip(x, y, strict=True))
     return True
 
 
