@@ -521,3 +521,16 @@ def test_refine_keeps_the_window_when_nothing_of_the_short_text_aligns():
 
     assert _refine("", "许昌市召开全市重点项目建设推进会议", 2, 6, 3) == (2, 6)
     assert _refine("重点项目", "许昌市召开全市重点项目建设推进会议", 5, 11, 3) == (7, 11)
+
+
+def test_a_fragment_that_starts_inside_a_quotation_is_no_quotation():
+    # …以“四比四看”作为… : the fragment starts after the opening mark and runs to the end; nothing
+    # closes a quotation around it (an empty rest once counted as a closing mark).
+    para = ("树立结果导向,以“四比四看”作为拉动经济发展的综合性抓手:比谋划看储备,看储备了多少大项目;"
+            "比招商引资看投资,看投资强度;以项目实效为评价标准,倒逼项目加快建设进度、发挥效应。")
+    fragment = para[para.index("四比四看"):]
+    rel = relate(para, fragment, E)
+    assert (rel.kind, rel.dup) == ("suffix", 1)
+    # a quotation the longer really closes around it stays editorial
+    quoted = "他强调" + "“" + fragment + "”"
+    assert relate(quoted, fragment, E) is None

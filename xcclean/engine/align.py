@@ -189,10 +189,16 @@ def _edge_line(short: str, part: str, front: bool) -> bool:
     return short.endswith(part) if front else short.startswith(part)
 
 
+_OPENING_QUOTES = ("“", "‘", "「", "『")
+_CLOSING_QUOTES = ("”", "’", "」", "』")
+
+
 def _quoted(front: str, back: str) -> bool:
     """The shorter stands after words that quote or restate (他强调, / 值得注意的是,), or inside
     quotation marks: the longer quotes it, as writers do; both stay."""
-    return bool(LEAD_IN_RE.search(front)) or (front[-1:] in "“‘「『" and back[:1] in "”’」』")
+    # startswith/endswith, not ``back[:1] in "”’」』"``: an empty side is in every string, and a
+    # fragment that starts inside a quotation and runs to the paragraph's end was taken for quoted
+    return bool(LEAD_IN_RE.search(front)) or (front.endswith(_OPENING_QUOTES) and back.startswith(_CLOSING_QUOTES))
 
 
 def _cut(short: str, long_: str, span: tuple[int, int]) -> bool:
