@@ -31,7 +31,6 @@ import sys
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -50,11 +49,6 @@ from xcclean.stages.repair_splits import weigh_cut  # noqa: E402
 
 OUTPUT = ROOT / "xcclean" / "data" / MODEL_FILE
 # Captions set off between two pieces: their text does not matter to a cut, only that classify sees a caption.
-# Owner of a block whose rows are left out: on a damaged OCR page, a copy or fragment (the
-# cleaner removes those before it weighs cuts; as negatives they would teach that a cut
-# paragraph's head is no cut).
-EXCLUDED = (-2, 0)
-OCR_PAGES = ROOT / "benchmarks" / ".cache" / "ocr-tune-0.jsonl"
 CAPTIONS = ("图为工作人员正在检查设备。", "市民在广场上观看展览。", "(资料图片)", "图为项目建设现场。")
 
 
@@ -137,8 +131,6 @@ def rows_of_page(text: str, owner: list[tuple[int, int]], lexicon: Lexicon, mode
         if cut is None or cut.evidence.veto is not None or not cut.weighable:
             continue
         a, b = owner[blocks[i].ids[-1]], owner[blocks[cut.tail].ids[0]]
-        if EXCLUDED in (a, b):
-            continue
         rows.append(cut.row(blocks, i, lexicon, model))
         labels.append(int(a[0] >= 0 and a[0] == b[0] and b[1] == a[1] + 1))
         notes.append(f"{blocks[i].text[-12:]} | {blocks[cut.tail].text[:12]}")
@@ -199,44 +191,6 @@ def generator_dataset(articles: list[dict[str, Any]], table: NgramTable, seed: i
     return as_matrix(rows), np.asarray(labels, dtype=np.float64), notes
 
 
-def ocr_owner(record: dict[str, Any]) -> list[tuple[int, int]]:
-    """Per raw block of an OCR page (``benchmarks/ocr_pages.py``): the pieces of a column break as
-    :func:`generator_owner` gives them, EXCLUDED for the blocks of any other fault, (-1, 0) else."""
-    owner = generator_owner(SimpleNamespace(raw=record["raw"], manifest=record["manifest"]))  # type: ignore[arg-type]
-    for entry in record["manifest"]:
-        if entry["type"] != "split":
-            for b in entry["blocks"]:
-                owner[b] = EXCLUDED
-    return owner
-
-
-def ocr_dataset(records: list[dict[str, Any]], table: NgramTable, lexicon: Lexicon
-                ) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """Rows of tune pages read by a real OCR engine: column breaks with the engine's noise at the
-    cut, real boundaries whose final stop the engine lost or turned into a speck (…运行&)."""
-    placeholder = BoundaryModel(np.zeros((2, len(FEATURES))), np.zeros(2), np.zeros((2, len(FEATURES))),
-                                np.ones((2, len(FEATURES))), table)
-    rows: list[list[float]] = []
-    labels: list[int] = []
-    notes: list[str] = []
-    for record in records:
-        lexicon.new_page()
-        r, y, n = rows_of_page(record["raw"], ocr_owner(record), lexicon, placeholder)
-        rows += r
-        labels += y
-        notes += n
-    return as_matrix(rows), np.asarray(labels, dtype=np.float64), notes
-
-
-def ocr_records(path: Path) -> list[dict[str, Any]]:
-    """The pages of an OCR cache (its first line is the header), none where there is no cache."""
-    if not path.exists():
-        print(f"no {path}: trained without OCR pages (build them with benchmarks/ocr_pages.py)")
-        return []
-    with path.open(encoding="utf-8") as f:
-        return [json.loads(line) for line in f][1:]  # the header: the engine, params (ocr_pages)
-
-
 def fit_one(x: np.ndarray, y: np.ndarray, l2: float) -> tuple[np.ndarray, float, np.ndarray, np.ndarray]:
     """L2-penalised logistic regression on standardised columns, by Newton's method."""
     mean = x.mean(axis=0)
@@ -288,26 +242,19 @@ def main() -> int:
     parser.add_argument("--min-triple", type=int, default=3)
     parser.add_argument("--limit", type=int, help="tune articles used (default all)")
     parser.add_argument("--output", type=Path, default=OUTPUT)
-    parser.add_argument("--ocr", type=Path, default=OCR_PAGES,
-                        help="tune pages read by Tesseract (benchmarks/ocr_pages.py's cache); none if absent")
     parser.add_argument("--dump", type=Path, help="write the out-of-fold scores of every row here (TSV)")
     args = parser.parse_args()
     articles = load("tune", limit=args.limit)
     lexicon = Lexicon()
     folds = [[a for a in articles if fold_of(a["id"]) == f] for f in (0, 1)]
-    ocr = ocr_records(args.ocr)
-    ocr_folds = [[r for r in ocr if fold_of(f"{r['seed']}-{r['index']}-{r['undamaged']}") == f] for f in (0, 1)]
     parts = []
-    from_ocr: list[np.ndarray] = []  # which rows of each part came from OCR pages
     for f in (0, 1):
         table = count_table(folds[1 - f], args.min_pair, args.min_triple)
         corpus = dataset(folds[f], table, args.seed + f, (args.cut_share, args.caption_share), args.renditions,
                          lexicon)
         generated = generator_dataset(folds[f], table, args.seed + f, args.generator_pages, lexicon)
-        read = ocr_dataset(ocr_folds[f], table, lexicon)
-        parts.append((np.vstack([corpus[0], generated[0], read[0]]),
-                      np.concatenate([corpus[1], generated[1], read[1]]), corpus[2] + generated[2] + read[2]))
-        from_ocr.append(np.arange(len(parts[-1][1])) >= len(parts[-1][1]) - len(read[1]))
+        parts.append((np.vstack([corpus[0], generated[0]]), np.concatenate([corpus[1], generated[1]]),
+                      corpus[2] + generated[2]))
     # out-of-fold probabilities: the threshold is chosen on rows the model did not see
     oof = []
     for f in (0, 1):
@@ -321,11 +268,6 @@ def main() -> int:
         print(f"after {kind}: rows {int(mine.sum())} (cuts {int(y[mine].sum())}); out-of-fold at p >= {threshold}: "
               f"recall {joined[y[mine] == 1].mean():.4f}, precision {y[mine][joined].mean():.4f}, "
               f"false joins {int((joined & (y[mine] == 0)).sum())}")
-    ocr_rows = np.concatenate(from_ocr)
-    if ocr_rows.any():
-        joined = p[ocr_rows] >= threshold
-        print(f"of them from {len(ocr)} OCR pages: rows {int(ocr_rows.sum())} (cuts {int(y[ocr_rows].sum())}); "
-              f"recall {joined[y[ocr_rows] == 1].mean():.4f}, false joins {int((joined & (y[ocr_rows] == 0)).sum())}")
     if args.dump:
         notes = parts[0][2] + parts[1][2]
         args.dump.write_text("".join(f"{q:.4f}\t{int(t)}\t{HEAD_KINDS[k]}\t{n}\n"
@@ -336,8 +278,7 @@ def main() -> int:
         print(f"after a {kind}:")
         for name, weight in sorted(zip(FEATURES, final.weights[k], strict=True), key=lambda t: -abs(t[1]))[:12]:
             print(f"  {weight:+.3f}  {name}")
-    data = final.to_json() | {"threshold": threshold,
-                              "trained_on": f"tune half, {len(articles)} articles, {len(ocr)} OCR pages",
+    data = final.to_json() | {"threshold": threshold, "trained_on": f"tune half, {len(articles)} articles",
                               "seed": args.seed}
     payload = gzip.compress(json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8"), mtime=0)
     args.output.parent.mkdir(parents=True, exist_ok=True)

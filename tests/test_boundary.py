@@ -102,20 +102,3 @@ def test_training_is_deterministic(tmp_path):
                         "--generator-pages", "6", "--output", str(out)], check=True, capture_output=True)
         outputs.append(out.read_bytes())
     assert outputs[0] == outputs[1]
-
-
-@pytest.mark.parametrize("end, symbol", [("&", True), ("<", True), ("■", True), ("|", True),
-                                         ("%", False), ("。", False), ("效", False), ("5", False), ("”", False)])
-def test_a_head_ending_in_a_symbol_is_the_ocr_junk_feature(end, symbol):
-    # & < ■ | are what OCR reads from specks where a paragraph's final stop was lost; 5% and 效
-    # end prose. The feature is the last column of a row.
-    from xcclean.lexicon import Lexicon
-    from xcclean.model import Kind
-    from xcclean.stages.boundary import features
-    from xcclean.stages.cuts import CutEvidence
-
-    model = shipped_model()
-    row = features(f"全市经济运行稳中向好,增长{end}", "这是本月初的数据。", (Kind.BODY, Kind.BODY, False),
-                   CutEvidence(), Lexicon(), model.table)
-    assert FEATURES[-1].startswith("head ends in a symbol")
-    assert row[-1] == float(symbol)

@@ -131,7 +131,7 @@ class SplitsConfig:
     echo_min_share: float = 0.5
     max_rounds: int = 3
     cut_window_chars: int = 4
-    join_min_probability: float = 0.934
+    join_min_probability: float = 0.935
     suspect_min_probability: float = 0.2
     explain_features: int = 3
 

@@ -18,7 +18,6 @@ import gzip
 import json
 import math
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -44,7 +43,6 @@ _COMMA = re.compile("[,，、]")
 _CLAUSES = re.compile("[,，;；]")
 _DIGIT = re.compile(r"[0-9０-９]")
 _LATIN = re.compile(r"[A-Za-zＡ-Ｚａ-ｚ]")
-_OCR_SYMBOLS = frozenset("&@*_=+\\")  # ASCII punctuation no Chinese sentence ends with (not %, #, /)
 _HAN_SPACE = re.compile(f"[{HAN}][ \u3000]+[{HAN}]")
 
 # Lengths in bins, not on one scale: a head of 2-40 characters may be a headline, and one much
@@ -79,7 +77,7 @@ FEATURES: tuple[str, ...] = (
     "n-gram: second tail character given the cut", "n-gram: head end character ends a paragraph",
     "n-gram: head's last two characters end a paragraph", "n-gram: the head's inner clauses end like paragraphs",
     "n-gram: tail's first character opens paragraphs", "n-gram: tail's first two characters open paragraphs",
-    "head has a space between Han characters", "head ends in a symbol (OCR junk: & < | ■)",
+    "head has a space between Han characters",
 )
 
 
@@ -291,13 +289,7 @@ def features(head: str, tail: str, kinds: tuple[Kind, Kind, bool], evidence: Cut
             float(continuation)]
     # Prose never puts a space between two Han characters; a title does, between its parallel
     # phrases (全过程跟踪 全要素服务): such a line is a title, not the head of a cut sentence.
-    return [*row, *table.scores(head, tail), float(bool(_HAN_SPACE.search(head))), float(_symbol(head[-1]))]
-
-
-def _symbol(char: str) -> bool:
-    """A symbol no prose ends with (& < | ^ ■ ●): what an OCR engine reads from specks and rules at
-    a paragraph's end, where the final stop was lost (…在高水平于运行& / next paragraph)."""
-    return char in _OCR_SYMBOLS or unicodedata.category(char).startswith("S")
+    return [*row, *table.scores(head, tail), float(bool(_HAN_SPACE.search(head)))]
 
 
 def as_matrix(rows: Sequence[list[float]]) -> np.ndarray:
