@@ -24,10 +24,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.corpus_split import load  # noqa: E402
-from benchmarks.train_splits import OUTPUT, dataset, generator_dataset  # noqa: E402
+from benchmarks.train_splits import OUTPUT, dataset, generator_dataset, per_part  # noqa: E402
 from xcclean import Config  # noqa: E402
 from xcclean.lexicon import Lexicon  # noqa: E402
-from xcclean.stages.boundary import HEAD_KINDS, BoundaryModel, shipped_model  # noqa: E402
+from xcclean.stages.boundary import BoundaryModel, shipped_model  # noqa: E402
 
 _LOAD = ("import time; t = time.perf_counter(); from xcclean.stages.boundary import shipped_model; "
          "shipped_model(); print(time.perf_counter() - t)")
@@ -62,12 +62,8 @@ def main() -> int:
     threshold = Config().splits.join_min_probability
     print(f"{args.half} half: {len(y)} cuts weighed, {int(y.sum())} of them real cuts; "
           f"model {OUTPUT.stat().st_size / 1e6:.2f} MB, loads in {load_seconds():.2f} s")
-    for k, kind in [(-1, "any head"), *enumerate(HEAD_KINDS)]:
-        mine = part == k if k >= 0 else np.ones(len(p), dtype=bool)
-        joined = p[mine] >= threshold
-        print(f"  after {kind}: at p >= {threshold}: recall {joined[y[mine] == 1].mean():.4f}, "
-              f"precision {y[mine][joined].mean():.4f}, false joins {int((joined & (y[mine] == 0)).sum())} "
-              f"of {int((y[mine] == 0).sum())} boundaries")
+    for line in per_part(p, y, part, threshold):
+        print(f"  {line}")
     edges = np.linspace(0, 1, 11)
     which = np.clip(np.digitize(p, edges) - 1, 0, 9)
     mids, rates, counts = [], [], []

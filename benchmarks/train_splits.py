@@ -218,6 +218,19 @@ def fit(x: np.ndarray, y: np.ndarray, l2: float, table: NgramTable) -> BoundaryM
     return BoundaryModel(*(np.asarray([f[i] for f in fits], dtype=np.float64) for i in range(4)), table)
 
 
+def per_part(p: np.ndarray, y: np.ndarray, part: np.ndarray, threshold: float) -> list[str]:
+    """One line per part of the model (and one for all rows): rows, cuts, and what joining from
+    ``threshold`` gets right and wrong."""
+    lines = []
+    for k, kind in [(-1, "any head"), *enumerate(HEAD_KINDS)]:
+        mine = part == k if k >= 0 else np.ones(len(p), dtype=bool)
+        joined = p[mine] >= threshold
+        lines.append(f"after {kind}: rows {int(mine.sum())} (cuts {int(y[mine].sum())}); at p >= {threshold}: "
+                     f"recall {joined[y[mine] == 1].mean():.4f}, precision {y[mine][joined].mean():.4f}, "
+                     f"false joins {int((joined & (y[mine] == 0)).sum())} of {int((y[mine] == 0).sum())} boundaries")
+    return lines
+
+
 def threshold_for(p: np.ndarray, y: np.ndarray, precision: float) -> float:
     """The lowest probability whose joins (p >= it) are at least ``precision`` right."""
     order = np.argsort(-p, kind="stable")
@@ -262,12 +275,8 @@ def main() -> int:
     p, y = np.concatenate(oof), np.concatenate([parts[0][1], parts[1][1]])
     part = BoundaryModel.part(np.vstack([parts[0][0], parts[1][0]]))
     threshold = threshold_for(p, y, args.precision)
-    for k, kind in [(-1, "any head"), *enumerate(HEAD_KINDS)]:
-        mine = part == k if k >= 0 else np.ones(len(p), dtype=bool)
-        joined = p[mine] >= threshold
-        print(f"after {kind}: rows {int(mine.sum())} (cuts {int(y[mine].sum())}); out-of-fold at p >= {threshold}: "
-              f"recall {joined[y[mine] == 1].mean():.4f}, precision {y[mine][joined].mean():.4f}, "
-              f"false joins {int((joined & (y[mine] == 0)).sum())}")
+    for line in per_part(p, y, part, threshold):
+        print(f"out-of-fold, {line}")
     if args.dump:
         notes = parts[0][2] + parts[1][2]
         args.dump.write_text("".join(f"{q:.4f}\t{int(t)}\t{HEAD_KINDS[k]}\t{n}\n"
