@@ -396,6 +396,17 @@ def _far(a: Sequence[str], b: Sequence[str], config: EngineConfig) -> np.ndarray
     return far
 
 
+def _length_gap_aligns(a: Sequence[str], b: Sequence[str], config: EngineConfig, workers: int) -> np.ndarray:
+    """For pairs ``(a[k], b[k])``: whether the pair passes the alignment bound. Where the lengths
+    differ by more than noise (:func:`_far`) the shorter must align with a span of the longer with
+    the fragment similarity (:func:`_aligns`); other pairs pass."""
+    ok = np.ones(len(a), dtype=bool)
+    far = np.flatnonzero(_far(a, b, config))
+    if len(far):
+        ok[far] = _aligns([a[k] for k in far.tolist()], [b[k] for k in far.tolist()], config, workers)
+    return ok
+
+
 def may_contain(a: Sequence[str], b: Sequence[str], config: EngineConfig, workers: int = 1) -> np.ndarray:
     """For pairs ``(a[k], b[k])``: False where neither can lie within the other, nor be its near copy.
 
@@ -408,11 +419,8 @@ def may_contain(a: Sequence[str], b: Sequence[str], config: EngineConfig, worker
     if not len(a):
         return np.ones(0, dtype=bool)
     ok = _common_bound(a, b, config, workers)
-    far = ok & _far(a, b, config)
-    if far.any():
-        idx = np.flatnonzero(far)
-        found = _aligns([a[k] for k in idx.tolist()], [b[k] for k in idx.tolist()], config, workers)
-        ok[idx[~found]] = False
+    kept = np.flatnonzero(ok)
+    ok[kept] = _length_gap_aligns([a[k] for k in kept.tolist()], [b[k] for k in kept.tolist()], config, workers)
     result: np.ndarray = ok
     return result
 
@@ -455,13 +463,10 @@ def relate_pairs(a: Sequence[str], b: Sequence[str], config: EngineConfig, worke
         out[k] = verdict = _quick(a[k], b[k], config)
         if verdict is False:
             unsure.append(k)
-    far = [k for k, f in zip(unsure, _far([a[k] for k in unsure], [b[k] for k in unsure], config).tolist(),
-                             strict=True) if f]
-    if far:
-        found = _aligns([a[k] for k in far], [b[k] for k in far], config, workers)
-        for k, ok in zip(far, found.tolist(), strict=True):
-            if not ok:
-                out[k] = None
+    aligned = _length_gap_aligns([a[k] for k in unsure], [b[k] for k in unsure], config, workers)
+    for k, ok in zip(unsure, aligned.tolist(), strict=True):
+        if not ok:
+            out[k] = None
     return out
 
 
