@@ -7,7 +7,7 @@ records that turn the old tuple into the new one, applied in order.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Any
@@ -107,24 +107,19 @@ class Edit:
         }
 
 
+def _joined(doc: Document, blank_lines: Callable[[Block], int]) -> str:
+    """The blocks' texts, each after the given number of blank lines (none before the first)."""
+    return "".join(("\n" * (blank_lines(block) + 1) if i else "") + block.text for i, block in enumerate(doc))
+
+
 def render(doc: Document) -> str:
     """The cleaned page: blocks separated by one blank line, a caption by the blank lines that set
     it off in the input (classify knows a caption by them: a cleaned page read again must show
     the same caption, or the text around it could be joined through it).
     """
-    parts: list[str] = []
-    for i, block in enumerate(doc):
-        if i:
-            parts.append("\n" * (max(block.gap, 1) + 1) if block.kind is Kind.CAPTION else "\n\n")
-        parts.append(block.text)
-    return "".join(parts)
+    return _joined(doc, lambda block: max(block.gap, 1) if block.kind is Kind.CAPTION else 1)
 
 
 def render_with_gaps(doc: Document) -> str:
     """The page with each block's original blank-line gap (used by restore)."""
-    parts: list[str] = []
-    for i, block in enumerate(doc):
-        if i:
-            parts.append("\n" * (block.gap + 1))
-        parts.append(block.text)
-    return "".join(parts)
+    return _joined(doc, lambda block: block.gap)
