@@ -1,5 +1,7 @@
 """The deduplicate stage and the pairwise alignment behind it, on seed snippets."""
 
+from dataclasses import replace
+
 import xcclean
 from xcclean import BlockKind, Config
 from xcclean.engine.align import relate
@@ -272,3 +274,39 @@ def test_a_phrase_recurring_inside_the_copy_itself_is_not_where_a_glue_came_from
     # 政府采购 opens the paragraph and recurs in its 《…》 title: the cut-off copy holds it too.
     result = xcclean.clean_and_explain("\n\n".join([CAIGOU, CAIGOU[4:]]))
     assert result.text == CAIGOU and result.changes()[0].kind == "fragment_suffix"
+
+
+# A paragraph of the tune half and a piece of it OCR cut off before its final stop (mid-word: 联|合).
+HK = "香港旅游业议会日前联合多个香港旅游界团体发表声明,强烈谴责近日发生在香港国际机场的袭击内地记者与旅客的极端暴力事件。"
+HK_PIECE = "香港旅游业议会日前联"
+
+
+def test_a_headline_shaped_piece_cut_inside_a_word_is_a_fragment():
+    doc = classified("\n\n".join([HK_PIECE, HK]), C, Lexicon())
+    assert doc[0].kind is BlockKind.HEADLINE  # no stop: it looks like a title
+    texts, edits = run([HK_PIECE, HK], Lexicon())
+    assert texts == [HK]
+    assert [e.kind for e in edits] == ["fragment_prefix"]
+
+
+def test_a_title_repeating_a_clause_of_its_lede_stays():
+    # A title is a phrase: where it stands in the lede its edges fall between words.
+    title = "韩正在陕西调研"
+    lede = "4月14日至16日,中共中央政治局常委、国务院副总理韩正在陕西调研。他强调,陕西要按照要求,认真做好工作。"
+    texts, edits = run([title, lede], Lexicon())
+    assert texts == [title, lede] and edits == []
+
+
+def test_a_cut_piece_shorter_than_the_unique_fragment_limit_stays():
+    n = len(HK_PIECE)
+    for limit, removed in ((n, True), (n + 1, False)):
+        config = Config(engine=replace(E, min_unique_fragment_chars=limit))
+        doc = classified("\n\n".join([HK_PIECE, HK]), config, Lexicon())
+        out, _ = deduplicate(doc, config.dedup, config.engine, Lexicon())
+        assert (len(out) == 1) is removed, limit
+
+
+def test_a_cut_piece_whose_text_stands_in_two_paragraphs_stays():
+    other = "据报道," + HK_PIECE + "合香港各界发表声明。"
+    texts, edits = run([HK_PIECE, HK, other], Lexicon())
+    assert HK_PIECE in texts and not any(e.kind.startswith("fragment") for e in edits)

@@ -2,6 +2,8 @@
 
 Only body paragraphs take part: headlines, bylines, captions, lists and jump
 notes legitimately repeat (a deck echoed in the body, the same byline twice).
+A line that only looks like a headline because OCR cut it off before its
+final stop takes part too (:func:`_cut_pieces`).
 
 1. Identical paragraphs are grouped first (a paragraph repeated 5,000 times
    costs one comparison, not 12 million); each group is represented by the
@@ -100,16 +102,23 @@ class _Page:
         self._vocabulary: dict[int, set[str]] | None = None
         self.repeated: set[int] = set()
 
+    def holders(self, text: str, limit: int | None = None) -> list[int]:
+        """The blocks that hold ``text``, in page order (the first ``limit`` of them)."""
+        found: list[int] = []
+        at = self._text.find(text)
+        while at >= 0 and (limit is None or len(found) < limit):
+            block = int(np.searchsorted(self._starts, at, side="right")) - 1
+            found.append(block)
+            at = self._text.find(text, int(self._starts[block]) + len(self.keys[block]) + 1)  # the next block
+        return found
+
     def elsewhere(self, text: str, exclude: tuple[str, ...]) -> list[str]:
         """The compare keys of the blocks that hold ``text``, other than ``exclude`` (each once)."""
         found: list[str] = []
-        at = self._text.find(text)
-        while at >= 0:
-            block = int(np.searchsorted(self._starts, at, side="right")) - 1
+        for block in self.holders(text):
             key = self.keys[block]
             if key not in exclude and key not in found:
                 found.append(key)
-            at = self._text.find(text, int(self._starts[block]) + len(key) + 1)  # on to the next block
         return found
 
     def fit(self, index: int) -> float:
@@ -121,6 +130,41 @@ class _Page:
                 if (block.kind is Kind.BODY and i not in self.repeated) or block.kind is Kind.HEADLINE:
                     self._vocabulary[self.article[i]] |= _bigrams(block.text)
         return _affinity(self.doc[index].text, self._vocabulary[self.article[index]])
+
+
+def _cut_pieces(page: _Page, engine: EngineConfig, lexicon: Lexicon | None) -> list[int]:
+    """Headline-shaped lines that are pieces OCR cut out of a body paragraph: they take part.
+
+    A piece of a paragraph cut off before its final stop (香港旅游业议会日前联,
+    这些年，房清佐在广东汕头的) has no stop, so classify takes it for a headline.
+    A headline can repeat words of its article (韩正在陕西调研 is also the lede's
+    clause), but a title is a phrase: its edges fall between words wherever it
+    stands in the text. OCR cuts a line at any character. So a single-line
+    headline of at least ``EngineConfig.min_unique_fragment_chars`` whose text
+    stands verbatim in exactly one body paragraph, and which starts or ends
+    inside a dictionary word there (日前联|合), is judged as a fragment (the
+    engine still decides; a kept line stays a headline). Of the 84 titles of
+    the tune half that stand verbatim in a paragraph of their own article,
+    none cuts a word there. Needs a dictionary: none without ``lexicon``.
+    """
+    if lexicon is None:
+        return []
+    body = set(page.body)
+    pieces = []
+    for i, block in enumerate(page.doc):
+        key = page.keys[i]
+        if block.kind is not Kind.HEADLINE or "\n" in block.text or len(key) < engine.min_unique_fragment_chars:
+            continue
+        holders = [j for j in page.holders(key, limit=3) if j != i]
+        if len(holders) != 1 or holders[0] not in body:
+            continue
+        long_ = page.keys[holders[0]]
+        at = long_.find(key)
+        end = at + len(key)
+        if (at > 0 and lexicon.word_across(long_[:at], long_[at:]) is not None) \
+                or (end < len(long_) and lexicon.word_across(long_[:end], long_[end:]) is not None):
+            pieces.append(i)
+    return pieces
 
 
 def _bucket(fit: float, ratio: float) -> int:
@@ -265,6 +309,7 @@ def deduplicate(doc: Document, config: DedupConfig, engine: EngineConfig, lexico
     """
     memo = {} if memo is None else memo
     page = _Page(doc)
+    page.body = sorted(page.body + _cut_pieces(page, engine, lexicon))
     if len(page.body) < 2 or (focus is not None and not focus and not memo):
         return doc, []
     groups = _groups(page)
