@@ -21,6 +21,7 @@ from .lexicon import Lexicon
 from .model import NOTES, Document, Edit, render
 from .restore import restore
 from .stages import classify, deduplicate, normalise, reconsider, remove_stray_tokens, repair_splits, segment
+from .stages.repair_splits import forget_weighed_cuts
 
 
 def _cuts_repeated_elsewhere(doc: Document, joins: list[Edit], config: SplitsConfig) -> set[int]:
@@ -121,6 +122,7 @@ class Cleaner:
         text = check_text(text)
         config, lexicon = self.config, self.lexicon
         lexicon.new_page()
+        forget_weighed_cuts()
         normalised, edits = normalise(text, config.normalise)
         if not normalised.strip():
             return Cleaned("", tuple(edits), ())

@@ -18,6 +18,7 @@ import gzip
 import json
 import math
 import re
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -249,7 +250,7 @@ def _char_class(char: str) -> tuple[float, float]:
 
 
 def _one_hot(length: int) -> list[float]:
-    at = int(np.searchsorted(LENGTH_BINS, length))
+    at = bisect_left(LENGTH_BINS, length)  # np.searchsorted's "left": one scalar, no array round trip
     return [float(k == at) for k in range(len(LENGTH_BINS) + 1)]
 
 

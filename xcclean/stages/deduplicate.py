@@ -100,6 +100,7 @@ class _Page:
         self._text = _SEPARATOR.join(self.keys)
         self._starts = np.cumsum([0] + [len(k) + 1 for k in self.keys[:-1]])
         self._vocabulary: dict[int, set[str]] | None = None
+        self._fits: dict[int, float] = {}
         self.repeated: set[int] = set()
 
     def holders(self, text: str, limit: int | None = None) -> list[int]:
@@ -129,7 +130,9 @@ class _Page:
             for i, block in enumerate(self.doc):
                 if (block.kind is Kind.BODY and i not in self.repeated) or block.kind is Kind.HEADLINE:
                     self._vocabulary[self.article[i]] |= _bigrams(block.text)
-        return _affinity(self.doc[index].text, self._vocabulary[self.article[index]])
+        if index not in self._fits:
+            self._fits[index] = _affinity(self.doc[index].text, self._vocabulary[self.article[index]])
+        return self._fits[index]
 
 
 def _cut_pieces(page: _Page, engine: EngineConfig, lexicon: Lexicon | None) -> list[int]:

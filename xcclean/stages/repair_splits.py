@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any
 
 from ..chars import NON_INITIAL, compare_key
@@ -87,6 +88,30 @@ class _Copies:
         return judged
 
 
+# A page's cuts are weighed again by every pass (the second look, the pass before deduplication,
+# each round after it), mostly between the same two texts; the evidence and the model's row are
+# functions of the texts and kinds at the cut alone, so each is computed once a page (the
+# pipeline forgets them with each new page: forget_weighed_cuts).
+_WEIGHED_CUTS = 4096
+
+
+def forget_weighed_cuts() -> None:
+    """Drop the cuts weighed so far (a new page begins)."""
+    _evidence.cache_clear()
+    _row.cache_clear()
+
+
+@lru_cache(maxsize=_WEIGHED_CUTS)
+def _evidence(head: str, tail: str, config: SplitsConfig, lexicon: Lexicon) -> CutEvidence:
+    return cut_evidence(head, tail, config, lexicon)
+
+
+@lru_cache(maxsize=_WEIGHED_CUTS)
+def _row(head: str, tail: str, kinds: tuple[Kind, Kind, bool], evidence: CutEvidence, lexicon: Lexicon
+         ) -> tuple[float, ...]:
+    return tuple(features(head, tail, kinds, evidence, lexicon, shipped_model().table))
+
+
 def reconsider(doc: Document, config: SplitsConfig, lexicon: Lexicon) -> Document:
     """The second look at short unterminated blocks, given their current neighbours.
 
@@ -111,7 +136,7 @@ def reconsider(doc: Document, config: SplitsConfig, lexicon: Lexicon) -> Documen
         after = found[0] if found else None
         if after is None or blocks[after].kind is not Kind.BODY:
             continue
-        evidence = cut_evidence(block.text, blocks[after].text, config, lexicon)
+        evidence = _evidence(block.text, blocks[after].text, config, lexicon)
         # A word across the cut proves little after a real headline (撸起袖子加油干
         # 风雨无阻向前行 + 当好… makes 行当): it counts only for a line that reads
         # like prose, with punctuation inside, or is too long for a headline.
@@ -133,7 +158,7 @@ def reconsider(doc: Document, config: SplitsConfig, lexicon: Lexicon) -> Documen
         if before is not None and blocks[before].kind in (Kind.BODY, Kind.DECK) \
                 and "\n" not in blocks[before].text:
             head = blocks[before].text
-            evidence = cut_evidence(head, block.text, config, lexicon)
+            evidence = _evidence(head, block.text, config, lexicon)
             # A visibly cut head (…并作工作报告,强) skips the dictionary in cut_evidence:
             # the word across the cut (强调) is what shows this line continues it.
             worded = bool(evidence.head_cut) and lexicon.word_across(head, block.text) is not None
@@ -157,7 +182,7 @@ def weigh_cut(blocks: Sequence[Block], i: int, config: SplitsConfig, lexicon: Le
         return None
     j, skipped = found
     tail = blocks[j]
-    evidence = cut_evidence(head.text, tail.text, config, lexicon)
+    evidence = _evidence(head.text, tail.text, config, lexicon)
     return Cut(j, skipped, evidence, tail.kind in _TAILS and "\n" not in tail.text)
 
 
@@ -172,9 +197,15 @@ class Cut:
     weighable: bool
 
     def row(self, blocks: Sequence[Block], i: int, lexicon: Lexicon, model: BoundaryModel) -> list[float]:
+        """The features of this cut after block ``i``, read with ``model``'s n-gram table."""
         head, tail = blocks[i], blocks[self.tail]
         return features(head.text, tail.text, (head.kind, tail.kind, tail.continuation),
                         self.evidence, lexicon, model.table)
+
+    def shipped_row(self, blocks: Sequence[Block], i: int, lexicon: Lexicon) -> list[float]:
+        """:meth:`row` for the shipped model, computed once per cut."""
+        head, tail = blocks[i], blocks[self.tail]
+        return list(_row(head.text, tail.text, (head.kind, tail.kind, tail.continuation), self.evidence, lexicon))
 
 
 def _decide(blocks: list[Block], i: int, cut: Cut, config: SplitsConfig, lexicon: Lexicon, strong_only: bool
@@ -190,7 +221,7 @@ def _decide(blocks: list[Block], i: int, cut: Cut, config: SplitsConfig, lexicon
     if strong_only or not cut.weighable or head.kind is Kind.DECK:
         return "", {"reasons": cut.evidence.reasons() or ["head does not end a sentence"]}
     model = shipped_model()
-    row = as_matrix([cut.row(blocks, i, lexicon, model)])[0]
+    row = as_matrix([cut.shipped_row(blocks, i, lexicon)])[0]
     p = float(model.probability(row[None, :])[0])
     facts: dict[str, Any] = {"probability": round(p, 4), "features": model.strongest(row, config.explain_features),
                              "reasons": cut.evidence.reasons()}
@@ -200,7 +231,7 @@ def _decide(blocks: list[Block], i: int, cut: Cut, config: SplitsConfig, lexicon
         onward = weigh_cut(blocks, cut.tail, config, lexicon)
         if onward is None or onward.evidence.veto is not None or blocks[onward.tail].kind is not Kind.BODY:
             return "", facts
-        p_on = float(model.probability(as_matrix([onward.row(blocks, cut.tail, lexicon, model)]))[0])
+        p_on = float(model.probability(as_matrix([onward.shipped_row(blocks, cut.tail, lexicon)]))[0])
         facts["onward_probability"] = round(p_on, 4)
         p = min(p, p_on)
     return ("boundary model" if p >= config.join_min_probability else ""), facts
