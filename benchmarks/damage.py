@@ -36,7 +36,10 @@ a paraphrased echo, shared opening formulae, a repeated byline, a short
 list, two reports that differ only in their figures, a refrain repeated in
 two articles, a long headline with commas, a wire sign-off, a stage
 direction ending in ``。〕``, an author's restatement opening with
-``值得注意的是,``.
+``值得注意的是,``, and two parallel reports in two articles: real paragraphs
+of the half that differ in one run of 1-3 characters, no figure among them
+(丁薛祥…等参加会见。/ …参加会谈。, 汪洋 / 韩正 出席座谈会): a name or a word put for
+another is another report, never an OCR copy.
 
     python benchmarks/damage.py --half tune --pages 3 --seed 7   # print the last page: raw, truth, manifest
 """
@@ -49,7 +52,9 @@ import math
 import random
 import re
 import sys
+from collections import defaultdict
 from dataclasses import dataclass, field
+from itertools import combinations
 from pathlib import Path
 from typing import Any
 
@@ -117,6 +122,34 @@ def _is_body(text: str) -> bool:
     return len(text) >= 12 and text[-1] in TERMINAL and not text.startswith(("本报记者", "图片"))
 
 
+_FIGURE_CHARS = frozenset("0123456789０１２３４５６７８９一二三四五六七八九十两零〇百千万亿")
+
+
+def parallel_reports(articles: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """Pairs of real paragraphs that differ in one run of 1-3 substituted characters, no figure
+    among them (those are the "figures differ" negative): parallel reports of one formula
+    (…等参加会见。/ …等参加会谈。). Candidates share their length and their first or last six
+    characters; groups over 100 (boilerplate) are skipped."""
+    from rapidfuzz.distance import Levenshtein
+
+    groups: dict[tuple[str, str, int], list[str]] = defaultdict(list)
+    for para in sorted({p for a in articles for p in a["paragraphs"] if len(p) >= 12}):
+        groups["head", para[:6], len(para)].append(para)
+        groups["tail", para[-6:], len(para)].append(para)
+    pairs: set[tuple[str, str]] = set()
+    for group in groups.values():
+        if len(group) > 100:
+            continue
+        for a, b in combinations(group, 2):
+            ops = [op for op in Levenshtein.opcodes(a, b) if op.tag != "equal"]
+            if len(ops) != 1 or ops[0].tag != "replace" or ops[0].src_end - ops[0].src_start > 3:
+                continue
+            op = ops[0]
+            if not _FIGURE_CHARS & set(a[op.src_start : op.src_end] + b[op.dest_start : op.dest_end]):
+                pairs.add((a, b))
+    return sorted(pairs)
+
+
 def _english_words() -> list[tuple[str, float]]:
     """Common and rare English words with their Zipf frequency (stray tokens of any frequency)."""
     import wordfreq
@@ -139,6 +172,7 @@ class Generator:
         self.rate = rate
         self.articles_per_page = articles_per_page
         self._english: list[tuple[str, float]] | None = None
+        self._parallel: list[tuple[str, str]] | None = None
 
     def pages(self, count: int) -> list[Page]:
         return [self.page() for _ in range(count)]
@@ -153,6 +187,11 @@ class Generator:
         if damage:
             builder.damage()
         return builder.finish()
+
+    def parallel(self) -> list[tuple[str, str]]:
+        if self._parallel is None:
+            self._parallel = parallel_reports(self.articles)
+        return self._parallel
 
     def english(self) -> list[tuple[str, float]]:
         if self._english is None:
@@ -183,11 +222,19 @@ class _PageBuilder:
         # A refrain or dateline repeated at the head of the first and the last article, far apart.
         refrain = rng.choice(REFRAINS) if len(chosen) > 1 and rng.random() < 0.12 else None
         refrains: list[int] = []
+        # Two parallel reports of one formula, one closing the first article and one the last.
+        parallel = self.gen.parallel()
+        pair = rng.choice(parallel) if parallel and len(chosen) > 1 and rng.random() < 0.3 else None
+        reports: list[int] = []
         for n, article in enumerate(chosen):
             self._article(n, article, chosen, byline, seen, latin,
                           refrain if refrain and n in (0, len(chosen) - 1) else None, refrains)
+            if pair and n in (0, len(chosen) - 1):
+                reports.append(self._add(pair[len(reports)], n))
         if refrains:
             self._negative("refrain", refrains)
+        if reports:
+            self._negative("parallel reports", reports)
         for i, block in enumerate(self.truth):
             block.truth = i
         self.raw = [Block(b.text, b.gap, b.truth, None, b.article) for b in self.truth]
