@@ -310,3 +310,14 @@ def test_a_cut_piece_whose_text_stands_in_two_paragraphs_stays():
     other = "据报道," + HK_PIECE + "合香港各界发表声明。"
     texts, edits = run([HK_PIECE, HK, other], Lexicon())
     assert HK_PIECE in texts and not any(e.kind.startswith("fragment") for e in edits)
+
+
+def test_a_name_put_for_a_name_is_another_report():
+    # Two real paragraphs of the corpus (tune half): a name the dictionary lacks (韩正) looks like a
+    # word broken by misreads, but the run it replaces is a whole word (汪洋): another report.
+    a = "中共中央政治局常委、国务院副总理汪洋出席座谈会。"
+    b = "中共中央政治局常委、国务院副总理韩正出席座谈会。"
+    words = Lexicon().in_words
+    assert relate(a, b, E, words=words) is None
+    # the same two glyphs misread inside a longer word stay a misread (全力以赴 / 全力巳赵)
+    assert relate(SOURCE, SOURCE.replace("以赴", "巳赵"), E, words=words).kind == "near_copy"

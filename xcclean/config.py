@@ -189,7 +189,9 @@ class EngineConfig:
     ``max_broken_misread_run``: where a dictionary is at hand (a page), a
     run of up to this many substituted Han characters is a misread too when
     on one side it stands in no dictionary word (最头疼 -> 南事疼, 认罪认罚 ->
-    认罪审审); word for word (劳动法 -> 电力法) it stays rewording.
+    认罪审审); word for word (劳动法 -> 电力法) it stays rewording, and so does a
+    run that is one whole word on the intact side (汪洋 -> 韩正, 普京 -> 邦戈: the
+    dictionary lacks most names, so the new name looks broken).
     ``max_misread_share``: share of differing characters allowed in all
     (substituted, dropped or added).
     ``min_unevidenced_chars``: where a dictionary is at hand (a page), a text

@@ -77,8 +77,16 @@ class _Sides:
     """Which characters of the two texts stand inside dictionary words (computed once a pair)."""
 
     def __init__(self, x: str, y: str, words: Words) -> None:
-        self.x, self.y = x, y
+        self.x, self.y, self.words = x, y, words
         self.in_x, self.in_y = words(x), words(y)
+
+    def whole_word(self, op: Opcode, intact_left: bool) -> bool:
+        """Whether the substituted run on the intact side is one dictionary word by itself: a word put
+        for a word (a name for a name: 汪洋 / 韩正, 普京 / 邦戈; 会议 / 快评), which the dictionary
+        shows as "broken" on the other side only because it lacks the new word. A misread hits glyphs
+        whatever the word boundaries: its run lies inside a longer word (全力以赴 / 全力巳赵)."""
+        run = self.x[op.src_start : op.src_end] if intact_left else self.y[op.dest_start : op.dest_end]
+        return len(self.words(run)) == len(run)
 
     def broken(self, op: Opcode) -> tuple[bool, bool]:
         """Whether, on each side, a Han character of the substituted run stands in no word."""
@@ -94,8 +102,10 @@ def _substitution(op: Opcode, run: int, config: EngineConfig, sides: _Sides | No
     (推进 / 推迸, 认罪认罚 / 认罪审审). Without a dictionary, a run longer than
     ``max_misread_run`` is a word put for a word (劳动法 / 电力法); with one, a run
     up to ``max_broken_misread_run`` is a misread if it breaks words on one side
-    only, and a longer run that leaves whole words on both sides is a word
-    choice (朝鲜 / 越南 style substitutions in parallel formulae). One glyph for
+    only and is no whole word by itself on the other (:meth:`_Sides.whole_word`:
+    汪洋 / 韩正 is a name put for a name, the dictionary only lacks 韩正), and a
+    longer run that leaves whole words on both sides is a word choice (朝鲜 /
+    越南 style substitutions in parallel formulae). One glyph for
     one glyph with whole words on both sides (大力 / 大通) shows nothing either
     way: most neighbouring characters make some dictionary word, so a random
     misread often does too. It counts as a difference but not as a shown
@@ -107,7 +117,8 @@ def _substitution(op: Opcode, run: int, config: EngineConfig, sides: _Sides | No
     left, right = sides.broken(op)
     if not left and not right:
         return ("a word chosen" if run > config.max_misread_run else None), False
-    if run > config.max_misread_run and (run > config.max_broken_misread_run or left == right):
+    if run > config.max_misread_run and (run > config.max_broken_misread_run or left == right
+                                         or sides.whole_word(op, intact_left=right)):
         return "a word replaced", False
     return None, left != right
 
