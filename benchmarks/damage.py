@@ -169,6 +169,9 @@ class Generator:
                  articles_per_page: tuple[int, int] = (3, 5)) -> None:
         self.articles = articles
         self.rng = random.Random(seed)
+        # The parallel-reports negative draws from a stream of its own: the pages' other draws (and the
+        # boundary model trained on the clean pages) stay as they were without it.
+        self.parallel_rng = random.Random(f"parallel reports {seed}")
         self.rate = rate
         self.articles_per_page = articles_per_page
         self._english: list[tuple[str, float]] | None = None
@@ -223,8 +226,8 @@ class _PageBuilder:
         refrain = rng.choice(REFRAINS) if len(chosen) > 1 and rng.random() < 0.12 else None
         refrains: list[int] = []
         # Two parallel reports of one formula, one closing the first article and one the last.
-        parallel = self.gen.parallel()
-        pair = rng.choice(parallel) if parallel and len(chosen) > 1 and rng.random() < 0.3 else None
+        parallel, side = self.gen.parallel(), self.gen.parallel_rng
+        pair = side.choice(parallel) if parallel and len(chosen) > 1 and side.random() < 0.3 else None
         reports: list[int] = []
         for n, article in enumerate(chosen):
             self._article(n, article, chosen, byline, seen, latin,
