@@ -158,6 +158,17 @@ def test_short_cut_fragment_goes_only_when_unique():
                   elsewhere=lambda text, exclude: []) is None
 
 
+def test_a_short_piece_goes_as_unique_only_when_verbatim():
+    # A tune-half page: the closing line of one report against the longer line of another. One
+    # character apart (等 dropped), it matches a span of the longer, and its own text is found
+    # nowhere: unique by construction. Only a verbatim piece is unique by evidence.
+    longer = "丁薛祥、杨洁篪、王毅、何立峰等参加上述活动。"
+    unique = lambda text, exclude: []  # noqa: E731
+    assert relate(longer, "王毅、何立峰参加上述活动。", E, elsewhere=unique) is None
+    rel = relate(longer, "王毅、何立峰等参加上述活动。", E, elsewhere=unique)
+    assert (rel.kind, rel.dup) == ("suffix", 1)
+
+
 SENTENCE = "全体与会人员在会后合影留念。"  # 14 characters: a whole sentence, under min_fragment_chars
 MEETING = "会议持续了一个上午,与会代表围绕主题进行了深入交流和讨论。" + SENTENCE
 

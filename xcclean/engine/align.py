@@ -230,14 +230,14 @@ def judge_containment(index: int, short: str, long_: str, span: tuple[int, int],
         return Relation("contaminated", other, similarity, span, whole, len(front) + len(back),
                         "the glued-on text is found elsewhere on the page")
     if _cut(short, long_, span):
-        if not _long_enough(short, long_, config, elsewhere):
+        if not _long_enough(short, long_, span, config, elsewhere):
             return None
         return Relation(_position(span, len(long_)), index, similarity, whole, span,
                         rule="cut mid-sentence: a truncated copy")
     if _glued(front, back, short, config) and len(short) >= config.min_copy_chars:
         return Relation("contaminated", other, similarity, span, whole, len(front) + len(back),
                         f"{len(front) + len(back)} characters glued around a complete paragraph")
-    if not _long_enough(short, long_, config, elsewhere):
+    if not _long_enough(short, long_, span, config, elsewhere):
         return None
     if isinstance(ocr_noise(short, long_[span[0] : span[1]], config, words, strict=True), Refusal):
         return None  # whole sentences repeated with a word added: an editor's echo
@@ -245,13 +245,17 @@ def judge_containment(index: int, short: str, long_: str, span: tuple[int, int],
                     rule="whole sentences repeated verbatim")
 
 
-def _long_enough(short: str, long_: str, config: EngineConfig, elsewhere: Elsewhere | None) -> bool:
+def _long_enough(short: str, long_: str, span: tuple[int, int], config: EngineConfig,
+                 elsewhere: Elsewhere | None) -> bool:
     """A fragment goes from ``min_fragment_chars`` up; down to ``min_unique_fragment_chars`` when
-    its text occurs nowhere else (a name or formula of a few characters recurs across a page;
-    a cut piece of one paragraph occurs only in that paragraph)."""
+    it stands verbatim in ``long_`` and its text occurs nowhere else (a name or formula of a few
+    characters recurs across a page; a cut piece of one paragraph occurs only in that paragraph).
+    Verbatim: a short line that differs from the span it matches occurs nowhere by construction,
+    and one character apart is how a parallel line differs (王毅、何立峰参加上述活动。 against
+    …王毅、何立峰等参加上述活动。)."""
     if len(short) >= config.min_fragment_chars:
         return True
-    if elsewhere is None or len(short) < config.min_unique_fragment_chars:
+    if elsewhere is None or len(short) < config.min_unique_fragment_chars or long_[span[0] : span[1]] != short:
         return False
     return not elsewhere(short, (short, long_))
 
