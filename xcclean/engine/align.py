@@ -27,6 +27,7 @@ added it is an editor's echo and stays).
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -201,6 +202,20 @@ def _quoted(front: str, back: str) -> bool:
     return bool(LEAD_IN_RE.search(front)) or (front.endswith(_OPENING_QUOTES) and back.startswith(_CLOSING_QUOTES))
 
 
+def _specks(front: str, back: str) -> bool:
+    """The longer's extra text is nothing but symbols no Chinese text is written with (■, |, _, *,
+    ~, a box or a star): dirt or a rule line that OCR read as marks. It is no text of the paragraph,
+    whatever it stands next to (■ before a paragraph does not make the paragraph a cut fragment).
+    Punctuation, digits and letters are text, and are judged by the other rules."""
+    extra = front + back
+    return bool(extra.strip()) and all(unicodedata.category(ch)[0] == "S" or ch in _SPECK_MARKS or ch.isspace()
+                                       for ch in extra)
+
+
+# Marks that are punctuation to Unicode (P…) but are no Chinese punctuation: OCR's reading of specks.
+_SPECK_MARKS = frozenset("_*#@&\\|")
+
+
 def _cut(short: str, long_: str, span: tuple[int, int]) -> bool:
     """The shorter starts or ends mid-sentence inside the longer: a truncated OCR fragment
     (推进,早日建成达产… starts after 加快; …中小学校创 ends mid-word)."""
@@ -226,6 +241,9 @@ def judge_containment(index: int, short: str, long_: str, span: tuple[int, int],
     whole = (0, len(short))
     if _quoted(front, back):
         return None
+    if _specks(front, back) and len(short) >= config.min_copy_chars:
+        return Relation("contaminated", other, similarity, span, whole, len(front) + len(back),
+                        "specks read as marks glued on")
     if _spilled(front, back, short, long_, span, elsewhere, config):
         return Relation("contaminated", other, similarity, span, whole, len(front) + len(back),
                         "the glued-on text is found elsewhere on the page")
