@@ -150,6 +150,15 @@ def parallel_reports(articles: list[dict[str, Any]]) -> list[tuple[str, str]]:
     return sorted(pairs)
 
 
+def _longest_run(flags: list[bool]) -> int:
+    """The longest run of True in ``flags``."""
+    longest = run = 0
+    for flag in flags:
+        run = run + 1 if flag else 0
+        longest = max(longest, run)
+    return longest
+
+
 def _english_words() -> list[tuple[str, float]]:
     """Common and rare English words with their Zipf frequency (stray tokens of any frequency)."""
     import wordfreq
@@ -407,7 +416,8 @@ class _PageBuilder:
                 if HAN.match(chars[j]):
                     chars[j] = self._look_alike(chars[j], pool)
                     changed += 1
-        params: dict[str, Any] = {"misreads": changed, "misread_share": round(changed / max(1, len(han)), 3)}
+        params: dict[str, Any] = {"misreads": changed, "misread_share": round(changed / max(1, len(han)), 3),
+                                  "misread_run": _longest_run([a != b for a, b in zip(chars, text, strict=True)])}
         if indels and rng.random() < 0.3:
             count = rng.randint(1, 2)
             for _ in range(count):

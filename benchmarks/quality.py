@@ -463,6 +463,8 @@ def parameters(entry: dict[str, Any]) -> list[tuple[str, str]]:
     if "misread_share" in entry:
         out.append(("misread share", _bucket(entry["misread_share"], (0.0, 0.02, 0.05, 0.1, 0.15))))
         out.append(("indels", str(entry.get("indels", 0))))
+        if "misread_run" in entry:
+            out.append(("longest misread run", str(entry["misread_run"])))
     if kind == "fragment":
         out.append(("fragment length", _bucket(entry["length"], (0, 12, 20, 40, 80))))
         out.append(("share of source", _bucket(entry["share"], (0.0, 0.3, 0.6, 0.9))))
@@ -493,6 +495,8 @@ def limits() -> dict[tuple[str, str], str]:
         ("near_copy", "misread share"): f"max_misread_share {e.max_misread_share}",
         ("near_copy", "indels"): f"max_indel_marks {e.max_indel_marks}, max_han_indel_share {e.max_han_indel_share}",
         ("misplaced", "misread share"): f"max_misread_share {e.max_misread_share}",
+        **{(kind, "longest misread run"): f"max_misread_run {e.max_misread_run}, {e.max_broken_misread_run} "
+                                          "inside a longer word" for kind in ("near_copy", "misplaced")},
         **{(shape, "fragment length"): f"min_fragment_chars {e.min_fragment_chars}, "
                                        f"{e.min_unique_fragment_chars} if unique"
            for shape in ("prefix", "suffix", "inner")},
