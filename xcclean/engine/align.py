@@ -202,6 +202,10 @@ def _quoted(front: str, back: str) -> bool:
     return bool(LEAD_IN_RE.search(front)) or (front.endswith(_OPENING_QUOTES) and back.startswith(_CLOSING_QUOTES))
 
 
+# Marks that are punctuation to Unicode (P…) but are no Chinese punctuation: OCR's reading of specks.
+_SPECK_MARKS = frozenset("_*#@&\\|")
+
+
 def _specks(front: str, back: str) -> bool:
     """The longer's extra text is nothing but symbols no Chinese text is written with (■, |, _, *,
     ~, a box or a star): dirt or a rule line that OCR read as marks. It is no text of the paragraph,
@@ -210,10 +214,6 @@ def _specks(front: str, back: str) -> bool:
     extra = front + back
     return bool(extra.strip()) and all(unicodedata.category(ch)[0] == "S" or ch in _SPECK_MARKS or ch.isspace()
                                        for ch in extra)
-
-
-# Marks that are punctuation to Unicode (P…) but are no Chinese punctuation: OCR's reading of specks.
-_SPECK_MARKS = frozenset("_*#@&\\|")
 
 
 def _cut(short: str, long_: str, span: tuple[int, int]) -> bool:
