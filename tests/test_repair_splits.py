@@ -200,3 +200,13 @@ def test_a_headline_shaped_line_before_a_tail_that_opens_with_a_comma_is_its_hea
     # A headline before a paragraph that opens as paragraphs do stays a headline.
     doc = classified("魏都区召开安全稳定工作会议\n\n日前,魏都区召开安全稳定暨疫情防控工作会议。", Config(), lex)
     assert doc[0].kind.value == "headline"
+
+
+def test_a_head_ending_in_a_speck_ended_its_sentence():
+    # An undamaged page read by Tesseract (tune half): the full stop read as &; the next paragraph
+    # is the next report. No word ends in a speck; a figure's sign (℃) does stand in text.
+    lex, c = Lexicon(), Config().splits
+    tail = "巴尔德斯转达了菲律宾总统杜特尔特对习近平主席的诚挚问候。"
+    assert cut_evidence("两国关系在高水平上运行&", tail, c, lex).veto == "head ends in a speck (a stop misread)"
+    assert cut_evidence("两国关系在高水平上运行", tail, c, lex).veto is None
+    assert cut_evidence("当天最高气温达到35℃", "左右,市民纷纷前往游泳馆避暑。", c, lex).veto is None

@@ -37,6 +37,11 @@ TERMINAL_PUNCTUATION = "。！？!?…;；:：."
 # stage direction ``〔众人下。〕``.
 CLOSING_MARKS = "”’」』)）】》〕〉］]\"'"
 
+# Glyphs no Chinese text is written with: OCR's reading of dirt, a rule line or a small round stop
+# (。 read as &). Not what the corpus does write: ○ (the numeral zero: 一九九○年), ● and △ (bullets),
+# < > (inner title marks: 修改<…法>的决定), ~ (ranges: 6~8℃), # and @ (topics, mentions), nor ℃ % + ×.
+SPECKS = frozenset("&|■□◆◇▲▼▽★☆^`_*\\")
+
 CLOSING_FOR = {"“": "”", "‘": "’", "「": "」", "『": "』", "(": ")", "（": "）", "【": "】", "《": "》",
                "〔": "〕", "〈": "〉", "［": "］"}
 

@@ -27,7 +27,6 @@ added it is an editor's echo and stays).
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -36,7 +35,7 @@ import numpy as np
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel, Levenshtein
 
-from ..chars import LEAD_IN_RE, ends_sentence, starts_sentence
+from ..chars import LEAD_IN_RE, SPECKS, ends_sentence, starts_sentence
 from ..config import EngineConfig
 from .noise import Noise, Refusal, Words, ocr_noise
 
@@ -202,18 +201,14 @@ def _quoted(front: str, back: str) -> bool:
     return bool(LEAD_IN_RE.search(front)) or (front.endswith(_OPENING_QUOTES) and back.startswith(_CLOSING_QUOTES))
 
 
-# Marks that are punctuation to Unicode (P…) but are no Chinese punctuation: OCR's reading of specks.
-_SPECK_MARKS = frozenset("_*#@&\\|")
-
-
 def _specks(front: str, back: str) -> bool:
-    """The longer's extra text is nothing but symbols no Chinese text is written with (■, |, _, *,
-    ~, a box or a star): dirt or a rule line that OCR read as marks. It is no text of the paragraph,
-    whatever it stands next to (■ before a paragraph does not make the paragraph a cut fragment).
-    Punctuation, digits and letters are text, and are judged by the other rules."""
+    """The longer's extra text is nothing but glyphs no Chinese text is written with
+    (:data:`~xcclean.chars.SPECKS`: ■, |, _, *: dirt or a rule line that OCR read as marks). It is
+    no text of the paragraph, whatever it stands next to (■ before a paragraph does not make the
+    paragraph a cut fragment). Punctuation, digits, letters and Han characters are text, and are
+    judged by the other rules."""
     extra = front + back
-    return bool(extra.strip()) and all(unicodedata.category(ch)[0] == "S" or ch in _SPECK_MARKS or ch.isspace()
-                                       for ch in extra)
+    return bool(extra.strip()) and all(ch in SPECKS or ch.isspace() for ch in extra)
 
 
 def _cut(short: str, long_: str, span: tuple[int, int]) -> bool:

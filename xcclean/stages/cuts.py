@@ -18,6 +18,7 @@ from ..chars import (
     NON_FINAL_WORDS,
     NON_INITIAL,
     NON_INITIAL_WORDS,
+    SPECKS,
     ends_sentence,
     unbalanced_closing,
     unbalanced_opening,
@@ -108,6 +109,10 @@ def _veto(head: str, tail: str, open_quote: bool, config: SplitsConfig) -> str |
     """Why ``head`` and ``tail`` cannot be halves of one paragraph, or None."""
     if ends_sentence(head):
         return "head ends a sentence"
+    if head[-1] in SPECKS:
+        # No word ends in a speck; at a paragraph's end OCR reads the small round stop as one
+        # (…在高水平运行& / 巴尔德斯转达了…, 遇难。<): the sentence ended there.
+        return "head ends in a speck (a stop misread)"
     if (head.endswith("--") or head.rstrip("-").endswith("—")) and not (open_quote and unbalanced_closing(tail)):
         return "head ends in a dash (a list follows)"  # not inside a quote: “嘭—— / —啪”
     if _SIGN_OFF.search(head):
