@@ -642,7 +642,10 @@ def _alarms_section(alarms: dict[str, dict[str, Any]], title: str) -> list[str]:
         return []
     lines = ["", f"## {title}", "", "| cleaner | pages changed | edits made |", "|---|---:|---|"]
     for name, found in alarms.items():
-        edits = ", ".join(f"{k} ×{v}" for k, v in sorted(found["edits"].items(), key=lambda kv: -kv[1])[:8])
+        ranked = sorted(found["edits"].items(), key=lambda kv: -kv[1])
+        edits = ", ".join(f"{k} ×{v}" for k, v in ranked[:8])
+        if len(ranked) > 8:  # the rest counted, not hidden
+            edits += f", and {len(ranked) - 8} more kinds ×{sum(v for _, v in ranked[8:])}"
         lines.append(f"| {name} | {found['changed']} of {found['pages']} | {edits or '—'} |")
     return lines
 
