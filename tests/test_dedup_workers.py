@@ -13,7 +13,7 @@ from tests.snippets import PARAGRAPHS
 from xcclean import Config
 from xcclean.dedup import near_duplicates
 from xcclean.engine import candidates, minhash, resolve, workers
-from xcclean.engine.align import relate, relate_pairs
+from xcclean.engine.align import _common_bound, char_sets, relate, relate_pairs, share_chars
 from xcclean.engine.shingles import shingle_hashes
 
 # Every limit that keeps work in this process set to 1, and sampled anchors: what a big corpus does,
@@ -190,6 +190,36 @@ def test_relate_pairs_answers_as_relate_whatever_it_skips():
                 answered += 1
         assert answered > 250
     assert relate_pairs([], [], engine) == []
+
+
+def test_the_character_set_bound_never_drops_a_pair_the_common_subsequence_bound_keeps(monkeypatch):
+    """share_chars runs first on a corpus's pairs; it must be sound: a pair it drops fails the
+    common-subsequence bound too (random pairs, candidates, and pairs of copies that pass)."""
+    monkeypatch.setattr("xcclean.engine.align._SET_CHUNK", 7)  # several chunks
+    texts = [*_damaged(7), "", "许", "口"]
+    rng = random.Random(7)
+    pairs = [(rng.randrange(len(texts)), rng.randrange(len(texts))) for _ in range(2000)]
+    cands = candidates.find_candidates(texts, Config().engine, splices=False)
+    pairs += list(zip(cands.left.tolist(), cands.right.tolist(), strict=True))
+    left, right = (np.asarray(side) for side in zip(*pairs, strict=True))
+    engine = Config().engine
+    lengths = np.asarray([len(t) for t in texts])
+    kept = share_chars(char_sets(texts), lengths, left, right, engine)
+    bound = _common_bound([texts[i] for i in left.tolist()], [texts[j] for j in right.tolist()], engine, 1)
+    assert not (bound & ~kept).any()
+    assert bound.sum() > 100 and (~kept).sum() > 1000  # both sides were tried
+
+
+def test_the_character_set_bound_on_both_sides_of_the_misread_limit():
+    """A copy may lack max(1, 10 %) of its characters' kinds in the other: 2 of 20 pass, 3 do not."""
+    source = "许昌市召开全市重点项目建设推进会议要求加快"
+    engine = Config().engine
+    two = "甲乙" + source[2:20]
+    three = "甲乙丙" + source[3:20]
+    sets = char_sets([source, two, three])
+    ok = share_chars(sets, np.asarray([21, 20, 20]), np.asarray([1, 2]), np.asarray([0, 0]), engine)
+    assert ok.tolist() == [True, False]
+    assert char_sets([]).shape == (0, 32)
 
 
 def test_minhash_in_blocks_gives_the_same_signatures(monkeypatch):

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..config import EngineConfig
-from .align import Relation, may_carry_junk, relate, relate_pairs
+from .align import Relation, char_sets, may_carry_junk, relate, relate_pairs, share_chars
 from .workers import process_map
 
 RELATIONS = ("exact", "near_copy", "prefix", "suffix", "inner", "contaminated")
@@ -300,6 +300,10 @@ def verify_rows(keys: Sequence[str], left: np.ndarray, right: np.ndarray, config
     when there are at least ``config.parallel_min_pairs`` of them. The same answer for any ``workers``:
     each pair's verdict is its own, and the parts come back in order."""
     left, right = np.asarray(left, dtype=np.int64), np.asarray(right, dtype=np.int64)
+    if len(left):  # pairs that fail the character-set bound fail relate_pairs' first bound too
+        lengths = np.fromiter(map(len, keys), dtype=np.int64, count=len(keys))
+        kept = share_chars(char_sets(keys), lengths, left, right, config)
+        left, right = left[kept], right[kept]
     n = split_count(len(left), config, workers)
     parts = even_parts(len(left), n)
     found = process_map(_first_part, (keys, left, right, config, parts), n, n)
