@@ -222,18 +222,6 @@ def test_the_character_set_bound_on_both_sides_of_the_misread_limit():
     assert char_sets([]).shape == (0, 32)
 
 
-@pytest.mark.parametrize("keys", [
-    np.random.default_rng(0).integers(0, 2**63, 5000).astype(np.uint64) * np.uint64(2),  # random
-    np.asarray([5, 3, 5, 1, 3, 5], dtype=np.uint64),  # repeats: ties keep their order
-    np.asarray([(7 << 40) | 3, (7 << 40) | 1, (7 << 40) | 2, 1 << 41], dtype=np.uint64),  # differ in low bits only
-    np.zeros(0, dtype=np.uint64), np.ones(1, dtype=np.uint64),
-])
-def test_stable_sort_is_the_stable_argsort(keys):
-    ranked, order = candidates.stable_sort(keys)
-    assert order.tolist() == np.argsort(keys, kind="stable").tolist()
-    assert ranked.tolist() == sorted(keys.tolist())
-
-
 def test_minhash_in_blocks_gives_the_same_signatures(monkeypatch):
     texts = [*PARAGRAPHS, "许昌日报", "许" * 300]  # a text longer than a block, and a short one
     flat = shingle_hashes(texts, 4)

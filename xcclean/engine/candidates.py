@@ -320,24 +320,6 @@ def self_pairs(runs: Sequence[np.ndarray], sizes: np.ndarray, config: EngineConf
     return containment_candidates(*pairs, sizes, config, sample, splices), sizes
 
 
-def stable_sort(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``keys`` sorted and ``np.argsort(keys, kind="stable")``, for uint64 ``keys``, by a plain sort of
-    one array: each key's top bits with its position in the low ones (a sort of values is faster
-    than an argsort). Two keys that differ only in the low bits could come out of order; that is
-    checked, and then the argsort runs (for random 64-bit keys about once in 10**8 sorts of 10**6
-    keys)."""
-    bits = max(1, (len(keys) - 1).bit_length())
-    low = np.uint64((1 << bits) - 1)
-    packed = (keys & ~low) | np.arange(len(keys), dtype=np.uint64)
-    packed.sort()
-    order = (packed & low).astype(np.int64)
-    ranked = keys[order]
-    if len(ranked) > 1 and (ranked[1:] < ranked[:-1]).any():
-        order = np.argsort(keys, kind="stable")
-        ranked = keys[order]
-    return ranked, order
-
-
 @dataclass(frozen=True)
 class Bands:
     """MinHash-LSH band keys of some texts, flat and sorted, with the text each belongs to."""
@@ -358,8 +340,8 @@ class Bands:
             flat = shingle_hashes(chosen[start : start + _CHUNK], config.shingle_size)
             keys = band_keys_of(flat, config.num_perm, config.lsh_bands).ravel()
             owners = np.repeat(ids[start : start + _CHUNK].astype(np.int64), config.lsh_bands)
-            ranked, order = stable_sort(keys)
-            return ranked, owners[order]
+            order = np.argsort(keys, kind="stable")
+            return keys[order], owners[order]
 
         done = thread_map(chunk, range(0, len(chosen), _CHUNK), workers)
         keys, owners = np.concatenate([k for k, _ in done]), np.concatenate([o for _, o in done])
