@@ -3,8 +3,8 @@
     git worktree add /tmp/base main       # or: git archive main | tar -x -C /tmp/base
     python benchmarks/dedup_ab.py --base /tmp/base --corpus heavy --size 100000
 
-Each variant (the base checkout with its default arguments; this checkout
-with each ``--workers`` count) runs in its own child process on the same
+Each variant (the base checkout with each ``--base-workers`` count, 0 for
+its default arguments; this checkout with each ``--workers`` count) runs in its own child process on the same
 pickled corpus (:mod:`benchmarks.dup_corpus`, built by this checkout), the
 variants interleaved round by round. Prints the best wall and CPU time of
 each (CPU: the child and its worker processes), the ratio to the base, the
@@ -51,6 +51,7 @@ def main() -> int:
     parser.add_argument("--corpus", choices=("dup", "real", "heavy"), default="dup")
     parser.add_argument("--size", type=int, default=100_000, help="paragraphs (dup, heavy)")
     parser.add_argument("--workers", default="1,2", help="this checkout's worker counts")
+    parser.add_argument("--base-workers", default="0", help="the base's worker counts (0: its default)")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -63,7 +64,8 @@ def main() -> int:
     from benchmarks.dedup_speed import make_corpus
 
     corpus = make_corpus(args.corpus, args.size, 0, "test")
-    variants = [("base", args.base, 0)] + [(f"workers={w}", str(ROOT), int(w)) for w in args.workers.split(",")]
+    variants = [(f"base w={w}" if w != "0" else "base", args.base, int(w)) for w in args.base_workers.split(",")]
+    variants += [(f"workers={w}", str(ROOT), int(w)) for w in args.workers.split(",")]
     runs: dict[str, list[dict[str, float | str]]] = {name: [] for name, _, _ in variants}
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "corpus.pickle"
@@ -73,7 +75,7 @@ def main() -> int:
                 done = subprocess.run([sys.executable, __file__, "--child", root, str(path), str(workers)],
                                       capture_output=True, text=True, check=True)
                 runs[name].append(json.loads(done.stdout.strip().splitlines()[-1]))
-    base = min(float(r["wall"]) for r in runs["base"])
+    base = min(float(r["wall"]) for r in runs[variants[0][0]])
     for name, found in runs.items():
         wall, cpu = min(float(r["wall"]) for r in found), min(float(r["cpu"]) for r in found)
         loads = sorted(float(r["load"]) for r in found)
