@@ -306,7 +306,7 @@ def self_pairs(runs: Sequence[np.ndarray], sizes: np.ndarray, config: EngineConf
     pages for its temporaries. The ranges are joined on up to ``workers`` threads.
     """
     runs = runs or [np.zeros(0, dtype=np.uint64)]
-    buckets = max(1, sum(map(len, runs)) // _JOIN_ANCHORS)
+    buckets = max(1, workers, sum(map(len, runs)) // _JOIN_ANCHORS)  # a range a thread at least
     ranges = [split_by_key(run >> _OWNER_BITS, buckets, 32) for run in runs]
 
     def join(b: int) -> tuple[np.ndarray, np.ndarray]:
@@ -335,15 +335,17 @@ class Bands:
             return cls(np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64))
         chosen = [texts[i] for i in ids.tolist()]
 
+        size = min(_CHUNK, -(-len(chosen) // workers))  # a chunk a thread at least
+
         def chunk(start: int) -> tuple[np.ndarray, np.ndarray]:
             # Each chunk's keys sorted here (in cache, on a thread); timsort then merges the runs.
-            flat = shingle_hashes(chosen[start : start + _CHUNK], config.shingle_size)
+            flat = shingle_hashes(chosen[start : start + size], config.shingle_size)
             keys = band_keys_of(flat, config.num_perm, config.lsh_bands).ravel()
-            owners = np.repeat(ids[start : start + _CHUNK].astype(np.int64), config.lsh_bands)
+            owners = np.repeat(ids[start : start + size].astype(np.int64), config.lsh_bands)
             order = np.argsort(keys, kind="stable")
             return keys[order], owners[order]
 
-        done = thread_map(chunk, range(0, len(chosen), _CHUNK), workers)
+        done = thread_map(chunk, range(0, len(chosen), size), workers)
         keys, owners = np.concatenate([k for k, _ in done]), np.concatenate([o for _, o in done])
         order = np.argsort(keys, kind="stable")
         return cls(keys[order], owners[order])
