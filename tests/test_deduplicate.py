@@ -255,6 +255,21 @@ def test_the_other_piece_of_a_split_copy_is_no_spill_source():
     assert spilled.kind == "contaminated" and spilled.dup == 1
 
 
+def test_a_copy_cut_inside_a_word_is_the_fragment_even_where_the_rest_recurs():
+    # Tune half, generator seed 1: a prefix copy (…举行仪式,欢) stood after its paragraph, and another
+    # copy of the paragraph elsewhere held the rest (…目前欢迎科特迪瓦…). The complete paragraph went as
+    # "contaminated" and the fragment stayed. 欢|迎 is one word: OCR cut the copy; a spill joins at an edge.
+    whole = "从今年7月份开始,河南打响大气污染防治攻坚战,用严厉的执法、严格的问责,让环保的“红线”长留心中。"
+    words = Lexicon().in_words
+    source = [whole[whole.index("厉的") :] + "河南还将继续加大执法力度。"]
+    inside = relate(whole[: whole.index("厉的")], whole, E, words=words, elsewhere=lambda text, exclude: source)
+    assert (inside.kind, inside.dup, inside.rule) == ("prefix", 0, "cut inside a word: a truncated copy")
+    # the other side: cut between words (…攻坚战, | 用严厉…), the spill rule decides as before
+    source = [whole[whole.index("用严厉") :] + "河南还将继续加大执法力度。"]
+    between = relate(whole[: whole.index("用严厉")], whole, E, words=words, elsewhere=lambda text, exclude: source)
+    assert (between.kind, between.dup) == ("contaminated", 1)
+
+
 # Found by the property tests (random examples): both lost a paragraph's opening.
 WEIDU = "日前,魏都区召开安全稳定暨疫情防控工作会议,魏都区委书记李朝锋出席会议并讲话,魏都区委副书记、区长何长成主持会议。"
 CAIGOU = ("政府采购政策贯彻到位,营造优良营商环境。该局严格落实省财政厅《关于优化政府采购营商环境有关问题的通知》要求,"

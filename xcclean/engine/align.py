@@ -17,8 +17,10 @@ two comes first on the page:
 
 When one paragraph lies inside the other, named rules decide which is the
 damaged copy (:func:`judge_containment`): the extra text of the longer is a
-lead-in that quotes (他强调, / 值得注意的是, : editorial, both stay), text of
-the page found elsewhere (a spill: the longer goes), the shorter is cut
+lead-in that quotes (他强调, / 值得注意的是, : editorial, both stay), the
+shorter stops inside a word the longer goes on with (a truncated copy: the
+shorter goes), text of the page found elsewhere (a spill: the longer goes),
+the shorter is cut
 mid-sentence (a fragment: the shorter goes), the extra is a few glued
 characters around a complete paragraph (the longer goes), or the shorter is
 whole sentences of the longer, verbatim (an OCR copy: it goes; with a word
@@ -217,6 +219,27 @@ def _cut(short: str, long_: str, span: tuple[int, int]) -> bool:
     return not starts_sentence(long_, span[0]) or not ends_sentence(short)
 
 
+def _inside_word(text: str, at: int, words: Words) -> bool:
+    """Whether the cut before ``text[at]`` falls inside a dictionary word: a window of two or three
+    characters across it is one word (the dictionary's words have two characters or more, so a
+    window it covers whole is one word)."""
+    for a, b in ((at - 1, at + 1), (at - 2, at + 1), (at - 1, at + 2)):
+        if a >= 0 and b <= len(text) and len(words(text[a:b])) == b - a:
+            return True
+    return False
+
+
+def _cut_in_word(long_: str, span: tuple[int, int], words: Words | None) -> bool:
+    """The shorter stops or starts inside a word of the longer (仪式,欢 | 迎科特迪瓦…, 重点建 | 设…):
+    OCR truncates a copy at any glyph, while text spilled or glued onto a paragraph joins it at its
+    edge, so a word running across the join makes the shorter the cut copy, whatever else on the
+    page the longer's extra text is also found in."""
+    if words is None:
+        return False
+    return (span[0] > 0 and _inside_word(long_, span[0], words)) or \
+        (span[1] < len(long_) and _inside_word(long_, span[1], words))
+
+
 def _glued(front: str, back: str, short: str, config: EngineConfig) -> bool:
     """A few characters glued around a complete paragraph: at most ``contamination_max_chars``,
     in front not ending in a comma (a clause of the paragraph's own would lead into it), behind
@@ -229,8 +252,9 @@ def judge_containment(index: int, short: str, long_: str, span: tuple[int, int],
                       config: EngineConfig, words: Words | None = None, elsewhere: Elsewhere | None = None
                       ) -> Relation | None:
     """Which of two nested paragraphs goes, when ``short`` (index ``index`` of the pair) stands
-    whole inside ``long_`` at ``span``; None when both stay (editorial). Rules in order:
-    quotation, spill, cut fragment, glued characters, verbatim whole sentences (see module)."""
+    whole inside ``long_`` at ``span``; None when both stay (editorial). Rules in order: quotation,
+    specks, cut inside a word, spill, cut fragment, glued characters, verbatim whole sentences (see
+    module)."""
     front, back = long_[: span[0]], long_[span[1] :]
     other = 1 - index
     whole = (0, len(short))
@@ -239,6 +263,11 @@ def judge_containment(index: int, short: str, long_: str, span: tuple[int, int],
     if _specks(front, back) and len(short) >= config.min_copy_chars:
         return Relation("contaminated", other, similarity, span, whole, len(front) + len(back),
                         "specks read as marks glued on")
+    if _cut(short, long_, span) and _cut_in_word(long_, span, words):
+        if not _long_enough(short, long_, span, config, elsewhere):
+            return None
+        return Relation(_position(span, len(long_)), index, similarity, whole, span,
+                        rule="cut inside a word: a truncated copy")
     if _spilled(front, back, short, long_, span, elsewhere, config):
         return Relation("contaminated", other, similarity, span, whole, len(front) + len(back),
                         "the glued-on text is found elsewhere on the page")
