@@ -3,6 +3,7 @@
 import pytest
 
 from xcclean import Config
+from xcclean.chars import compare_key
 from xcclean.lexicon import Lexicon
 from xcclean.pipeline import classified
 from xcclean.stages.cuts import ECHOED, cut_evidence
@@ -210,3 +211,24 @@ def test_a_head_ending_in_a_speck_ended_its_sentence():
     assert cut_evidence("两国关系在高水平上运行&", tail, c, lex).veto == "head ends in a speck (a stop misread)"
     assert cut_evidence("两国关系在高水平上运行", tail, c, lex).veto is None
     assert cut_evidence("当天最高气温达到35℃", "左右,市民纷纷前往游泳馆避暑。", c, lex).veto is None
+
+
+def test_a_head_whose_end_is_another_blocks_text_is_not_joined(lex):
+    # Tune half, generator seed 0: a paragraph whose tail was spliced from another article's paragraph
+    # (…网友留言说:向老一辈革命家致敬!老) ends mid-word; the next paragraph is another report. Its
+    # last 16 characters stand in the source paragraph, which goes on otherwise.
+    source = "不少群众自发前来瞻仰,网友留言说:向老一辈革命家致敬!老一辈的精神永远激励我们前行。"
+    head = "巴基斯坦旁遮普省首府拉合尔27号发生自杀式炸弹袭击,网友留言说:向老一辈革命家致敬!老"
+    tail = "事发后,伤者被紧急送往医院救治,拉合尔市政府宣布全市进入紧急状态。"
+    texts, edits = repair([source, head, tail], lex)
+    assert texts == [source, head, tail]
+    assert "a copy's cut, not a split" in edits[-1].evidence["reasons"][0]
+    # the other side of the limit: 15 characters in common are not enough (a formula recurs)
+    short = source.replace("网友留言说:", "有留言说:")  # 留言说:向老一辈革命家致敬!老: 15 in common
+    assert compare_key(head)[-16:] not in compare_key(short) and compare_key(head)[-15:] in compare_key(short)
+    texts, _ = repair([short, head, tail], lex)
+    assert texts == [short, head + tail]
+    # a copy of the whole paragraph that goes on as the tail does is no evidence against the join
+    whole = head + tail
+    texts, _ = repair([whole, head, tail], lex)
+    assert head + tail in texts[1:]

@@ -123,6 +123,12 @@ class SplitsConfig:
     the source of a copy its halves were too short to show. 4 is the
     candidate shingle's length (``EngineConfig.shingle_size``): a copy of the
     head that runs on by a single character (…提出意见和) is one.
+    ``copied_end_chars``: a head whose last this many characters stand in
+    another block that goes on with other text is not joined: its unfinished
+    end is that block's text, a truncated or spliced copy (…向老一辈革命家致敬!老
+    spliced from another article), not half of a paragraph cut in two. 16 is
+    longer than a formula recurs with another ending on a page (以人民为中心的发展思想,
+    is 12); a real split's head is its paragraph's own text.
     """
 
     max_captions_between: int = 2
@@ -131,13 +137,15 @@ class SplitsConfig:
     echo_min_share: float = 0.5
     max_rounds: int = 3
     cut_window_chars: int = 4
+    copied_end_chars: int = 16
     join_min_probability: float = 0.935
     suspect_min_probability: float = 0.2
     explain_features: int = 3
 
     def __post_init__(self) -> None:
         _check_count(self, 0, "max_captions_between", "prose_min_chars")
-        _check_count(self, 1, "echo_gram_chars", "max_rounds", "cut_window_chars", "explain_features")
+        _check_count(self, 1, "echo_gram_chars", "max_rounds", "cut_window_chars", "explain_features",
+                     "copied_end_chars")
         _check_share(self, "echo_min_share", "join_min_probability", "suspect_min_probability")
 
 

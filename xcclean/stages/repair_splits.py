@@ -43,6 +43,7 @@ from .cuts import TAIL_OPENS, CutEvidence, cut_evidence, opens_paragraph, past_c
 STAGE = "repair_splits"
 COPY = "a half repeats another block: a copy, not a cut"
 TRIMMED = "deduplicate trimmed a spliced tail off the head: that explains its unfinished end"
+COPIED_END = "the head's end stands in another block that goes on otherwise: a copy's cut, not a split"
 _HEADS = (Kind.BODY, Kind.HEADLINE, Kind.DECK)
 _TAILS = (Kind.BODY, Kind.HEADLINE)
 _PROSE_STOP = re.compile(r"[,，;；、:：。!?！？]")
@@ -86,6 +87,44 @@ class _Copies:
             elif a in b or b in a:  # whole sentences of the other: maybe editorial, maybe a fragment
                 judged.add(left if a in b else right)
         return judged
+
+
+# Places kept a gram: a few tell whether another block goes on otherwise (the head's and the tail's
+# own places aside), and boilerplate held by hundreds of blocks costs no more.
+_PLACES = 4
+
+
+class _Ends:
+    """Where each ``SplitsConfig.copied_end_chars``-gram of the page's blocks stands, and what follows
+    it there (built once a pass, the first time a cut reaches the model: one dict over the page's
+    text, so a page of thousands of unfinished lines stays linear)."""
+
+    def __init__(self, blocks: Sequence[Block], config: SplitsConfig) -> None:
+        self._width = config.copied_end_chars
+        self._blocks = blocks
+        self._next: dict[str, list[tuple[frozenset[int], str]]] | None = None
+
+    def _build(self) -> dict[str, list[tuple[frozenset[int], str]]]:
+        found: dict[str, list[tuple[frozenset[int], str]]] = {}
+        n = self._width
+        for block in self._blocks:
+            key, owner = compare_key(block.text), frozenset(block.ids)
+            for at in range(len(key) - n):
+                places = found.setdefault(key[at : at + n], [])
+                if len(places) < _PLACES:
+                    places.append((owner, key[at + n]))
+        return found
+
+    def copied(self, head: Block, tail: Block) -> bool:
+        """Whether ``head``'s last characters stand in a block other than these two (of the page as
+        the pass began) that goes on with other text than ``tail``."""
+        end, start = compare_key(head.text)[-self._width :], compare_key(tail.text)[:1]
+        if len(end) < self._width or not start:
+            return False
+        if self._next is None:
+            self._next = self._build()
+        own = set(head.ids) | set(tail.ids)
+        return any(after != start and not owner <= own for owner, after in self._next.get(end, ()))
 
 
 # A page's cuts are weighed again by every pass (the second look, the pass before deduplication,
@@ -208,8 +247,8 @@ class Cut:
         return list(_row(head.text, tail.text, (head.kind, tail.kind, tail.continuation), self.evidence, lexicon))
 
 
-def _decide(blocks: list[Block], i: int, cut: Cut, config: SplitsConfig, lexicon: Lexicon, strong_only: bool
-            ) -> tuple[str, dict[str, Any]]:
+def _decide(blocks: list[Block], i: int, cut: Cut, config: SplitsConfig, lexicon: Lexicon, strong_only: bool,
+            ends: _Ends) -> tuple[str, dict[str, Any]]:
     """(rule, facts): the rule that joins the cut ("" for none) and what the edit records."""
     head, tail = blocks[i], blocks[cut.tail]
     if cut.evidence.veto is not None:
@@ -220,6 +259,8 @@ def _decide(blocks: list[Block], i: int, cut: Cut, config: SplitsConfig, lexicon
         return "continuation", {"reasons": cut.evidence.reasons()}
     if strong_only or not cut.weighable or head.kind is Kind.DECK:
         return "", {"reasons": cut.evidence.reasons() or ["head does not end a sentence"]}
+    if ends.copied(head, tail):
+        return "", {"reasons": [COPIED_END]}
     model = shipped_model()
     row = as_matrix([cut.shipped_row(blocks, i, lexicon)])[0]
     p = float(model.probability(row[None, :])[0])
@@ -251,6 +292,7 @@ def repair_splits(doc: Document, config: SplitsConfig, engine: EngineConfig, lex
     blocks = list(doc)
     edits: list[Edit] = []
     copies = _Copies(blocks, engine, lexicon) if strong_only else None
+    ends = _Ends(tuple(blocks), config)
     i = 0
     while i < len(blocks):
         cut = weigh_cut(blocks, i, config, lexicon)
@@ -258,7 +300,7 @@ def repair_splits(doc: Document, config: SplitsConfig, engine: EngineConfig, lex
             i += 1
             continue
         head, tail = blocks[i], blocks[cut.tail]
-        rule, facts = _decide(blocks, i, cut, config, lexicon, strong_only)
+        rule, facts = _decide(blocks, i, cut, config, lexicon, strong_only, ends)
         if rule and copies is not None and (copies.judged(head) or copies.judged(tail)):
             rule, facts["reasons"] = "", [COPY]
         if not rule:
