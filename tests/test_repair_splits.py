@@ -232,3 +232,17 @@ def test_a_head_whose_end_is_another_blocks_text_is_not_joined(lex):
     whole = head + tail
     texts, _ = repair([whole, head, tail], lex)
     assert head + tail in texts[1:]
+
+
+def test_a_point_between_two_digits_is_a_decimal_point(lex):
+    # Tune half, generator seed 1: OCR cut a figure at its decimal point (5. / 5亿元). No paragraph of
+    # the corpus ends in a digit and a point; Chinese ends its sentences with 。.
+    c = Config().splits
+    head, tail = "截至目前,安徽共偿还欠款5.", "5亿元。湖南、湖北、江西等各省清欠工作也在稳步推进中。"
+    assert cut_evidence(head, tail, c, lex).veto is None
+    texts, _ = repair([head, tail], lex)
+    assert texts == [head + tail]
+    # the other sides: a point before text, or a full stop before a digit, ends the sentence
+    assert cut_evidence(head, "湖南、湖北、江西等各省清欠工作也在稳步推进中。", c, lex).veto == "head ends a sentence"
+    assert cut_evidence("截至目前,安徽共偿还欠款5。", tail, c, lex).veto == "head ends a sentence"
+    assert cut_evidence("截至目前,安徽共偿还欠款.", tail, c, lex).veto == "head ends a sentence"

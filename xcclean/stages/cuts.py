@@ -105,9 +105,15 @@ def _echoed(head: str, tail: str, config: SplitsConfig) -> bool:
     return len(grams) >= 2 and sum(g in tail for g in grams) >= config.echo_min_share * len(grams)
 
 
+def _decimal_point(head: str, tail: str) -> bool:
+    """A point between two digits is a decimal point, not a full stop (安徽共偿还欠款5. / 5亿元。):
+    Chinese ends its sentences with 。, and no paragraph of the corpus ends in a digit and a point."""
+    return head[-1] == "." and len(head) > 1 and head[-2].isdigit() and tail[0].isdigit()
+
+
 def _veto(head: str, tail: str, open_quote: bool, config: SplitsConfig) -> str | None:
     """Why ``head`` and ``tail`` cannot be halves of one paragraph, or None."""
-    if ends_sentence(head):
+    if ends_sentence(head) and not _decimal_point(head, tail):
         return "head ends a sentence"
     if head[-1] in SPECKS:
         # No word ends in a speck; at a paragraph's end OCR reads the small round stop as one
