@@ -268,6 +268,12 @@ def test_a_copy_cut_inside_a_word_is_the_fragment_even_where_the_rest_recurs():
     source = [whole[whole.index("用严厉") :] + "河南还将继续加大执法力度。"]
     between = relate(whole[: whole.index("用严厉")], whole, E, words=words, elsewhere=lambda text, exclude: source)
     assert (between.kind, between.dup) == ("contaminated", 1)
+    # glue in front: a paragraph's start carries no mark, so a word across it proves nothing (here
+    # 建国 is not even one in context, 建 / 国务院): the glued clause is the spill, the paragraph stays
+    para = "国务院总理李克强7日下午在人民大会堂会见来华出席圆桌峰会的近20家世界500强企业负责人,并同他们座谈交流。"
+    glue = "尼方愿同中方加强高层互访,扩大经贸合作,深化人文交流,推进雅万高铁建"
+    spill = relate(para, glue + para, E, words=words, elsewhere=lambda text, exclude: [glue + "设。"])
+    assert (spill.kind, spill.dup) == ("contaminated", 1)
 
 
 # Found by the property tests (random examples): both lost a paragraph's opening.

@@ -18,8 +18,8 @@ two comes first on the page:
 When one paragraph lies inside the other, named rules decide which is the
 damaged copy (:func:`judge_containment`): the extra text of the longer is a
 lead-in that quotes (他强调, / 值得注意的是, : editorial, both stay), the
-shorter stops inside a word the longer goes on with (a truncated copy: the
-shorter goes), text of the page found elsewhere (a spill: the longer goes),
+shorter stops, without a stop, inside a word the longer goes on with (a
+truncated copy: the shorter goes), text of the page found elsewhere (a spill: the longer goes),
 the shorter is cut
 mid-sentence (a fragment: the shorter goes), the extra is a few glued
 characters around a complete paragraph (the longer goes), or the shorter is
@@ -222,22 +222,28 @@ def _cut(short: str, long_: str, span: tuple[int, int]) -> bool:
 def _inside_word(text: str, at: int, words: Words) -> bool:
     """Whether the cut before ``text[at]`` falls inside a dictionary word: a window of two or three
     characters across it is one word (the dictionary's words have two characters or more, so a
-    window it covers whole is one word)."""
+    window it covers whole is one word), and the text around it, segmented, keeps both glyphs at
+    the cut inside words (…高铁建 | 国务院… reads 建 / 国务院: 建国 is a word only out of context)."""
+    lo = max(0, at - 3)
+    around = words(text[lo : at + 3])
+    if at - 1 - lo not in around or at - lo not in around:
+        return False
     for a, b in ((at - 1, at + 1), (at - 2, at + 1), (at - 1, at + 2)):
         if a >= 0 and b <= len(text) and len(words(text[a:b])) == b - a:
             return True
     return False
 
 
-def _cut_in_word(long_: str, span: tuple[int, int], words: Words | None) -> bool:
-    """The shorter stops or starts inside a word of the longer (仪式,欢 | 迎科特迪瓦…, 重点建 | 设…):
-    OCR truncates a copy at any glyph, while text spilled or glued onto a paragraph joins it at its
-    edge, so a word running across the join makes the shorter the cut copy, whatever else on the
-    page the longer's extra text is also found in."""
-    if words is None:
+def _cut_in_word(short: str, long_: str, span: tuple[int, int], words: Words | None) -> bool:
+    """The shorter stops inside a word of the longer, without a stop (仪式,欢 | 迎科特迪瓦…): OCR
+    truncates a copy at any glyph, while text spilled or glued after a paragraph follows its final
+    stop, so a word running across the join makes the shorter the cut copy, whatever else on the
+    page the longer's extra text is also found in. Only the end: a paragraph's start carries no
+    mark, and glue cut anywhere makes a word with its first glyph by chance (…第五次外长 |
+    江苏百姓…: 长江)."""
+    if words is None or span[1] >= len(long_) or ends_sentence(short):
         return False
-    return (span[0] > 0 and _inside_word(long_, span[0], words)) or \
-        (span[1] < len(long_) and _inside_word(long_, span[1], words))
+    return _inside_word(long_, span[1], words)
 
 
 def _glued(front: str, back: str, short: str, config: EngineConfig) -> bool:
@@ -263,7 +269,7 @@ def judge_containment(index: int, short: str, long_: str, span: tuple[int, int],
     if _specks(front, back) and len(short) >= config.min_copy_chars:
         return Relation("contaminated", other, similarity, span, whole, len(front) + len(back),
                         "specks read as marks glued on")
-    if _cut(short, long_, span) and _cut_in_word(long_, span, words):
+    if _cut_in_word(short, long_, span, words):
         if not _long_enough(short, long_, span, config, elsewhere):
             return None
         return Relation(_position(span, len(long_)), index, similarity, whole, span,
