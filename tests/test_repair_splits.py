@@ -1,5 +1,7 @@
 """Rejoining paragraphs cut by a blank line, on seed snippets."""
 
+import importlib
+
 import pytest
 
 from xcclean import Config
@@ -246,3 +248,21 @@ def test_a_point_between_two_digits_is_a_decimal_point(lex):
     assert cut_evidence(head, "湖南、湖北、江西等各省清欠工作也在稳步推进中。", c, lex).veto == "head ends a sentence"
     assert cut_evidence("截至目前,安徽共偿还欠款5。", tail, c, lex).veto == "head ends a sentence"
     assert cut_evidence("截至目前,安徽共偿还欠款.", tail, c, lex).veto == "head ends a sentence"
+
+
+def test_the_ends_index_answers_as_the_search(monkeypatch, lex):
+    # A page asks a few look-ups (a search of its text); past _SCANS it builds one index of every
+    # gram. Both give the same first places, in page order, capped at _PLACES.
+    stage = importlib.import_module("xcclean.stages.repair_splits")  # the package's name is the function
+
+    texts = ["不少群众自发前来瞻仰,网友留言说:向老一辈革命家致敬!老一辈的精神永远激励我们前行。"] * 6 + [
+        "巴基斯坦旁遮普省首府拉合尔27号发生自杀式炸弹袭击,网友留言说:向老一辈革命家致敬!老",
+        "网友留言说:向老一辈革命家致敬!", "事发后,伤者被紧急送往医院救治。"]
+    blocks = list(classified("\n\n".join(texts), Config(), lex))
+    grams = {compare_key(b.text)[i : i + 16] for b in blocks for i in range(len(compare_key(b.text)) - 15)}
+    searched = stage._Ends(blocks, Config().splits)
+    monkeypatch.setattr(stage, "_SCANS", 0)
+    indexed = stage._Ends(blocks, Config().splits)
+    for gram in sorted(grams):
+        assert searched.places(gram) == indexed.places(gram)
+    assert len(searched.places(compare_key(texts[0])[:16])) == stage._PLACES

@@ -25,6 +25,8 @@ judges copies first.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -92,28 +94,62 @@ class _Copies:
 # Places kept a gram: a few tell whether another block goes on otherwise (the head's and the tail's
 # own places aside), and boilerplate held by hundreds of blocks costs no more.
 _PLACES = 4
+# Look-ups answered by searching the page's text before one index of all its grams is built: a page
+# asks a few dozen (the index cost a fifth of clean() on the seed pages), a page of thousands of
+# unfinished lines stays linear.
+_SCANS = 64
 
 
 class _Ends:
-    """Where each ``SplitsConfig.copied_end_chars``-gram of the page's blocks stands, and what follows
-    it there (built once a pass, the first time a cut reaches the model: one dict over the page's
-    text, so a page of thousands of unfinished lines stays linear)."""
+    """Where a ``SplitsConfig.copied_end_chars``-gram stands among the page's blocks (as the pass
+    began) and what follows it there: the first ``_PLACES`` places in page order, by a search of the
+    page's text, or from ``_SCANS`` look-ups on, by one dict of every gram (the same answers)."""
 
     def __init__(self, blocks: Sequence[Block], config: SplitsConfig) -> None:
         self._width = config.copied_end_chars
-        self._blocks = blocks
-        self._next: dict[str, list[tuple[frozenset[int], str]]] | None = None
+        self._blocks = tuple(blocks)
+        self._keys: list[str] = []  # read the first time a cut asks (most passes ask nothing)
+        self._owners: list[frozenset[int]] = []
+        self._text = ""
+        self._starts: list[int] = []
+        self._asked = 0
+        self._index: dict[str, list[tuple[frozenset[int], str]]] | None = None
+
+    def _read(self) -> None:
+        self._keys = [compare_key(block.text) for block in self._blocks]  # compare keys hold no newline
+        self._owners = [frozenset(block.ids) for block in self._blocks]
+        self._text = "\n".join(self._keys)
+        self._starts = list(itertools.accumulate((len(k) + 1 for k in self._keys[:-1]), initial=0))
 
     def _build(self) -> dict[str, list[tuple[frozenset[int], str]]]:
         found: dict[str, list[tuple[frozenset[int], str]]] = {}
         n = self._width
-        for block in self._blocks:
-            key, owner = compare_key(block.text), frozenset(block.ids)
+        for key, owner in zip(self._keys, self._owners, strict=True):
             for at in range(len(key) - n):
                 places = found.setdefault(key[at : at + n], [])
                 if len(places) < _PLACES:
                     places.append((owner, key[at + n]))
         return found
+
+    def _scan(self, gram: str) -> list[tuple[frozenset[int], str]]:
+        places: list[tuple[frozenset[int], str]] = []
+        text, n = self._text, self._width
+        at = text.find(gram)
+        while at >= 0 and len(places) < _PLACES:
+            after = text[at + n : at + n + 1]
+            if after not in ("", "\n"):
+                places.append((self._owners[bisect.bisect_right(self._starts, at) - 1], after))
+            at = text.find(gram, at + 1)
+        return places
+
+    def places(self, gram: str) -> list[tuple[frozenset[int], str]]:
+        """The first places of ``gram`` in page order (block ids, the character after it)."""
+        self._asked += 1
+        if self._asked == 1:
+            self._read()
+        if self._index is None and self._asked > _SCANS:
+            self._index = self._build()
+        return self._index.get(gram, []) if self._index is not None else self._scan(gram)
 
     def copied(self, head: Block, tail: Block) -> bool:
         """Whether ``head``'s last characters stand in a block other than these two (of the page as
@@ -121,10 +157,8 @@ class _Ends:
         end, start = compare_key(head.text)[-self._width :], compare_key(tail.text)[:1]
         if len(end) < self._width or not start:
             return False
-        if self._next is None:
-            self._next = self._build()
         own = set(head.ids) | set(tail.ids)
-        return any(after != start and not owner <= own for owner, after in self._next.get(end, ()))
+        return any(after != start and not owner <= own for owner, after in self.places(end))
 
 
 # A page's cuts are weighed again by every pass (the second look, the pass before deduplication,
@@ -292,7 +326,7 @@ def repair_splits(doc: Document, config: SplitsConfig, engine: EngineConfig, lex
     blocks = list(doc)
     edits: list[Edit] = []
     copies = _Copies(blocks, engine, lexicon) if strong_only else None
-    ends = _Ends(tuple(blocks), config)
+    ends = _Ends(blocks, config)
     i = 0
     while i < len(blocks):
         cut = weigh_cut(blocks, i, config, lexicon)
