@@ -19,12 +19,12 @@ When one paragraph lies inside the other, named rules decide which is the
 damaged copy (:func:`judge_containment`): the extra text of the longer is a
 lead-in that quotes (他强调, / 值得注意的是, : editorial, both stay), the
 shorter stops, without a stop, inside a word the longer goes on with (a
-truncated copy: the shorter goes), text of the page found elsewhere (a spill: the longer goes),
-the shorter is cut
-mid-sentence (a fragment: the shorter goes), the extra is a few glued
-characters around a complete paragraph (the longer goes), or the shorter is
-whole sentences of the longer, verbatim (an OCR copy: it goes; with a word
-added it is an editor's echo and stays).
+truncated copy: the shorter goes), text of the page found elsewhere (a
+spill: the longer goes), the shorter is cut mid-sentence (a fragment: the
+shorter goes), the extra is a few glued characters around a complete
+paragraph (the longer goes), or the shorter is whole sentences of the
+longer, verbatim (an OCR copy: it goes; with a word added it is an editor's
+echo and stays).
 """
 
 from __future__ import annotations

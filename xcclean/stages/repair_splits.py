@@ -30,7 +30,7 @@ import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 from ..chars import NON_INITIAL, compare_key
@@ -108,23 +108,22 @@ class _Ends:
     def __init__(self, blocks: Sequence[Block], config: SplitsConfig) -> None:
         self._width = config.copied_end_chars
         self._blocks = tuple(blocks)
-        self._keys: list[str] = []  # read the first time a cut asks (most passes ask nothing)
-        self._owners: list[frozenset[int]] = []
-        self._text = ""
-        self._starts: list[int] = []
         self._asked = 0
         self._index: dict[str, list[tuple[frozenset[int], str]]] | None = None
 
-    def _read(self) -> None:
-        self._keys = [compare_key(block.text) for block in self._blocks]  # compare keys hold no newline
-        self._owners = [frozenset(block.ids) for block in self._blocks]
-        self._text = "\n".join(self._keys)
-        self._starts = list(itertools.accumulate((len(k) + 1 for k in self._keys[:-1]), initial=0))
+    @cached_property
+    def _page(self) -> tuple[list[str], list[frozenset[int]], str, list[int]]:
+        """The blocks' compare keys and ids, the keys joined by newlines (compare keys hold none) and
+        where each starts there: read the first time a cut asks (most passes ask nothing)."""
+        keys = [compare_key(block.text) for block in self._blocks]
+        starts = list(itertools.accumulate((len(k) + 1 for k in keys[:-1]), initial=0))
+        return keys, [frozenset(block.ids) for block in self._blocks], "\n".join(keys), starts
 
     def _build(self) -> dict[str, list[tuple[frozenset[int], str]]]:
         found: dict[str, list[tuple[frozenset[int], str]]] = {}
         n = self._width
-        for key, owner in zip(self._keys, self._owners, strict=True):
+        keys, owners, _, _ = self._page
+        for key, owner in zip(keys, owners, strict=True):
             for at in range(len(key) - n):
                 places = found.setdefault(key[at : at + n], [])
                 if len(places) < _PLACES:
@@ -133,20 +132,19 @@ class _Ends:
 
     def _scan(self, gram: str) -> list[tuple[frozenset[int], str]]:
         places: list[tuple[frozenset[int], str]] = []
-        text, n = self._text, self._width
+        _, owners, text, starts = self._page
+        n = self._width
         at = text.find(gram)
         while at >= 0 and len(places) < _PLACES:
             after = text[at + n : at + n + 1]
             if after not in ("", "\n"):
-                places.append((self._owners[bisect.bisect_right(self._starts, at) - 1], after))
+                places.append((owners[bisect.bisect_right(starts, at) - 1], after))
             at = text.find(gram, at + 1)
         return places
 
     def places(self, gram: str) -> list[tuple[frozenset[int], str]]:
         """The first places of ``gram`` in page order (block ids, the character after it)."""
         self._asked += 1
-        if self._asked == 1:
-            self._read()
         if self._index is None and self._asked > _SCANS:
             self._index = self._build()
         return self._index.get(gram, []) if self._index is not None else self._scan(gram)
