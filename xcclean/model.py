@@ -7,7 +7,9 @@ records that turn the old tuple into the new one, applied in order.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import bisect
+import itertools
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Any
@@ -123,3 +125,21 @@ def render(doc: Document) -> str:
 def render_with_gaps(doc: Document) -> str:
     """The page with each block's original blank-line gap (used by restore)."""
     return _joined(doc, lambda block: block.gap)
+
+
+class PageText:
+    """The compare keys of a page's blocks end to end, a newline between two (a compare key holds
+    no whitespace), so that one ``str.find`` over the page tells where any text stands."""
+
+    def __init__(self, keys: Sequence[str]) -> None:
+        self.keys = list(keys)
+        self.text = "\n".join(self.keys)
+        self.starts = list(itertools.accumulate((len(k) + 1 for k in self.keys[:-1]), initial=0))
+
+    def block_at(self, at: int) -> int:
+        """The block whose key holds position ``at`` of :attr:`text`."""
+        return bisect.bisect_right(self.starts, at) - 1
+
+    def block_end(self, block: int) -> int:
+        """Where block ``block``'s key ends in :attr:`text`."""
+        return self.starts[block] + len(self.keys[block])

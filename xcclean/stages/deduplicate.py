@@ -44,11 +44,10 @@ from ..engine.align import Relation, relate
 from ..engine.candidates import find_candidates
 from ..engine.resolve import resolve
 from ..lexicon import Lexicon
-from ..model import Block, Document, Edit, Kind
+from ..model import Block, Document, Edit, Kind, PageText
 
 STAGE = "deduplicate"
 _NOT_HAN = re.compile(f"[^{HAN}]+")
-_SEPARATOR = "\x00"  # between blocks in the page's searchable text: no compare key holds it
 
 _REASON = {
     "exact": "exact_duplicate",
@@ -97,8 +96,7 @@ class _Page:
         self.keys = [compare_key(block.text) for block in doc]
         self.body = [i for i, block in enumerate(doc) if block.kind is Kind.BODY]
         self.article = np.cumsum([block.kind in (Kind.HEADLINE, Kind.JUMP) for block in doc]).tolist()
-        self._text = _SEPARATOR.join(self.keys)
-        self._starts = np.cumsum([0] + [len(k) + 1 for k in self.keys[:-1]])
+        self._search = PageText(self.keys)
         self._vocabulary: dict[int, set[str]] | None = None
         self._fits: dict[int, float] = {}
         self.repeated: set[int] = set()
@@ -106,11 +104,12 @@ class _Page:
     def holders(self, text: str, limit: int | None = None) -> list[int]:
         """The blocks that hold ``text``, in page order (the first ``limit`` of them)."""
         found: list[int] = []
-        at = self._text.find(text)
+        search = self._search
+        at = search.text.find(text)
         while at >= 0 and (limit is None or len(found) < limit):
-            block = int(np.searchsorted(self._starts, at, side="right")) - 1
+            block = search.block_at(at)
             found.append(block)
-            at = self._text.find(text, int(self._starts[block]) + len(self.keys[block]) + 1)  # the next block
+            at = search.text.find(text, search.block_end(block) + 1)  # on in the next block
         return found
 
     def elsewhere(self, text: str, exclude: tuple[str, ...]) -> list[str]:

@@ -25,8 +25,6 @@ judges copies first.
 
 from __future__ import annotations
 
-import bisect
-import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -38,7 +36,7 @@ from ..config import EngineConfig, SplitsConfig
 from ..engine.align import Relation, relate
 from ..engine.candidates import find_candidates
 from ..lexicon import Lexicon
-from ..model import Block, Document, Edit, Kind
+from ..model import Block, Document, Edit, Kind, PageText
 from .boundary import BoundaryModel, as_matrix, features, shipped_model
 from .cuts import TAIL_OPENS, CutEvidence, cut_evidence, opens_paragraph, past_captions
 
@@ -112,18 +110,16 @@ class _Ends:
         self._index: dict[str, list[tuple[frozenset[int], str]]] | None = None
 
     @cached_property
-    def _page(self) -> tuple[list[str], list[frozenset[int]], str, list[int]]:
-        """The blocks' compare keys and ids, the keys joined by newlines (compare keys hold none) and
-        where each starts there: read the first time a cut asks (most passes ask nothing)."""
-        keys = [compare_key(block.text) for block in self._blocks]
-        starts = list(itertools.accumulate((len(k) + 1 for k in keys[:-1]), initial=0))
-        return keys, [frozenset(block.ids) for block in self._blocks], "\n".join(keys), starts
+    def _page(self) -> tuple[PageText, list[frozenset[int]]]:
+        """The page's searchable text and each block's ids: read the first time a cut asks (most
+        passes ask nothing)."""
+        return PageText([compare_key(block.text) for block in self._blocks]), [frozenset(b.ids) for b in self._blocks]
 
     def _build(self) -> dict[str, list[tuple[frozenset[int], str]]]:
         found: dict[str, list[tuple[frozenset[int], str]]] = {}
         n = self._width
-        keys, owners, _, _ = self._page
-        for key, owner in zip(keys, owners, strict=True):
+        page, owners = self._page
+        for key, owner in zip(page.keys, owners, strict=True):
             for at in range(len(key) - n):
                 places = found.setdefault(key[at : at + n], [])
                 if len(places) < _PLACES:
@@ -132,14 +128,14 @@ class _Ends:
 
     def _scan(self, gram: str) -> list[tuple[frozenset[int], str]]:
         places: list[tuple[frozenset[int], str]] = []
-        _, owners, text, starts = self._page
+        page, owners = self._page
         n = self._width
-        at = text.find(gram)
+        at = page.text.find(gram)
         while at >= 0 and len(places) < _PLACES:
-            after = text[at + n : at + n + 1]
-            if after not in ("", "\n"):
-                places.append((owners[bisect.bisect_right(starts, at) - 1], after))
-            at = text.find(gram, at + 1)
+            block = page.block_at(at)
+            if at + n < page.block_end(block):  # text goes on after the gram in this block
+                places.append((owners[block], page.text[at + n]))
+            at = page.text.find(gram, at + 1)
         return places
 
     def places(self, gram: str) -> list[tuple[frozenset[int], str]]:
