@@ -42,12 +42,13 @@ from benchmarks.corpus_split import load  # noqa: E402
 from benchmarks.damage import Generator, Page  # noqa: E402
 from xcclean import Config  # noqa: E402
 from xcclean.lexicon import Lexicon  # noqa: E402
+from xcclean.ngram import DATA_FILE, NgramTable, fold_char  # noqa: E402
 from xcclean.pipeline import classified  # noqa: E402
-from xcclean.stages.boundary import FEATURES, HEAD_KINDS, MODEL_FILE, BoundaryModel, NgramTable, as_matrix, fold_char  # noqa: E402
+from xcclean.stages.boundary import FEATURES, HEAD_KINDS, BoundaryModel, as_matrix  # noqa: E402
 from xcclean.stages.normalise import normalise  # noqa: E402
 from xcclean.stages.repair_splits import weigh_cut  # noqa: E402
 
-OUTPUT = ROOT / "xcclean" / "data" / MODEL_FILE
+OUTPUT = ROOT / "xcclean" / "data" / DATA_FILE
 # Captions set off between two pieces: their text does not matter to a cut, only that classify sees a caption.
 CAPTIONS = ("图为工作人员正在检查设备。", "市民在广场上观看展览。", "(资料图片)", "图为项目建设现场。")
 

@@ -14,17 +14,11 @@ facts and stay hard: the model weighs only cuts they leave open.
 
 from __future__ import annotations
 
-import gzip
-import json
-import math
 import re
 from bisect import bisect_left
-from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
-from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -32,9 +26,9 @@ import numpy as np
 from ..chars import CLOSING_FOR, HAN, HAN_RE, NON_FINAL_WORDS, unbalanced_closing, unbalanced_opening
 from ..lexicon import Lexicon
 from ..model import Kind
+from ..ngram import NgramTable, shipped_data, shipped_table
 from .cuts import CLAUSE_END_START, COMMA_END, CONTINUING_START, ONE_CHARACTER_CLAUSE, PARTICLE_START, CutEvidence
 
-MODEL_FILE = "boundary.json.gz"
 _OPENERS = frozenset(CLOSING_FOR)
 _CLOSERS = frozenset(CLOSING_FOR.values())
 _OPENER_OF = {closer: opener for opener, closer in CLOSING_FOR.items()}
@@ -86,94 +80,6 @@ HEAD_KINDS = ("body", "headline")  # the two parts of the model, in row order
 _HEADLINE_COLUMN = FEATURES.index("head is a headline")
 
 
-def fold_char(char: str) -> str:
-    """The n-gram table's alphabet: every digit is 0 and every Latin letter a (counts of 2023 and
-    of 1998 say the same about a cut)."""
-    if _DIGIT.match(char):
-        return "0"
-    if _LATIN.match(char):
-        return "a"
-    return char
-
-
-@dataclass(frozen=True)
-class NgramTable:
-    """Character counts inside paragraphs (``pairs``, ``triples``) and at their edges (``starts``,
-    ``ends``: one and two characters), with the number of paragraphs and of characters."""
-
-    pairs: dict[str, int]
-    triples: dict[str, int]
-    starts: dict[str, int]
-    ends: dict[str, int]
-    chars: dict[str, int]
-    paragraphs: int
-    total: int
-
-    types: dict[str, int] = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        # Witten-Bell smoothing: how many different characters follow a context (paragraph
-        # starts: "^" + character) weighs the shorter context against it.
-        types: Counter[str] = Counter(gram[:-1] for gram in chain(self.pairs, self.triples))
-        types.update("^" + gram[0] for gram in self.starts if len(gram) == 2)
-        types["^"] = sum(len(gram) == 1 for gram in self.starts)
-        object.__setattr__(self, "types", dict(types))
-
-    def _p1(self, c: str) -> float:
-        return (self.chars.get(c, 0) + 1) / (self.total + len(self.chars) + 1)
-
-    def _smoothed(self, seen: int, context_count: int, context_types: int, lower: float) -> float:
-        # a context seen only in n-grams too rare to keep still has one kind of follower
-        context_types = max(context_types, 1)
-        return (seen + context_types * lower) / (context_count + context_types)
-
-    def _after(self, context: str, c: str) -> float:
-        """P(c | context) for a context of one or two characters, smoothed towards the shorter one."""
-        lower = self._p1(c) if len(context) == 1 else self._after(context[1:], c)
-        count = self.chars.get(context, 0) if len(context) == 1 else self.pairs.get(context, 0)
-        grams = self.pairs if len(context) == 1 else self.triples
-        return self._smoothed(grams.get(context + c, 0), count, self.types.get(context, 0), lower)
-
-    def _at_start(self, text: str) -> float:
-        """P(paragraph starts with ``text``'s last character | it starts with the ones before)."""
-        c = text[-1]
-        if len(text) == 1:
-            return self._smoothed(self.starts.get(c, 0), self.paragraphs, self.types.get("^", 0), self._p1(c))
-        return self._smoothed(self.starts.get(text, 0), self.starts.get(text[0], 0), self.types.get("^" + text[0], 0),
-                              self._after(text[0], c))
-
-    def _ends(self, text: str) -> float:
-        """P(a paragraph ends right after ``text``) for one or two characters (the end: one more follower)."""
-        if len(text) == 1:
-            lower, count = self.paragraphs / max(self.total, 1), self.chars.get(text, 0)
-        else:
-            lower, count = self._ends(text[1:]), self.pairs.get(text, 0)
-        return self._smoothed(self.ends.get(text, 0), count, self.types.get(text, 0) + 1, lower)
-
-    def scores(self, head: str, tail: str) -> list[float]:
-        """Log-likelihood ratios of the text read across the cut against as an end plus a start."""
-        h = "".join(fold_char(c) for c in head[-2:])
-        t = "".join(fold_char(c) for c in tail[:2])
-        across = math.log(self._after(h[-1], t[0]) / self._at_start(t[0]))
-        across3 = math.log(self._after(h[-2:], t[0]) / self._at_start(t[0])) if len(h) == 2 else across
-        second = math.log(self._after(h[-1] + t[0], t[1]) / self._at_start(t[:2])) if len(t) == 2 else 0.0
-        end1 = math.log(self._ends(h[-1]))
-        end2 = math.log(self._ends(h[-2:])) if len(h) == 2 else end1
-        # Some words open paragraphs (近日, 据, a name), others never do (敢于, 的): how much more
-        # often the tail's opening stands at a paragraph start than in running text.
-        opens1 = math.log(self._at_start(t[0]) / self._p1(t[0]))
-        opens2 = math.log(self._at_start(t[:2]) / self._after(t[0], t[1])) if len(t) == 2 else 0.0
-        return [across, across3, second, end1, end2, self._clause_ends(head, end2), opens1, opens2]
-
-    def _clause_ends(self, head: str, end: float) -> float:
-        """How much the head's inner clauses end like paragraphs (mean log-probability): a line of
-        headlines joined by commas (a digest) ends each clause like a title, prose mid-clause.
-        A head without inner clauses: its own end."""
-        ends = [math.log(self._ends("".join(fold_char(c) for c in clause[-2:])))
-                for clause in _CLAUSES.split(head)[:-1] if clause]
-        return sum(ends) / len(ends) if ends else end
-
-
 @dataclass(frozen=True)
 class BoundaryModel:
     """Standardised logistic regression over :data:`FEATURES`, with its n-gram table.
@@ -219,19 +125,18 @@ class BoundaryModel:
                           "chars": t.chars, "paragraphs": t.paragraphs, "total": t.total}}
 
     @staticmethod
-    def from_json(data: dict[str, Any]) -> BoundaryModel:
+    def from_json(data: dict[str, Any], table: NgramTable | None = None) -> BoundaryModel:
         if tuple(data["features"]) != FEATURES or tuple(data["head_kinds"]) != HEAD_KINDS:
             raise ValueError("boundary model was trained on other features: rerun benchmarks/train_splits.py")
         weights, bias, mean, scale = (np.asarray(data[name], dtype=np.float64)
                                       for name in ("weights", "bias", "mean", "scale"))
-        return BoundaryModel(weights, bias, mean, scale, NgramTable(**data["table"]))
+        return BoundaryModel(weights, bias, mean, scale, table or NgramTable(**data["table"]))
 
 
 @lru_cache(maxsize=1)
 def shipped_model() -> BoundaryModel:
     """The model in the package, loaded once per process."""
-    raw = (resources.files("xcclean") / "data" / MODEL_FILE).read_bytes()
-    return BoundaryModel.from_json(json.loads(gzip.decompress(raw)))
+    return BoundaryModel.from_json(shipped_data(), shipped_table())
 
 
 def closes_quotation(text: str) -> bool:
