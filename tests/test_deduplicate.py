@@ -2,6 +2,8 @@
 
 from dataclasses import replace
 
+import pytest
+
 import xcclean
 from xcclean import BlockKind, Config
 from xcclean.engine.align import relate
@@ -190,9 +192,9 @@ DECREE_B = "第二十三号主席令公布的电力法自明年一月一日起�
 
 def test_two_misread_characters_that_break_words_make_a_near_copy():
     misread = SOURCE.replace("以赴", "巳赵")  # two neighbouring glyphs misread: no word left there
-    words = Lexicon().in_words
+    language = Lexicon()
     assert relate(SOURCE, misread, E) is None  # without a dictionary: one glyph at a time
-    assert relate(SOURCE, misread, E, words=words).kind == "near_copy"
+    assert relate(SOURCE, misread, E, language=language).kind == "near_copy"
     doc = classified("\n\n".join([SOURCE, misread]), C, Lexicon())
     out, edits = deduplicate(doc, C.dedup, E, Lexicon())
     assert [b.text for b in out] == [SOURCE] and edits[0].kind == "near_duplicate"
@@ -200,11 +202,56 @@ def test_two_misread_characters_that_break_words_make_a_near_copy():
 
 def test_a_word_put_for_another_word_is_rewording():
     # Parallel decrees: 四 -> 三 is one glyph, but 劳动 -> 电力 is a word for a word.
-    words = Lexicon().in_words
-    assert relate(DECREE_A, DECREE_B, E, words=words) is None
+    language = Lexicon()
+    assert relate(DECREE_A, DECREE_B, E, language=language) is None
     doc = classified("\n\n".join([DECREE_A, DECREE_B]), C, Lexicon())
     out, edits = deduplicate(doc, C.dedup, E, Lexicon())
     assert len(out) == 2 and edits == []
+
+
+SCHOOLS = "记者从市教育局获悉,今年我市共有3所大学新增硕士学位授权点,全市高等教育办学水平持续提升。"
+PROJECTS = "许昌市委书记在会上强调,要以更大力度推进项目建设,确保全年目标任务圆满完成。"
+
+
+def test_a_misread_that_lands_on_a_whole_word_is_a_misread_where_the_language_model_finds_it_garbled():
+    # 大学 read as 犬此 (a stroke more, a stroke less): the dictionary alone calls it a word put for
+    # a word (大学 is one word by itself), but no editor writes 所犬此新增.
+    language = Lexicon()
+    misread = SCHOOLS.replace("大学", "犬此")
+    assert relate(SCHOOLS, misread, E, language=language).kind == "near_copy"
+    # both sides of garbled_min_drop: this run is about 7.1 nats a character less likely
+    assert relate(SCHOOLS, misread, replace(E, garbled_min_drop=6.9), language=language).kind == "near_copy"
+    assert relate(SCHOOLS, misread, replace(E, garbled_min_drop=7.3), language=language) is None
+    # three neighbouring glyphs (项目建 read as 顶日健): a misread up to max_garbled_run, not past it
+    three = PROJECTS.replace("项目建", "顶日健")
+    assert relate(PROJECTS, three, E, language=language).kind == "near_copy"
+    assert relate(PROJECTS, three, replace(E, max_garbled_run=2), language=language) is None
+
+
+@pytest.mark.parametrize("text, old, new", [
+    # a word for a word: both sides whole words, nothing broken
+    ("国家主席习近平出席开幕式并发表主旨演讲,强调要推动构建人类命运共同体。", "出席", "参加"),
+    # a name for a name: rare strings on both sides, about as likely
+    ("全国人大常委会副委员长张庆黎出席座谈会并讲话,要求做好新时代民族团结工作。", "张庆黎", "王家瑞"),
+    ("俄罗斯总统普京2日下午前往北京天安门广场,向人民英雄纪念碑献花圈。", "普京", "邦戈"),
+])
+def test_a_word_or_a_name_put_for_another_stays_rewording_with_the_language_model(text, old, new):
+    assert relate(text, text.replace(old, new), E, language=Lexicon()) is None
+
+
+ALARM = ("安装防盗设备费用要看档次,少则几百美元,多则几千美元,每月服务费一般20—30美元。公司通过电子仪器对这家住户"
+         "进行日夜监视,一旦有梁上君子进入或发生失火,公司便会马上通知就近的警察局或消防队前来处置。")
+
+
+def test_of_two_near_copies_the_one_the_language_model_finds_garbled_goes_whichever_comes_first():
+    # Tune half, page 26 of generator seed 1: 公司 read as 通司. Both readings make dictionary words,
+    # so the dictionary saw no broken word and the first copy (the misread) was kept.
+    misread = ALARM.replace("公司便会", "通司便会")
+    for page in ([misread, ALARM], [ALARM, misread]):
+        texts, edits = run(page, Lexicon())
+        assert texts == [ALARM]
+        assert [(e.kind, e.text, e.evidence["rule"]) for e in edits] == [
+            ("near_duplicate", misread, "fewer characters garbled by misreads (0 vs 1)")]
 
 
 # Tune half, page 14 of generator seed 0: one glyph misread into another word (大通 for 大力).
@@ -213,16 +260,16 @@ PARK = ("老百姓拥护的,就是政府要努力做到的。今年以来,在疏
 
 
 def test_one_glyph_read_as_another_word_is_a_misread_in_a_long_paragraph_not_in_a_short_line():
-    words = Lexicon().in_words
+    language = Lexicon()
     misread = PARK.replace("大通", "大力")  # both sides whole words: shows nothing either way
     assert len(PARK) >= E.min_unevidenced_chars
-    assert relate(PARK, misread, E, words=words).kind == "near_copy"
+    assert relate(PARK, misread, E, language=language).kind == "near_copy"
     # Under min_unevidenced_chars the same kind of difference is a line written twice on purpose.
     line, other = "军乐团奏朝中两国国歌,检阅三军仪仗队。", "军乐团奏老中两国国歌,检阅三军仪仗队。"
     assert len(line) < E.min_unevidenced_chars
-    assert relate(line, other, E, words=words) is None
+    assert relate(line, other, E, language=language) is None
     # Two characters, a word for a word, stay rewording however long the paragraph.
-    assert relate(PARK, PARK.replace("森林", "湿地"), E, words=words) is None
+    assert relate(PARK, PARK.replace("森林", "湿地"), E, language=language) is None
 
 
 def test_a_spill_is_judged_with_the_page_even_when_split_repair_looked_at_the_pair_first():
@@ -260,19 +307,19 @@ def test_a_copy_cut_inside_a_word_is_the_fragment_even_where_the_rest_recurs():
     # copy of the paragraph elsewhere held the rest (…目前欢迎科特迪瓦…). The complete paragraph went as
     # "contaminated" and the fragment stayed. 欢|迎 is one word: OCR cut the copy; a spill joins at an edge.
     whole = "从今年7月份开始,河南打响大气污染防治攻坚战,用严厉的执法、严格的问责,让环保的“红线”长留心中。"
-    words = Lexicon().in_words
+    language = Lexicon()
     source = [whole[whole.index("厉的") :] + "河南还将继续加大执法力度。"]
-    inside = relate(whole[: whole.index("厉的")], whole, E, words=words, elsewhere=lambda text, exclude: source)
+    inside = relate(whole[: whole.index("厉的")], whole, E, language=language, elsewhere=lambda text, exclude: source)
     assert (inside.kind, inside.dup, inside.rule) == ("prefix", 0, "cut inside a word: a truncated copy")
     # the other side: cut between words (…攻坚战, | 用严厉…), the spill rule decides as before
     source = [whole[whole.index("用严厉") :] + "河南还将继续加大执法力度。"]
-    between = relate(whole[: whole.index("用严厉")], whole, E, words=words, elsewhere=lambda text, exclude: source)
+    between = relate(whole[: whole.index("用严厉")], whole, E, language=language, elsewhere=lambda text, exclude: source)
     assert (between.kind, between.dup) == ("contaminated", 1)
     # glue in front: a paragraph's start carries no mark, so a word across it proves nothing (here
     # 建国 is not even one in context, 建 / 国务院): the glued clause is the spill, the paragraph stays
     para = "国务院总理李克强7日下午在人民大会堂会见来华出席圆桌峰会的近20家世界500强企业负责人,并同他们座谈交流。"
     glue = "尼方愿同中方加强高层互访,扩大经贸合作,深化人文交流,推进雅万高铁建"
-    spill = relate(para, glue + para, E, words=words, elsewhere=lambda text, exclude: [glue + "设。"])
+    spill = relate(para, glue + para, E, language=language, elsewhere=lambda text, exclude: [glue + "设。"])
     assert (spill.kind, spill.dup) == ("contaminated", 1)
 
 
@@ -338,7 +385,7 @@ def test_a_name_put_for_a_name_is_another_report():
     # word broken by misreads, but the run it replaces is a whole word (汪洋): another report.
     a = "中共中央政治局常委、国务院副总理汪洋出席座谈会。"
     b = "中共中央政治局常委、国务院副总理韩正出席座谈会。"
-    words = Lexicon().in_words
-    assert relate(a, b, E, words=words) is None
+    language = Lexicon()
+    assert relate(a, b, E, language=language) is None
     # the same two glyphs misread inside a longer word stay a misread (全力以赴 / 全力巳赵)
-    assert relate(SOURCE, SOURCE.replace("以赴", "巳赵"), E, words=words).kind == "near_copy"
+    assert relate(SOURCE, SOURCE.replace("以赴", "巳赵"), E, language=language).kind == "near_copy"

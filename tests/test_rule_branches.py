@@ -121,8 +121,8 @@ def test_a_longer_word_put_for_a_shorter_one_is_no_misread(lex):
     # rapidfuzz writes 委 -> 政府 as an insertion beside a replacement: ocr_noise weighs them as one.
     a = "3月2日上午,市委召开常委会会议,传达学习全国两会精神,研究部署我市贯彻落实意见和下一步重点工作。"
     b = a.replace("市委", "市政府")
-    assert ocr_noise(a, b, E, lex.in_words) == Refusal("a word replaced")
-    assert relate(a, b, E, words=lex.in_words) is None
+    assert ocr_noise(a, b, E, lex) == Refusal("a word replaced")
+    assert relate(a, b, E, language=lex) is None
 
 
 # -- containment: which of two nested paragraphs goes --------------------------------------------

@@ -200,6 +200,15 @@ class EngineConfig:
     认罪审审); word for word (劳动法 -> 电力法) it stays rewording, and so does a
     run that is one whole word on the intact side (汪洋 -> 韩正, 普京 -> 邦戈: the
     dictionary lacks most names, so the new name looks broken).
+    ``max_garbled_run``, ``garbled_min_drop``: where a language model is at
+    hand (a page), a substituted run of up to ``max_garbled_run`` characters
+    that the dictionary rules call a word put for a word is still a misread
+    when one side breaks a word and the character n-gram model finds each of
+    its characters (and the one after it) at least ``garbled_min_drop`` nats
+    less likely than the other side's: OCR puts glyphs for glyphs whatever
+    the language (美国 / 到飞), an editor writes language (出席 / 参加, 普京 /
+    邦戈 about 3.4 nats a character, 张庆黎 / 王家瑞 2.9: names of people and
+    places are rare strings too, hence a margin above them).
     ``max_misread_share``: share of differing characters allowed in all
     (substituted, dropped or added).
     ``min_unevidenced_chars``: where a dictionary is at hand (a page), a text
@@ -257,6 +266,8 @@ class EngineConfig:
     max_han_indel_share: float = 0.02
     max_misread_run: int = 1
     max_broken_misread_run: int = 2
+    max_garbled_run: int = 3
+    garbled_min_drop: float = 3.5
     max_misread_share: float = 0.1
     min_unevidenced_chars: int = 40
     min_fragment_chars: int = 20
@@ -275,10 +286,11 @@ class EngineConfig:
                      "max_misread_share", "max_han_indel_share")
         _check_count(self, 1, "shingle_size", "max_shingle_df", "anchor_sample", "num_perm", "lsh_bands")
         _check_count(self, 0, "exact_overlap_max_shingles", "lsh_max_anchors", "max_indel_marks",
-                     "max_misread_run", "max_broken_misread_run", "min_fragment_chars", "min_unique_fragment_chars",
-                     "min_copy_chars", "contamination_max_chars", "min_spill_chars", "spill_context_chars",
-                     "splice_min_chars", "min_unevidenced_chars", "splice_bridge_chars", "parallel_min_pairs",
-                     "parallel_min_texts")
+                     "max_misread_run", "max_broken_misread_run", "max_garbled_run", "min_fragment_chars",
+                     "min_unique_fragment_chars", "min_copy_chars", "contamination_max_chars", "min_spill_chars",
+                     "spill_context_chars", "splice_min_chars", "min_unevidenced_chars", "splice_bridge_chars",
+                     "parallel_min_pairs", "parallel_min_texts")
+        _check_positive(self, "garbled_min_drop")
         if self.min_unique_fragment_chars > self.min_fragment_chars:
             raise ValueError("EngineConfig.min_unique_fragment_chars must not exceed min_fragment_chars")
         if self.num_perm % self.lsh_bands:

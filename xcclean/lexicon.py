@@ -12,6 +12,8 @@ import threading
 from functools import lru_cache
 from typing import Any
 
+from .ngram import shipped_table
+
 
 class Lexicon:
     """Word-boundary and word-frequency look-ups used as evidence."""
@@ -79,6 +81,12 @@ class Lexicon:
                               if end - start > 1 for i in range(start, end))
             cache[text] = found
         return found
+
+    @staticmethod
+    def log_likelihood(text: str, start: int, end: int) -> float:
+        """How likely news text is to read ``text[start:end]`` there (the shipped character n-gram
+        table, :meth:`xcclean.ngram.NgramTable.log_likelihood`)."""
+        return shipped_table().log_likelihood(text, start, end)
 
     def last_word(self, text: str) -> str:
         """The last dictionary word of ``text`` (for a cut after 对 or 又).

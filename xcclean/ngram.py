@@ -1,10 +1,16 @@
-"""A character n-gram model of Chinese news text.
+"""A character n-gram model of Chinese news text, read by split repair and by the engine.
 
 Counts of character pairs and triples inside paragraphs, and of paragraph
 starts and ends, from the tune half of the corpus (``benchmarks/train_splits.py``
 writes them into ``xcclean/data/boundary.json.gz`` beside the boundary
 model's weights). Split repair reads how text ends and begins
-(:meth:`NgramTable.scores`).
+(:meth:`NgramTable.scores`); the engine reads how likely a stretch of text is
+(:meth:`NgramTable.log_likelihood`): an OCR misread puts a glyph for a glyph
+whatever the language, and leaves a string the language hardly writes.
+
+>>> table = shipped_table()
+>>> table.log_likelihood("全力以赴", 1, 4) > table.log_likelihood("全力巳赵", 1, 4)
+True
 """
 
 from __future__ import annotations
@@ -89,6 +95,20 @@ class NgramTable:
         else:
             lower, count = self._ends(text[1:]), self.pairs.get(text, 0)
         return self._smoothed(self.ends.get(text, 0), count, self.types.get(text, 0) + 1, lower)
+
+    def log_likelihood(self, text: str, start: int, end: int) -> float:
+        """Natural log of the probability of ``text[start:end]``, each character read after the
+        (up to) two before it.
+
+        >>> shipped_table().log_likelihood("全力以赴", 2, 4) > shipped_table().log_likelihood("全力以赵", 2, 4)
+        True
+        """
+        folded = "".join(fold_char(c) for c in text[max(0, start - 2) : end])
+        total = 0.0
+        for i in range(min(2, start), len(folded)):
+            context = folded[max(0, i - 2) : i]
+            total += math.log(self._after(context, folded[i]) if context else self._p1(folded[i]))
+        return total
 
     def scores(self, head: str, tail: str) -> list[float]:
         """Log-likelihood ratios of the text read across the cut against as an end plus a start."""

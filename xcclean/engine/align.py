@@ -39,14 +39,14 @@ from rapidfuzz.distance import Indel, Levenshtein
 
 from ..chars import LEAD_IN_RE, SPECKS, ends_sentence, starts_sentence
 from ..config import EngineConfig
-from .noise import Noise, Refusal, Words, ocr_noise
+from .noise import Language, Noise, Refusal, ocr_noise
 
 # ``elsewhere(text, exclude)``: the paragraphs of the page (or corpus) other than ``exclude`` that hold
 # ``text``. Without one, nothing counts as found elsewhere.
 Elsewhere = Callable[[str, tuple[str, ...]], list[str]]
 
-__all__ = ["Elsewhere", "Relation", "Words", "char_sets", "coverage", "judge_containment", "locate", "may_carry_junk",
-           "may_contain", "relate", "relate_each", "relate_pairs", "share_chars"]
+__all__ = ["Elsewhere", "Language", "Relation", "char_sets", "coverage", "judge_containment", "locate",
+           "may_carry_junk", "may_contain", "relate", "relate_each", "relate_pairs", "share_chars"]
 
 
 @dataclass(frozen=True)
@@ -124,13 +124,13 @@ def _edge_indel(a: str, b: str) -> bool:
     return False
 
 
-def _whole_copy(a: str, b: str, config: EngineConfig, words: Words | None) -> Relation | None:
+def _whole_copy(a: str, b: str, config: EngineConfig, language: Language | None) -> Relation | None:
     """A near copy: the two align end to end with nothing but OCR noise between them."""
     if abs(len(a) - len(b)) > config.max_indel_marks + 1 or min(len(a), len(b)) < config.min_copy_chars:
         return None
     if len(a) != len(b) and _edge_indel(a, b):
         return None  # an extra character at an edge: glued on, judged as containment
-    noise = ocr_noise(a, b, config, words)
+    noise = ocr_noise(a, b, config, language)
     if isinstance(noise, Refusal) or noise.similarity < config.near_copy_min_similarity:
         return None
     return Relation("near_copy", None, noise.similarity, (0, len(a)), (0, len(b)), rule="misreads only")
@@ -219,31 +219,31 @@ def _cut(short: str, long_: str, span: tuple[int, int]) -> bool:
     return not starts_sentence(long_, span[0]) or not ends_sentence(short)
 
 
-def _inside_word(text: str, at: int, words: Words) -> bool:
+def _inside_word(text: str, at: int, language: Language) -> bool:
     """Whether the cut before ``text[at]`` falls inside a dictionary word: a window of two or three
     characters across it is one word (the dictionary's words have two characters or more, so a
     window it covers whole is one word), and the text around it, segmented, keeps both glyphs at
     the cut inside words (…高铁建 | 国务院… reads 建 / 国务院: 建国 is a word only out of context)."""
     lo = max(0, at - 3)
-    around = words(text[lo : at + 3])
+    around = language.in_words(text[lo : at + 3])
     if at - 1 - lo not in around or at - lo not in around:
         return False
     for a, b in ((at - 1, at + 1), (at - 2, at + 1), (at - 1, at + 2)):
-        if a >= 0 and b <= len(text) and len(words(text[a:b])) == b - a:
+        if a >= 0 and b <= len(text) and len(language.in_words(text[a:b])) == b - a:
             return True
     return False
 
 
-def _cut_in_word(short: str, long_: str, span: tuple[int, int], words: Words | None) -> bool:
+def _cut_in_word(short: str, long_: str, span: tuple[int, int], language: Language | None) -> bool:
     """The shorter stops inside a word of the longer, without a stop (仪式,欢 | 迎科特迪瓦…): OCR
     truncates a copy at any glyph, while text spilled or glued after a paragraph follows its final
     stop, so a word running across the join makes the shorter the cut copy, whatever else on the
     page the longer's extra text is also found in. Only the end: a paragraph's start carries no
     mark, and glue cut anywhere makes a word with its first glyph by chance (…第五次外长 |
     江苏百姓…: 长江)."""
-    if words is None or span[1] >= len(long_) or ends_sentence(short):
+    if language is None or span[1] >= len(long_) or ends_sentence(short):
         return False
-    return _inside_word(long_, span[1], words)
+    return _inside_word(long_, span[1], language)
 
 
 def _glued(front: str, back: str, short: str, config: EngineConfig) -> bool:
@@ -255,7 +255,7 @@ def _glued(front: str, back: str, short: str, config: EngineConfig) -> bool:
 
 
 def judge_containment(index: int, short: str, long_: str, span: tuple[int, int], similarity: float,
-                      config: EngineConfig, words: Words | None = None, elsewhere: Elsewhere | None = None
+                      config: EngineConfig, language: Language | None = None, elsewhere: Elsewhere | None = None
                       ) -> Relation | None:
     """Which of two nested paragraphs goes, when ``short`` (index ``index`` of the pair) stands
     whole inside ``long_`` at ``span``; None when both stay (editorial). Rules in order: quotation,
@@ -269,7 +269,7 @@ def judge_containment(index: int, short: str, long_: str, span: tuple[int, int],
     if _specks(front, back) and len(short) >= config.min_copy_chars:
         return Relation("contaminated", other, similarity, span, whole, len(front) + len(back),
                         "specks read as marks glued on")
-    if _cut_in_word(short, long_, span, words):
+    if _cut_in_word(short, long_, span, language):
         if not _long_enough(short, long_, span, config, elsewhere):
             return None
         return Relation(_position(span, len(long_)), index, similarity, whole, span,
@@ -287,7 +287,7 @@ def judge_containment(index: int, short: str, long_: str, span: tuple[int, int],
                         f"{len(front) + len(back)} characters glued around a complete paragraph")
     if not _long_enough(short, long_, span, config, elsewhere):
         return None
-    if isinstance(ocr_noise(short, long_[span[0] : span[1]], config, words, strict=True), Refusal):
+    if isinstance(ocr_noise(short, long_[span[0] : span[1]], config, language, strict=True), Refusal):
         return None  # whole sentences repeated with a word added: an editor's echo
     return Relation(_position(span, len(long_)), index, similarity, whole, span,
                     rule="whole sentences repeated verbatim")
@@ -308,7 +308,7 @@ def _long_enough(short: str, long_: str, span: tuple[int, int], config: EngineCo
     return not elsewhere(short, (short, long_))
 
 
-def _contained(a: str, b: str, config: EngineConfig, words: Words | None, elsewhere: Elsewhere | None
+def _contained(a: str, b: str, config: EngineConfig, language: Language | None, elsewhere: Elsewhere | None
                ) -> Relation | Literal[False] | None:
     """The relation of two nested paragraphs, None when both stay, False when neither is inside the other."""
     index, short, long_ = (0, a, b) if len(a) <= len(b) else (1, b, a)
@@ -317,12 +317,12 @@ def _contained(a: str, b: str, config: EngineConfig, words: Words | None, elsewh
     span = locate(short, long_, config)
     if span is None:
         return False
-    noise = ocr_noise(short, long_[span[0] : span[1]], config, words)
+    noise = ocr_noise(short, long_[span[0] : span[1]], config, language)
     if isinstance(noise, Refusal) or noise.similarity < config.fragment_min_similarity:
         return False
     if span == (0, len(long_)):
         return Relation("near_copy", None, noise.similarity, (0, len(a)), (0, len(b)), rule="misreads only")
-    return judge_containment(index, short, long_, span, noise.similarity, config, words, elsewhere)
+    return judge_containment(index, short, long_, span, noise.similarity, config, language, elsewhere)
 
 
 # -- splices ---------------------------------------------------------------------------------
@@ -380,13 +380,14 @@ def _splice_relation(a: str, b: str, config: EngineConfig) -> Relation | None:
     return None
 
 
-def relate(a: str, b: str, config: EngineConfig, *, splices: bool = True, words: Words | None = None,
+def relate(a: str, b: str, config: EngineConfig, *, splices: bool = True, language: Language | None = None,
            elsewhere: Elsewhere | None = None) -> Relation | None:
     """How ``a`` and ``b`` (compare keys, in either order) repeat each other.
 
     ``splices``: also look for spliced tails (a page; not a corpus).
-    ``words``: a dictionary (``Lexicon.in_words``), for misreads of two
-    characters. ``elsewhere``: where else the page's text stands (spills,
+    ``language``: a dictionary and a character n-gram model (a
+    :class:`~xcclean.lexicon.Lexicon`), for misreads of two characters or
+    more and cuts inside a word. ``elsewhere``: where else the page's text stands (spills,
     unique short fragments); without it those rules do not apply.
 
     >>> c = EngineConfig()
@@ -404,10 +405,10 @@ def relate(a: str, b: str, config: EngineConfig, *, splices: bool = True, words:
     if a == b:
         return Relation("exact", None, 1.0, (0, len(a)), (0, len(b)), rule="the same text") \
             if len(a) >= config.min_copy_chars else None
-    whole = _whole_copy(a, b, config, words)
+    whole = _whole_copy(a, b, config, language)
     if whole is not None:
         return whole
-    nested = _contained(a, b, config, words, elsewhere)
+    nested = _contained(a, b, config, language, elsewhere)
     if nested is not False:
         return nested
     return _splice_relation(a, b, config) if splices else None

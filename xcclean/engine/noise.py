@@ -22,17 +22,24 @@ differences are counted (:class:`Noise`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from typing import Protocol
 
 from rapidfuzz.distance import Levenshtein, Opcode
 
 from ..chars import HAN_RE
 from ..config import EngineConfig
 
-# Positions of a text that fall inside a dictionary word (``Lexicon.in_words``).
-Words = Callable[[str], AbstractSet[int]]
+
+class Language(Protocol):
+    """What the engine reads about the language (:class:`~xcclean.lexicon.Lexicon` gives both)."""
+
+    def in_words(self, text: str) -> AbstractSet[int]:
+        """Positions of ``text`` that fall inside a dictionary word."""
+
+    def log_likelihood(self, text: str, start: int, end: int) -> float:
+        """Log-probability of ``text[start:end]`` in context (a character n-gram model)."""
 
 
 @dataclass(frozen=True)
@@ -76,9 +83,9 @@ def _figures_differ(x: str, y: str) -> bool:
 class _Sides:
     """Which characters of the two texts stand inside dictionary words (computed once a pair)."""
 
-    def __init__(self, x: str, y: str, words: Words) -> None:
-        self.x, self.y, self.words = x, y, words
-        self.in_x, self.in_y = words(x), words(y)
+    def __init__(self, x: str, y: str, language: Language) -> None:
+        self.x, self.y, self.language = x, y, language
+        self.in_x, self.in_y = language.in_words(x), language.in_words(y)
 
     def whole_word(self, op: Opcode, intact_left: bool) -> bool:
         """Whether the substituted run on the intact side is one dictionary word by itself: a word put
@@ -86,13 +93,37 @@ class _Sides:
         shows as "broken" on the other side only because it lacks the new word. A misread hits glyphs
         whatever the word boundaries: its run lies inside a longer word (全力以赴 / 全力巳赵)."""
         run = self.x[op.src_start : op.src_end] if intact_left else self.y[op.dest_start : op.dest_end]
-        return len(self.words(run)) == len(run)
+        return len(self.language.in_words(run)) == len(run)
 
     def broken(self, op: Opcode) -> tuple[bool, bool]:
         """Whether, on each side, a Han character of the substituted run stands in no word."""
         left = any(i not in self.in_x and HAN_RE.match(self.x[i]) for i in range(op.src_start, op.src_end))
         right = any(i not in self.in_y and HAN_RE.match(self.y[i]) for i in range(op.dest_start, op.dest_end))
         return left, right
+
+    def garbled(self, op: Opcode, left: bool, right: bool, config: EngineConfig) -> bool:
+        """Whether the run is a misread by the language model (:func:`garbled_side`) whose garbled
+        side also breaks a word."""
+        side = garbled_side(self.x, self.y, op, self.language, config)
+        return side is not None and (left if side == 0 else right)
+
+
+def garbled_side(x: str, y: str, op: Opcode, language: Language, config: EngineConfig) -> int | None:
+    """Which side of an equal-length substituted run (0: ``x``, 1: ``y``) is a string the language
+    hardly writes where the other reads as it does: each of its characters, and the one after the
+    run, ``garbled_min_drop`` nats less likely than the other side's, for runs up to
+    ``max_garbled_run``. None: neither. OCR puts a glyph for a glyph whatever the language
+    (美国 / 到飞, 等陪同 / 陪的员); an editor who puts a word or a name for another writes language
+    (出席 / 参加, 张庆黎 / 王家瑞), so both sides stay about as likely."""
+    width = op.src_end - op.src_start
+    if width != op.dest_end - op.dest_start or not 0 < width <= config.max_garbled_run:
+        return None
+    # the character after the run is read too: a misread breaks the way out of the run as well
+    ll_x = language.log_likelihood(x, op.src_start, op.src_end + 1)
+    ll_y = language.log_likelihood(y, op.dest_start, op.dest_end + 1)
+    if abs(ll_x - ll_y) < config.garbled_min_drop * (width + 1):
+        return None
+    return 0 if ll_x < ll_y else 1
 
 
 def _substitution(op: Opcode, run: int, config: EngineConfig, sides: _Sides | None) -> tuple[str | None, bool]:
@@ -110,17 +141,24 @@ def _substitution(op: Opcode, run: int, config: EngineConfig, sides: _Sides | No
     way: most neighbouring characters make some dictionary word, so a random
     misread often does too. It counts as a difference but not as a shown
     misread, and the totals decide (a short text needs a shown misread:
-    ``min_unevidenced_chars``, the stanzas of a song).
+    ``min_unevidenced_chars``, the stanzas of a song). A run the dictionary
+    alone would call a word put for a word is still a misread where the
+    language model finds the side that breaks a word garbled (:func:`garbled_side`): a
+    misread can land on a whole word, or on two neighbouring glyphs.
     """
     if sides is None:
         return ("a word replaced" if run > config.max_misread_run else None), False
     left, right = sides.broken(op)
     if not left and not right:
-        return ("a word chosen" if run > config.max_misread_run else None), False
-    if run > config.max_misread_run and (run > config.max_broken_misread_run or left == right
-                                         or sides.whole_word(op, intact_left=right)):
-        return "a word replaced", False
-    return None, left != right
+        refusal = "a word chosen" if run > config.max_misread_run else None
+    elif run > config.max_misread_run and (run > config.max_broken_misread_run or left == right
+                                           or sides.whole_word(op, intact_left=right)):
+        refusal = "a word replaced"
+    else:
+        return None, left != right
+    if refusal is not None and sides.garbled(op, left, right, config):
+        return None, True
+    return refusal, False
 
 
 def _word_inserted(extra: str, context: str, at: int, strict: bool) -> bool:
@@ -137,7 +175,7 @@ def _word_inserted(extra: str, context: str, at: int, strict: bool) -> bool:
     return False
 
 
-def ocr_noise(x: str, y: str, config: EngineConfig, words: Words | None = None, *,
+def ocr_noise(x: str, y: str, config: EngineConfig, language: Language | None = None, *,
               strict: bool = False) -> Noise | Refusal:
     """How ``x`` and ``y`` (aligned end to end) differ, if OCR alone could explain it.
 
@@ -153,7 +191,7 @@ def ocr_noise(x: str, y: str, config: EngineConfig, words: Words | None = None, 
     misread shown``). ``strict`` (a verbatim excerpt of whole sentences): no
     Han character may be added or dropped at all, except a doubled one.
     """
-    sides = _Sides(x, y, words) if words is not None else None
+    sides = _Sides(x, y, language) if language is not None else None
     tally = _Tally()
     for op in _differences(x, y):
         refusal = _difference(op, x, y, config, sides, strict, tally)

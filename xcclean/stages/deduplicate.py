@@ -17,7 +17,8 @@ final stop takes part too (:func:`_cut_pieces`).
    corpus API uses) decides which copies go: a fragment or a contaminated
    copy in favour of the complete one; of equal copies the cleanest reading
    (fewer words broken by misreads), then the one that fits its article,
-   then the one with more exact copies, then the first. Nothing goes through
+   then the one with fewer runs the language model finds garbled, then the
+   one with more exact copies, then the first. Nothing goes through
    a chain. The exact copies of a group share its representative's fate.
 4. Page rules follow (:func:`_page_rules`): a short line repeated far from
    its twin is the paper's own (a dateline, a refrain); a half of a split
@@ -42,6 +43,7 @@ from ..chars import CLOSING_MARKS, HAN, HAN_RE, TERMINAL_PUNCTUATION, compare_ke
 from ..config import DedupConfig, EngineConfig
 from ..engine.align import Relation, relate
 from ..engine.candidates import find_candidates
+from ..engine.noise import garbled_side
 from ..engine.resolve import resolve
 from ..lexicon import Lexicon
 from ..model import Block, Document, Edit, Kind, PageText
@@ -201,12 +203,11 @@ def _candidate_pairs(page: _Page, texts: list[str], reps: list[int], focus: set[
 def _relations(page: _Page, texts: list[str], pairs: set[tuple[int, int]], memo: Memo, engine: EngineConfig,
                lexicon: Lexicon | None) -> list[tuple[int, int, Relation]]:
     """The verified relations of the candidate pairs (aligned once per page: ``memo``)."""
-    words = lexicon.in_words if lexicon is not None else None
     out = []
     for a, b in sorted(pairs):
         pair = (texts[a], texts[b])
         if pair not in memo:
-            memo[pair] = relate(*pair, engine, words=words, elsewhere=page.elsewhere)
+            memo[pair] = relate(*pair, engine, language=lexicon, elsewhere=page.elsewhere)
         rel = memo[pair]
         if rel is not None:
             out.append((a, b, rel))
@@ -232,20 +233,35 @@ def _broken_words(a: str, b: str, lexicon: Lexicon) -> tuple[int, int]:
             sum(0 <= i < len(b) and i not in words_b and bool(HAN_RE.match(b[i])) for i in set(diff_b)))
 
 
+def _garbled_chars(a: str, b: str, lexicon: Lexicon, engine: EngineConfig) -> tuple[int, int]:
+    """For each text, how many of its characters stand in substituted runs that the language model
+    finds garbled against the other reading (:func:`~xcclean.engine.noise.garbled_side`): 通司 /
+    公司, where both readings make dictionary words and :func:`_broken_words` sees nothing."""
+    counts = [0, 0]
+    for run in Levenshtein.opcodes(a, b):
+        if run.tag == "replace":
+            side = garbled_side(a, b, run, lexicon, engine)
+            if side is not None:
+                counts[side] += run.src_end - run.src_start
+    return counts[0], counts[1]
+
+
 @dataclass(frozen=True)
 class _Preference:
-    """Why one of equal copies is kept: per distinct text, words its misreads break, its fit."""
+    """Why one of equal copies is kept: per distinct text, words its misreads break, its fit, its
+    characters the language model finds garbled."""
 
     broken: list[int]
     fit: list[float]
     bucket: list[int]
+    garbled: list[int]
     copies: list[int]
     reps: list[int]
 
     def order(self) -> np.ndarray:
         """The resolver's ``prefer`` ranks (lower kept first)."""
-        keys = np.lexsort((np.asarray(self.reps), -np.asarray(self.copies), -np.asarray(self.bucket),
-                           np.asarray(self.broken)))
+        keys = np.lexsort((np.asarray(self.reps), -np.asarray(self.copies), np.asarray(self.garbled),
+                           -np.asarray(self.bucket), np.asarray(self.broken)))
         rank = np.empty(len(keys), dtype=np.int64)
         rank[keys] = np.arange(len(keys))
         return rank
@@ -256,19 +272,21 @@ class _Preference:
             return f"fewer words broken by misreads ({self.broken[keep]} vs {self.broken[dup]})"
         if self.bucket[keep] != self.bucket[dup]:
             return f"fits its article {self.fit[keep]:.2f} vs {self.fit[dup]:.2f}"
+        if self.garbled[keep] != self.garbled[dup]:
+            return f"fewer characters garbled by misreads ({self.garbled[keep]} vs {self.garbled[dup]})"
         if self.copies[keep] != self.copies[dup]:
             return f"the reading of more copies ({self.copies[keep]} vs {self.copies[dup]})"
         return "first copy kept"
 
 
 def _preference(page: _Page, texts: list[str], groups: dict[str, list[int]],
-                relations: list[tuple[int, int, Relation]], config: DedupConfig, lexicon: Lexicon | None
-                ) -> _Preference:
+                relations: list[tuple[int, int, Relation]], config: DedupConfig, engine: EngineConfig,
+                lexicon: Lexicon | None) -> _Preference:
     """Each distinct text's preference and representative: of its exact copies, the one that fits
     its article best (then the first)."""
     page.repeated = {i for text in texts if len(groups[text]) > 1 for i in groups[text]}
     page.repeated |= {i for a, b, _ in relations for text in (texts[a], texts[b]) for i in groups[text]}
-    broken = _broken_counts(texts, relations, lexicon)
+    broken, garbled = _misread_counts(texts, relations, lexicon, engine)
     equal = {k for a, b, rel in relations if rel.dup is None for k in (a, b)}
     reps, fits = [], []
     for k, text in enumerate(texts):
@@ -281,21 +299,24 @@ def _preference(page: _Page, texts: list[str], groups: dict[str, list[int]],
             reps.append(members[0])
             fits.append(0.0)
     bucket = [_bucket(f, config.affinity_ratio) for f in fits]
-    return _Preference(broken, fits, bucket, [len(groups[t]) for t in texts], reps)
+    return _Preference(broken, fits, bucket, garbled, [len(groups[t]) for t in texts], reps)
 
 
-def _broken_counts(texts: list[str], relations: list[tuple[int, int, Relation]], lexicon: Lexicon | None
-                   ) -> list[int]:
-    """Per distinct text, the words its misreads break against its near copies (none without a
-    dictionary)."""
-    broken = [0] * len(texts)
+def _misread_counts(texts: list[str], relations: list[tuple[int, int, Relation]], lexicon: Lexicon | None,
+                    engine: EngineConfig) -> tuple[list[int], list[int]]:
+    """Per distinct text, the words its misreads break and its characters the language model finds
+    garbled, against its near copies (none without a dictionary)."""
+    broken, garbled = [0] * len(texts), [0] * len(texts)
     if lexicon is not None:
         for a, b, rel in relations:
             if rel.kind == "near_copy":
                 x, y = _broken_words(texts[a], texts[b], lexicon)
                 broken[a] += x
                 broken[b] += y
-    return broken
+                x, y = _garbled_chars(texts[a], texts[b], lexicon, engine)
+                garbled[a] += x
+                garbled[b] += y
+    return broken, garbled
 
 
 def deduplicate(doc: Document, config: DedupConfig, engine: EngineConfig, lexicon: Lexicon | None = None,
@@ -321,7 +342,7 @@ def deduplicate(doc: Document, config: DedupConfig, engine: EngineConfig, lexico
                            engine, lexicon)
     if not relations and all(len(g) == 1 for g in groups.values()):
         return doc, []
-    prefer = _preference(page, texts, groups, relations, config, lexicon)
+    prefer = _preference(page, texts, groups, relations, config, engine, lexicon)
     copies = [(a, b, rel) for a, b, rel in relations if rel.kind != "splice"]
     removed = _resolved(page, texts, copies, prefer, engine)
     removed.update(_twins(page, texts, groups, prefer, removed, config, engine))

@@ -80,7 +80,7 @@ class _Copies:
         for left, right in zip(cands.left.tolist(), cands.right.tolist(), strict=True):
             a, b = keys[left], keys[right]
             if (a, b) not in self._memo:
-                self._memo[a, b] = relate(a, b, self._config, words=self._lexicon.in_words)
+                self._memo[a, b] = relate(a, b, self._config, language=self._lexicon)
             relation = self._memo[a, b]
             if relation is not None and relation.kind != "splice":
                 judged.update((left, right) if relation.dup is None else ((left, right)[relation.dup],))
