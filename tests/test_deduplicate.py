@@ -1,5 +1,6 @@
 """The deduplicate stage and the pairwise alignment behind it, on seed snippets."""
 
+import itertools
 from dataclasses import replace
 
 import pytest
@@ -252,6 +253,25 @@ def test_of_two_near_copies_the_one_the_language_model_finds_garbled_goes_whiche
         assert texts == [ALARM]
         assert [(e.kind, e.text, e.evidence["rule"]) for e in edits] == [
             ("near_duplicate", misread, "fewer characters garbled by misreads (0 vs 1)")]
+
+
+VETO = "项目公示后,来自市民和部分专家的反对声、质疑声,让这一项目暂缓了下来。在习近平总书记两次视察北京并发表重要讲话后,减量发展的理念成为首都的共识。"
+VETO_MISREAD = [
+    "项目公示后,来自市讲和部分专家的反对声、质疑声,让自一项目暂缓了下来。在习讲平总书记两次视次北京并发表重要讲话后,减量发展疑理念成为首都的共识。",
+    "项目公示后,来自市民和部分话家的反对声、质疑声,让这一顶目暂缓了下来。在习近平总书记两次视察北京要发表重要讲话后,减量发展的理念成为首”都的共识。",
+]
+
+
+@pytest.mark.parametrize("order", list(itertools.permutations(range(3))))
+def test_the_clean_reading_is_kept_however_many_misread_copies_it_is_compared_with(order):
+    # Tune half, page 14 of generator seed 0: the clean paragraph is related to both misread copies,
+    # each of them only to it. 要 / 并 (two one-glyph words) broke "words" on both sides and was
+    # charged to the clean reading once per copy, so a misread copy was kept. A difference broken on
+    # both sides shows nothing.
+    blocks = [[*VETO_MISREAD, VETO][k] for k in order]
+    texts, edits = run(blocks, Lexicon())
+    assert texts == [VETO]
+    assert sorted(e.text for e in edits) == sorted(VETO_MISREAD)
 
 
 # Tune half, page 14 of generator seed 0: one glyph misread into another word (大通 for 大力).

@@ -215,22 +215,31 @@ def _relations(page: _Page, texts: list[str], pairs: set[tuple[int, int]], memo:
 
 
 def _broken_words(a: str, b: str, lexicon: Lexicon) -> tuple[int, int]:
-    """For each text, how many of the characters where the two differ are outside dictionary words:
-    a misread glyph, a dropped or doubled one, leaves a word broken (推迸, 讲话 -> 话); the clean
-    reading keeps its words whole. A dropped character is counted at its neighbours on the short side."""
-    diff_a, diff_b = [], []
-    for op in Levenshtein.editops(a, b):
-        if op.tag in ("replace", "delete"):
-            diff_a.append(op.src_pos)
-        if op.tag in ("replace", "insert"):
-            diff_b.append(op.dest_pos)
-        if op.tag == "delete":  # b lacks a[src_pos]: b's characters around the gap
-            diff_b += [op.dest_pos - 1, op.dest_pos]
-        if op.tag == "insert":
-            diff_a += [op.src_pos - 1, op.src_pos]
+    """For each text, how many of the characters where the two differ show a misread: they stand
+    outside dictionary words there while the other reading keeps its words whole (a misread glyph,
+    a dropped or doubled one, leaves a word broken: 推迸 / 推进, 话 / 讲话). A difference broken on
+    both sides or on neither (要 / 并, two one-glyph words) shows nothing either way: counted, it would
+    charge the clean reading once for each misread copy it is compared with. A dropped character is
+    counted at its neighbours on the short side."""
     words_a, words_b = lexicon.in_words(a), lexicon.in_words(b)
-    return (sum(0 <= i < len(a) and i not in words_a and bool(HAN_RE.match(a[i])) for i in set(diff_a)),
-            sum(0 <= i < len(b) and i not in words_b and bool(HAN_RE.match(b[i])) for i in set(diff_b)))
+
+    def broken(text: str, words: frozenset[int], positions: range | tuple[int, int]) -> int:
+        return sum(0 <= i < len(text) and i not in words and bool(HAN_RE.match(text[i])) for i in set(positions))
+
+    shown_a = shown_b = 0
+    for run in Levenshtein.opcodes(a, b):
+        if run.tag == "equal":
+            continue
+        # an empty side (a dropped or added run): the characters around the gap on that side
+        in_a = range(run.src_start, run.src_end) if run.src_end > run.src_start else (run.src_start - 1, run.src_start)
+        in_b = (range(run.dest_start, run.dest_end) if run.dest_end > run.dest_start
+                else (run.dest_start - 1, run.dest_start))
+        x, y = broken(a, words_a, in_a), broken(b, words_b, in_b)
+        if x and not y:
+            shown_a += x
+        elif y and not x:
+            shown_b += y
+    return shown_a, shown_b
 
 
 def _garbled_chars(a: str, b: str, lexicon: Lexicon, engine: EngineConfig) -> tuple[int, int]:
