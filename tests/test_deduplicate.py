@@ -377,6 +377,28 @@ def test_a_headline_shaped_piece_cut_inside_a_word_is_a_fragment():
     assert [e.kind for e in edits] == ["fragment_prefix"]
 
 
+# Tune half, generator seed 0: pieces cut between words, at a comma or after a word that cannot end
+# a clause. No title of the tune half ends in either.
+ELECTION = "由于局势混乱复杂,议会选举并不能在叙利亚全境展开。今年3月宣布的选举结果显示,多个地区的居民无法正常参加投票。"
+FUNDS = "这笔资金将专项用于对贫困村基础设施的改造,重点解决群众出行难和饮水难的问题。"
+
+
+@pytest.mark.parametrize("piece, whole, shorter", [
+    ("由于局势混乱复杂,", ELECTION, "由于局势混乱复杂"),  # ends on a comma
+    ("这笔资金将专项用于对", FUNDS, "这笔资金将专项用于对贫困村"),  # ends on 对, a preposition
+])
+def test_a_headline_shaped_piece_that_stops_where_no_title_stops_is_a_fragment(piece, whole, shorter):
+    assert classified(piece, C, Lexicon())[0].kind is BlockKind.HEADLINE
+    for page in ([piece, whole], [whole, piece]):
+        texts, edits = run(page, Lexicon())
+        assert texts == [whole]
+        assert [e.kind for e in edits] == ["fragment_prefix"]
+    # the other side: a piece as long, cut between words after one a title may end on, stays
+    assert len(shorter) >= E.min_unique_fragment_chars
+    texts, _ = run([shorter, whole], Lexicon())
+    assert shorter in texts
+
+
 def test_a_title_repeating_a_clause_of_its_lede_stays():
     # A title is a phrase: where it stands in the lede its edges fall between words.
     title = "韩正在陕西调研"

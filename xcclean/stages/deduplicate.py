@@ -39,7 +39,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 from rapidfuzz.distance import Levenshtein
 
-from ..chars import CLOSING_MARKS, HAN, HAN_RE, TERMINAL_PUNCTUATION, compare_key, ends_sentence
+from ..chars import CLOSING_MARKS, HAN, HAN_RE, NON_FINAL_WORDS, TERMINAL_PUNCTUATION, compare_key, ends_sentence
 from ..config import DedupConfig, EngineConfig
 from ..engine.align import Relation, relate
 from ..engine.candidates import find_candidates
@@ -146,10 +146,11 @@ def _cut_pieces(page: _Page, engine: EngineConfig, lexicon: Lexicon | None) -> l
     stands in the text. OCR cuts a line at any character. So a single-line
     headline of at least ``EngineConfig.min_unique_fragment_chars`` whose text
     stands verbatim in exactly one body paragraph, and which starts or ends
-    inside a dictionary word there (日前联|合), is judged as a fragment (the
-    engine still decides; a kept line stays a headline). Of the 84 titles of
-    the tune half that stand verbatim in a paragraph of their own article,
-    none cuts a word there. Needs a dictionary: none without ``lexicon``.
+    inside a dictionary word there (日前联|合), or that stops where no title
+    stops (:func:`_unfinished`), is judged as a fragment (the engine still
+    decides; a kept line stays a headline). Of the 84 titles of the tune half
+    that stand verbatim in a paragraph of their own article, none cuts a word
+    there. Needs a dictionary: none without ``lexicon``.
     """
     if lexicon is None:
         return []
@@ -166,9 +167,17 @@ def _cut_pieces(page: _Page, engine: EngineConfig, lexicon: Lexicon | None) -> l
         at = long_.find(key)
         end = at + len(key)
         if (at > 0 and lexicon.word_across(long_[:at], long_[at:]) is not None) \
-                or (end < len(long_) and lexicon.word_across(long_[:end], long_[end:]) is not None):
+                or (end < len(long_) and (_unfinished(key, lexicon)
+                                          or lexicon.word_across(long_[:end], long_[end:]) is not None)):
             pieces.append(i)
     return pieces
+
+
+def _unfinished(line: str, lexicon: Lexicon) -> bool:
+    """A line that stops where no title stops: on a comma (由于局势混乱复杂，: none of the 4,587 titles
+    and 876 short unterminated paragraphs of the tune half ends in one) or on a word that cannot end
+    a clause (…用于对: :data:`~xcclean.chars.NON_FINAL_WORDS`)."""
+    return line[-1] in ",，、" or (bool(HAN_RE.match(line[-1])) and lexicon.last_word(line) in NON_FINAL_WORDS)
 
 
 def _bucket(fit: float, ratio: float) -> int:
