@@ -322,6 +322,23 @@ def test_the_other_piece_of_a_split_copy_is_no_spill_source():
     assert spilled.kind == "contaminated" and spilled.dup == 1
 
 
+NPC = ("中共全国人大常委会党组3日举行会议,认真学习领会习近平总书记在中央全面依法治国委员会第二次会议上的重要讲话精神,"
+       "结合人大工作实际,研究部署贯彻落实工作。")
+
+
+@pytest.mark.parametrize("order", list(itertools.permutations(range(3))))
+def test_a_byline_glued_whole_onto_a_copy_makes_it_contaminated_in_any_order(order):
+    # Tune half, page 14 of generator seed 1: OCR read the byline and the paragraph under it as one
+    # block. The byline stands alone too; it is a line of its own kind, never a piece of a paragraph,
+    # so the block that is it and nothing more is where the glued text came from, not the other piece
+    # of a copy cut in two (which left the complete paragraph removed as a "cut" fragment).
+    byline = "本报记者 冯子建"
+    blocks = [[byline, byline + NPC, NPC][k] for k in order]
+    texts, edits = run(blocks, Lexicon())
+    assert sorted(texts) == sorted([byline, NPC])
+    assert [(e.kind, e.text) for e in edits] == [("contaminated_copy", byline + NPC)]
+
+
 def test_a_copy_cut_inside_a_word_is_the_fragment_even_where_the_rest_recurs():
     # Tune half, generator seed 1: a prefix copy (…举行仪式,欢) stood after its paragraph, and another
     # copy of the paragraph elsewhere held the rest (…目前欢迎科特迪瓦…). The complete paragraph went as

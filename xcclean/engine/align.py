@@ -30,6 +30,7 @@ echo and stays).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Literal
 
@@ -137,7 +138,7 @@ def _whole_copy(a: str, b: str, config: EngineConfig, language: Language | None)
 
 
 # -- which of two nested paragraphs is the damaged copy -------------------------------------
-def _spill_source(block: str, part: str, context: str, front: bool) -> bool:
+def _spill_source(block: str, part: str, context: str, front: bool, lines: AbstractSet[str]) -> bool:
     """Whether ``block``, which holds ``part``, is where it spilled from rather than a copy (or a
     piece of a copy) of the same paragraph. ``context`` is the paragraph's own text next to the
     glued part in the longer copy (after it for front glue, before it for back glue):
@@ -147,7 +148,9 @@ def _spill_source(block: str, part: str, context: str, front: bool) -> bool:
     * other text there: the paragraph the line spilled from;
     * nothing there: a spill source goes on past the spilled line on its other side (the
       neighbour's first line, then the rest of it); a block that is ``part`` and nothing more is
-      the other piece of a copy cut in two (…用严 / 厉的执法…).
+      the other piece of a copy cut in two (…用严 / 厉的执法…), unless it is one of the page's
+      ``lines`` (a byline, a caption: never a piece of a paragraph), which OCR glued on whole
+      (本报记者 冯子建 before the paragraph under it).
     """
     at = block.find(part)
     while at >= 0:
@@ -158,14 +161,14 @@ def _spill_source(block: str, part: str, context: str, front: bool) -> bool:
         else:
             around, beyond = block[max(0, at - len(context)) : at], block[end:]
             agrees = context.endswith(around)
-        if not agrees or (not around and beyond):
+        if not agrees or (not around and (beyond or block in lines)):
             return True
         at = block.find(part, at + 1)
     return False
 
 
 def _spilled(front: str, back: str, short: str, long_: str, span: tuple[int, int], elsewhere: Elsewhere | None,
-             config: EngineConfig) -> bool:
+             config: EngineConfig, lines: AbstractSet[str]) -> bool:
     """Every part of the longer's extra text long enough to tell stands in another block of the
     page that does not go on as the longer does: an OCR spill from a neighbouring block (a crop
     that took in another column's line). Parts shorter than ``min_spill_chars`` recur anywhere by
@@ -177,7 +180,7 @@ def _spilled(front: str, back: str, short: str, long_: str, span: tuple[int, int
     checks = [(front, long_[span[0] : span[0] + k], True), (back, long_[max(0, span[1] - k) : span[1]], False)]
     checks = [c for c in checks if len(c[0]) >= config.min_spill_chars]
     return bool(checks) and all(any(_edge_line(short, part, is_front) if block == short
-                                    else _spill_source(block, part, context, is_front)
+                                    else _spill_source(block, part, context, is_front, lines)
                                     for block in elsewhere(part, (long_,)))
                                 for part, context, is_front in checks)
 
@@ -255,8 +258,8 @@ def _glued(front: str, back: str, short: str, config: EngineConfig) -> bool:
 
 
 def judge_containment(index: int, short: str, long_: str, span: tuple[int, int], similarity: float,
-                      config: EngineConfig, language: Language | None = None, elsewhere: Elsewhere | None = None
-                      ) -> Relation | None:
+                      config: EngineConfig, language: Language | None = None, elsewhere: Elsewhere | None = None,
+                      lines: AbstractSet[str] = frozenset()) -> Relation | None:
     """Which of two nested paragraphs goes, when ``short`` (index ``index`` of the pair) stands
     whole inside ``long_`` at ``span``; None when both stay (editorial). Rules in order: quotation,
     specks, cut inside a word, spill, cut fragment, glued characters, verbatim whole sentences (see
@@ -274,7 +277,7 @@ def judge_containment(index: int, short: str, long_: str, span: tuple[int, int],
             return None
         return Relation(_position(span, len(long_)), index, similarity, whole, span,
                         rule="cut inside a word: a truncated copy")
-    if _spilled(front, back, short, long_, span, elsewhere, config):
+    if _spilled(front, back, short, long_, span, elsewhere, config, lines):
         return Relation("contaminated", other, similarity, span, whole, len(front) + len(back),
                         "the glued-on text is found elsewhere on the page")
     if _cut(short, long_, span):
@@ -308,8 +311,8 @@ def _long_enough(short: str, long_: str, span: tuple[int, int], config: EngineCo
     return not elsewhere(short, (short, long_))
 
 
-def _contained(a: str, b: str, config: EngineConfig, language: Language | None, elsewhere: Elsewhere | None
-               ) -> Relation | Literal[False] | None:
+def _contained(a: str, b: str, config: EngineConfig, language: Language | None, elsewhere: Elsewhere | None,
+               lines: AbstractSet[str]) -> Relation | Literal[False] | None:
     """The relation of two nested paragraphs, None when both stay, False when neither is inside the other."""
     index, short, long_ = (0, a, b) if len(a) <= len(b) else (1, b, a)
     if len(short) < config.min_unique_fragment_chars:
@@ -322,7 +325,7 @@ def _contained(a: str, b: str, config: EngineConfig, language: Language | None, 
         return False
     if span == (0, len(long_)):
         return Relation("near_copy", None, noise.similarity, (0, len(a)), (0, len(b)), rule="misreads only")
-    return judge_containment(index, short, long_, span, noise.similarity, config, language, elsewhere)
+    return judge_containment(index, short, long_, span, noise.similarity, config, language, elsewhere, lines)
 
 
 # -- splices ---------------------------------------------------------------------------------
@@ -381,14 +384,16 @@ def _splice_relation(a: str, b: str, config: EngineConfig) -> Relation | None:
 
 
 def relate(a: str, b: str, config: EngineConfig, *, splices: bool = True, language: Language | None = None,
-           elsewhere: Elsewhere | None = None) -> Relation | None:
+           elsewhere: Elsewhere | None = None, lines: AbstractSet[str] = frozenset()) -> Relation | None:
     """How ``a`` and ``b`` (compare keys, in either order) repeat each other.
 
     ``splices``: also look for spliced tails (a page; not a corpus).
     ``language``: a dictionary and a character n-gram model (a
     :class:`~xcclean.lexicon.Lexicon`), for misreads of two characters or
     more and cuts inside a word. ``elsewhere``: where else the page's text stands (spills,
-    unique short fragments); without it those rules do not apply.
+    unique short fragments); without it those rules do not apply. ``lines``:
+    the compare keys of the page's bylines, captions and jump notes, lines
+    that are never a piece of a paragraph.
 
     >>> c = EngineConfig()
     >>> relate("该项目负责人贺浩亮说,要实现高质量发展,必须加快推进,早日建成达产,他们深感重任在肩,时不我待。",
@@ -408,7 +413,7 @@ def relate(a: str, b: str, config: EngineConfig, *, splices: bool = True, langua
     whole = _whole_copy(a, b, config, language)
     if whole is not None:
         return whole
-    nested = _contained(a, b, config, language, elsewhere)
+    nested = _contained(a, b, config, language, elsewhere, lines)
     if nested is not False:
         return nested
     return _splice_relation(a, b, config) if splices else None

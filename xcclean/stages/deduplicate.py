@@ -99,6 +99,9 @@ class _Page:
         self.body = [i for i, block in enumerate(doc) if block.kind is Kind.BODY]
         self.article = np.cumsum([block.kind in (Kind.HEADLINE, Kind.JUMP) for block in doc]).tolist()
         self._search = PageText(self.keys)
+        # lines of their own kind, never a piece of a paragraph: glued on whole when OCR joins them
+        self.lines = frozenset(self.keys[i] for i, block in enumerate(doc)
+                               if block.kind in (Kind.BYLINE, Kind.CAPTION, Kind.JUMP))
         self._vocabulary: dict[int, set[str]] | None = None
         self._fits: dict[int, float] = {}
         self.repeated: set[int] = set()
@@ -216,7 +219,7 @@ def _relations(page: _Page, texts: list[str], pairs: set[tuple[int, int]], memo:
     for a, b in sorted(pairs):
         pair = (texts[a], texts[b])
         if pair not in memo:
-            memo[pair] = relate(*pair, engine, language=lexicon, elsewhere=page.elsewhere)
+            memo[pair] = relate(*pair, engine, language=lexicon, elsewhere=page.elsewhere, lines=page.lines)
         rel = memo[pair]
         if rel is not None:
             out.append((a, b, rel))
