@@ -102,6 +102,29 @@ def test_splice_keeps_the_unique_head():
     assert [e.kind for e in edits] == ["splice_trimmed"]
 
 
+SHANXI = "煤炭大省山西以改革促转型,瞄准高端前沿产业,不断拓展经济发展空间,推动经济高质量发展。"
+
+
+def test_a_paragraph_restated_with_a_few_words_put_in_is_no_splice():
+    # Tune half, page 72 of generator seed 0: an editor's echo opens as the paragraph opens and ends
+    # as it ends, with 记者了解到 between. Its tail was trimmed as "spliced" from the other article.
+    opening = "煤炭大省山西以改革促转型,"
+    echo = opening + "记者了解到" + SHANXI[len(opening) :]
+    assert relate(SHANXI, echo, E) is None
+    # the other side of contamination_max_chars: a head with more than 12 characters of its own
+    own = opening + "记者近日在太原采访时了解到,山西" + SHANXI[len(opening) :]
+    assert len(own) - len(SHANXI) > E.contamination_max_chars
+    assert relate(SHANXI, own, E).kind == "splice"
+
+
+@pytest.mark.parametrize("end, other, related", [("。", "！", False), ("。", "？", False), ("!", "！", True)])
+def test_a_full_stop_put_for_an_exclamation_is_another_report_not_a_misread(end, other, related):
+    # Tune half, generator seed 1: two real reports of one event, one ending 。 and one ！.
+    text = "这次中央政治局集体学习在八一建军节前夕举行,习近平代表党中央和中央军委,向全体解放军指战员、武警部队官兵致以节日的祝贺"
+    found = relate(text + end, text + other, E, language=Lexicon())
+    assert (found is not None) is related
+
+
 def test_a_repeated_tail_sentence_is_not_a_splice_source():
     # Found by hypothesis: a later article repeats the last sentence of a
     # paragraph (…10月24日,…土方开挖。). A verbatim copy of whole sentences is an OCR

@@ -356,10 +356,16 @@ def _splice(x: str, y: str, covered: list[bool], config: EngineConfig) -> _Splic
     Only tails: two paragraphs opening with the same long phrase (习近平总书记在
     中央政治局专题民主生活会上…) are common editorial formulae. A span repeated
     from the *middle* of ``y`` is not a splice either: a list of names is.
+    The head's own characters, past any opening it shares with ``y``, must be
+    more than a few: ``x`` that opens as ``y`` opens and ends as ``y`` ends
+    with a few words between (煤炭大省山西以改革促转型, + 记者了解到 + the rest)
+    is ``y`` with words put in, an editor's echo, not two paragraphs joined.
     """
+    shared = next((i for i, (p, q) in enumerate(zip(x, y, strict=False)) if p != q), min(len(x), len(y)))
     for start, end in _runs(covered, config.splice_bridge_chars):
         # The tail must reach the end; the head must be more than a few glued characters.
-        if end < len(x) - 1 or start <= config.contamination_max_chars or end - start < config.splice_min_chars:
+        if end < len(x) - 1 or start - shared <= config.contamination_max_chars \
+                or end - start < config.splice_min_chars:
             continue
         found = fuzz.partial_ratio_alignment(x[start:end], y, score_cutoff=config.fragment_min_similarity * 100)
         if found is None or found.dest_end < len(y) - 1:

@@ -80,6 +80,17 @@ def _figures_differ(x: str, y: str) -> bool:
     return True
 
 
+# The mood a sentence-final mark gives its sentence: OCR confuses marks of like shape (，、．。),
+# not a statement with an exclamation or a question.
+_MOOD = {"。": "statement", "！": "exclamation", "!": "exclamation", "？": "question", "?": "question"}
+
+
+def _mood_changed(x: str, y: str) -> bool:
+    """A sentence-final mark put for one of another mood (…的祝贺。 / …的祝贺！): the writer's choice,
+    as two reports of one event end differently; a misread keeps the mark's shape."""
+    return x in _MOOD and y in _MOOD and _MOOD[x] != _MOOD[y]
+
+
 class _Sides:
     """Which characters of the two texts stand inside dictionary words (computed once a pair)."""
 
@@ -180,7 +191,8 @@ def ocr_noise(x: str, y: str, config: EngineConfig, language: Language | None = 
     """How ``x`` and ``y`` (aligned end to end) differ, if OCR alone could explain it.
 
     Rules, in order, for each difference: a figure changed (``figures
-    differ``); a substituted run that is no misread (``a word replaced``,
+    differ``); a full stop put for an exclamation or question mark (``a
+    sentence's mood changed``); a substituted run that is no misread (``a word replaced``,
     ``a word chosen``: see :func:`_substitution`); characters on one side
     only that make a word (``a word inserted``) or a run of marks longer
     than ``max_indel_marks`` (``marks inserted``); then the totals: at most
@@ -239,6 +251,8 @@ def _difference(op: Opcode, x: str, y: str, config: EngineConfig, sides: _Sides 
     left, right = x[op.src_start : op.src_end], y[op.dest_start : op.dest_end]
     if _figures_differ(left, right):
         return "figures differ"
+    if _mood_changed(left, right):
+        return "a sentence's mood changed"
     common = min(len(left), len(right))
     if common:
         refusal, shows = _substitution(op, common, config, sides)
