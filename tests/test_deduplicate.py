@@ -362,6 +362,20 @@ def test_a_byline_glued_whole_onto_a_copy_makes_it_contaminated_in_any_order(ord
     assert [(e.kind, e.text) for e in edits] == [("contaminated_copy", byline + NPC)]
 
 
+MEETING = "丁薛祥、杨洁篪、王毅、何立峰等参加会见。"
+LEDE = "国家主席习近平今天在人民大会堂会见来访的外宾,双方就共同关心的问题交换了意见。"
+
+
+@pytest.mark.parametrize("order", list(itertools.permutations(range(3))))
+def test_a_paragraph_read_twice_into_one_block_is_a_contaminated_copy(order):
+    # Tune half, page 94 of generator seed 0: OCR read a paragraph twice into one block. The glued
+    # text is the whole of the clean copy; it had gone as a fragment of the doubled block.
+    blocks = [[LEDE, MEETING + MEETING, MEETING][k] for k in order]
+    texts, edits = run(blocks, Lexicon())
+    assert sorted(texts) == sorted([LEDE, MEETING])
+    assert [(e.kind, e.text) for e in edits] == [("contaminated_copy", MEETING + MEETING)]
+
+
 def test_a_copy_cut_inside_a_word_is_the_fragment_even_where_the_rest_recurs():
     # Tune half, generator seed 1: a prefix copy (…举行仪式,欢) stood after its paragraph, and another
     # copy of the paragraph elsewhere held the rest (…目前欢迎科特迪瓦…). The complete paragraph went as

@@ -187,9 +187,10 @@ def _spilled(front: str, back: str, short: str, long_: str, span: tuple[int, int
 
 def _edge_line(short: str, part: str, front: bool) -> bool:
     """The shorter copy itself as the source of the longer's glued text: a re-read crop that reached
-    into it took its edge line (its last line glued in front, its first behind), never a phrase
-    from its middle (政府采购 opens one copy and recurs in its own 《关于优化政府采购…》)."""
-    if len(short) <= len(part):
+    into it took its edge line (its last line glued in front, its first behind), or the whole of
+    it (the paragraph read twice into one block: 丁薛祥、…参加会见。丁薛祥、…参加会见。), never a
+    phrase from its middle (政府采购 opens one copy and recurs in its own 《关于优化政府采购…》)."""
+    if len(short) < len(part):
         return False
     return short.endswith(part) if front else short.startswith(part)
 
