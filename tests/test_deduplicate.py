@@ -376,6 +376,23 @@ def test_a_paragraph_read_twice_into_one_block_is_a_contaminated_copy(order):
     assert [(e.kind, e.text) for e in edits] == [("contaminated_copy", MEETING + MEETING)]
 
 
+CLINIC = "江西高安华阳村的乡村诊所,每天都有10来个附近的村民,来做中医理疗。"
+CHOICE = "现在,村民身体不舒服时,有了新选择。当地口服抗生素、输液的总量也有所下降。"
+
+
+@pytest.mark.parametrize("order", list(itertools.permutations(range(3))))
+def test_two_whole_paragraphs_read_as_one_block_make_it_the_contaminated_copy(order):
+    # Tune half, page 59 of generator seed 2: OCR read a paragraph and (a misread copy of) the next
+    # one as one block; both stand whole elsewhere. The join follows a finished sentence, where the
+    # pieces of a copy cut in two would meet mid-sentence; the clean paragraphs had gone as
+    # fragments of the block, taking its misreads into the output.
+    merged = CLINIC + CHOICE.replace("村民身体", "村现身体").replace("新选择", "新的择")
+    blocks = [[CLINIC, merged, CHOICE][k] for k in order]
+    texts, edits = run(blocks, Lexicon())
+    assert sorted(texts) == sorted([CLINIC, CHOICE])
+    assert [(e.kind, e.text) for e in edits] == [("contaminated_copy", merged)]
+
+
 def test_a_copy_cut_inside_a_word_is_the_fragment_even_where_the_rest_recurs():
     # Tune half, generator seed 1: a prefix copy (…举行仪式,欢) stood after its paragraph, and another
     # copy of the paragraph elsewhere held the rest (…目前欢迎科特迪瓦…). The complete paragraph went as

@@ -138,7 +138,8 @@ def _whole_copy(a: str, b: str, config: EngineConfig, language: Language | None)
 
 
 # -- which of two nested paragraphs is the damaged copy -------------------------------------
-def _spill_source(block: str, part: str, context: str, front: bool, lines: AbstractSet[str]) -> bool:
+def _spill_source(block: str, part: str, context: str, front: bool, lines: AbstractSet[str], after_stop: bool
+                  ) -> bool:
     """Whether ``block``, which holds ``part``, is where it spilled from rather than a copy (or a
     piece of a copy) of the same paragraph. ``context`` is the paragraph's own text next to the
     glued part in the longer copy (after it for front glue, before it for back glue):
@@ -150,7 +151,9 @@ def _spill_source(block: str, part: str, context: str, front: bool, lines: Abstr
       neighbour's first line, then the rest of it); a block that is ``part`` and nothing more is
       the other piece of a copy cut in two (…用严 / 厉的执法…), unless it is one of the page's
       ``lines`` (a byline, a caption: never a piece of a paragraph), which OCR glued on whole
-      (本报记者 冯子建 before the paragraph under it).
+      (本报记者 冯子建 before the paragraph under it), or the longer joins it ``after_stop`` (a
+      finished sentence, then the next): two whole paragraphs of the page read as one block,
+      where a cut copy's pieces would meet mid-sentence.
     """
     at = block.find(part)
     while at >= 0:
@@ -161,7 +164,7 @@ def _spill_source(block: str, part: str, context: str, front: bool, lines: Abstr
         else:
             around, beyond = block[max(0, at - len(context)) : at], block[end:]
             agrees = context.endswith(around)
-        if not agrees or (not around and (beyond or block in lines)):
+        if not agrees or (not around and (beyond or block in lines or after_stop)):
             return True
         at = block.find(part, at + 1)
     return False
@@ -177,12 +180,14 @@ def _spilled(front: str, back: str, short: str, long_: str, span: tuple[int, int
     if elsewhere is None:
         return False
     k = config.spill_context_chars
-    checks = [(front, long_[span[0] : span[0] + k], True), (back, long_[max(0, span[1] - k) : span[1]], False)]
+    # the join follows a finished sentence: the glued part's in front, the paragraph's behind
+    checks = [(front, long_[span[0] : span[0] + k], True, ends_sentence(front)),
+              (back, long_[max(0, span[1] - k) : span[1]], False, ends_sentence(long_[: span[1]]))]
     checks = [c for c in checks if len(c[0]) >= config.min_spill_chars]
     return bool(checks) and all(any(_edge_line(short, part, is_front) if block == short
-                                    else _spill_source(block, part, context, is_front, lines)
+                                    else _spill_source(block, part, context, is_front, lines, after_stop)
                                     for block in elsewhere(part, (long_,)))
-                                for part, context, is_front in checks)
+                                for part, context, is_front, after_stop in checks)
 
 
 def _edge_line(short: str, part: str, front: bool) -> bool:
