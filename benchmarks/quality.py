@@ -496,7 +496,8 @@ def limits() -> dict[tuple[str, str], str]:
         ("near_copy", "indels"): f"max_indel_marks {e.max_indel_marks}, max_han_indel_share {e.max_han_indel_share}",
         ("misplaced", "misread share"): f"max_misread_share {e.max_misread_share}",
         **{(kind, "longest misread run"): f"max_misread_run {e.max_misread_run}, {e.max_broken_misread_run} "
-                                          "inside a longer word" for kind in ("near_copy", "misplaced")},
+                                          f"inside a longer word, {e.max_garbled_run} where garbled"
+           for kind in ("near_copy", "misplaced")},
         **{(shape, "fragment length"): f"min_fragment_chars {e.min_fragment_chars}, "
                                        f"{e.min_unique_fragment_chars} if unique"
            for shape in ("prefix", "suffix", "inner")},
