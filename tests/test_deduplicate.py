@@ -347,49 +347,36 @@ def test_the_other_piece_of_a_split_copy_is_no_spill_source():
 
 NPC = ("中共全国人大常委会党组3日举行会议,认真学习领会习近平总书记在中央全面依法治国委员会第二次会议上的重要讲话精神,"
        "结合人大工作实际,研究部署贯彻落实工作。")
-
-
-@pytest.mark.parametrize("order", list(itertools.permutations(range(3))))
-def test_a_byline_glued_whole_onto_a_copy_makes_it_contaminated_in_any_order(order):
-    # Tune half, page 14 of generator seed 1: OCR read the byline and the paragraph under it as one
-    # block. The byline stands alone too; it is a line of its own kind, never a piece of a paragraph,
-    # so the block that is it and nothing more is where the glued text came from, not the other piece
-    # of a copy cut in two (which left the complete paragraph removed as a "cut" fragment).
-    byline = "本报记者 冯子建"
-    blocks = [[byline, byline + NPC, NPC][k] for k in order]
-    texts, edits = run(blocks, Lexicon())
-    assert sorted(texts) == sorted([byline, NPC])
-    assert [(e.kind, e.text) for e in edits] == [("contaminated_copy", byline + NPC)]
-
-
+BYLINE = "本报记者 冯子建"
 MEETING = "丁薛祥、杨洁篪、王毅、何立峰等参加会见。"
 LEDE = "国家主席习近平今天在人民大会堂会见来访的外宾,双方就共同关心的问题交换了意见。"
-
-
-@pytest.mark.parametrize("order", list(itertools.permutations(range(3))))
-def test_a_paragraph_read_twice_into_one_block_is_a_contaminated_copy(order):
-    # Tune half, page 94 of generator seed 0: OCR read a paragraph twice into one block. The glued
-    # text is the whole of the clean copy; it had gone as a fragment of the doubled block.
-    blocks = [[LEDE, MEETING + MEETING, MEETING][k] for k in order]
-    texts, edits = run(blocks, Lexicon())
-    assert sorted(texts) == sorted([LEDE, MEETING])
-    assert [(e.kind, e.text) for e in edits] == [("contaminated_copy", MEETING + MEETING)]
-
-
 CLINIC = "江西高安华阳村的乡村诊所,每天都有10来个附近的村民,来做中医理疗。"
 CHOICE = "现在,村民身体不舒服时,有了新选择。当地口服抗生素、输液的总量也有所下降。"
+# Blocks that took in text standing whole elsewhere on the page: (a block that stays, the merged
+# block, a block that stays). Each had left the complete paragraph removed as a "cut" fragment.
+TOOK_IN = {
+    # Tune half, page 14 of generator seed 1: OCR read the byline and the paragraph under it as one
+    # block. The byline is a line of its own kind, never a piece of a paragraph, so the block that is
+    # it and nothing more is where the glued text came from, not the other piece of a cut copy.
+    "byline glued whole": (BYLINE, BYLINE + NPC, NPC),
+    # Tune half, page 94 of generator seed 0: a paragraph read twice into one block; the glued text
+    # is the whole of the clean copy.
+    "paragraph read twice": (LEDE, MEETING + MEETING, MEETING),
+    # Tune half, page 59 of generator seed 2: a paragraph and (a misread copy of) the next one read
+    # as one block. The join follows a finished sentence, where the pieces of a copy cut in two would
+    # meet mid-sentence; the clean paragraphs had gone and the block's misreads stayed.
+    "two paragraphs in one block": (CLINIC, CLINIC + CHOICE.replace("村民身体", "村现身体").replace("新选择", "新的择"),
+                                    CHOICE),
+}
 
 
 @pytest.mark.parametrize("order", list(itertools.permutations(range(3))))
-def test_two_whole_paragraphs_read_as_one_block_make_it_the_contaminated_copy(order):
-    # Tune half, page 59 of generator seed 2: OCR read a paragraph and (a misread copy of) the next
-    # one as one block; both stand whole elsewhere. The join follows a finished sentence, where the
-    # pieces of a copy cut in two would meet mid-sentence; the clean paragraphs had gone as
-    # fragments of the block, taking its misreads into the output.
-    merged = CLINIC + CHOICE.replace("村民身体", "村现身体").replace("新选择", "新的择")
-    blocks = [[CLINIC, merged, CHOICE][k] for k in order]
+@pytest.mark.parametrize("case", list(TOOK_IN))
+def test_a_block_that_took_in_text_standing_whole_elsewhere_is_the_contaminated_copy(case, order):
+    first, merged, last = TOOK_IN[case]
+    blocks = [[first, merged, last][k] for k in order]
     texts, edits = run(blocks, Lexicon())
-    assert sorted(texts) == sorted([CLINIC, CHOICE])
+    assert sorted(texts) == sorted([first, last])
     assert [(e.kind, e.text) for e in edits] == [("contaminated_copy", merged)]
 
 
