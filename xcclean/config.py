@@ -207,7 +207,7 @@ class EngineConfig:
     its characters (and the one after it) at least ``garbled_min_drop`` nats
     less likely than the other side's: OCR puts glyphs for glyphs whatever
     the language (美国 / 到飞), an editor writes language (出席 / 参加, 普京 /
-    邦戈 about 3.4 nats a character, 张庆黎 / 王家瑞 2.9: names of people and
+    邦戈 about 3.4 nats a character, 张庆黎 / 王家瑞 2.7: names of people and
     places are rare strings too, hence a margin above them).
     ``max_misread_share``: share of differing characters allowed in all
     (substituted, dropped or added).
