@@ -20,9 +20,8 @@ damaged copy (:func:`judge_containment`): the extra text of the longer is a
 lead-in that quotes (他强调, / 值得注意的是, : editorial, both stay), the
 shorter stops, without a stop, inside a word the longer goes on with (a
 truncated copy: the shorter goes), text of the page found elsewhere (a
-spill: the longer goes), one to three stray glyphs stand in front of a
-complete paragraph (junk: the longer goes), the shorter is cut mid-sentence
-(a fragment: the shorter goes), the extra is a few glued characters around a complete
+spill: the longer goes), the shorter is cut mid-sentence (a fragment: the
+shorter goes), the extra is a few glued characters around a complete
 paragraph (the longer goes), or the shorter is whole sentences of the
 longer, verbatim (an OCR copy: it goes; with a word added it is an editor's
 echo and stays).
@@ -39,7 +38,7 @@ import numpy as np
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel, Levenshtein
 
-from ..chars import CLOSING_FOR, LEAD_IN_RE, SPECKS, ends_sentence, starts_sentence
+from ..chars import LEAD_IN_RE, SPECKS, ends_sentence, starts_sentence
 from ..config import EngineConfig
 from .noise import Language, Noise, Refusal, ocr_noise
 
@@ -256,23 +255,6 @@ def _cut_in_word(short: str, long_: str, span: tuple[int, int], language: Langua
     return _inside_word(long_, span[1], language)
 
 
-def _junk_in_front(front: str, back: str, short: str, long_: str, config: EngineConfig,
-                   language: Language | None) -> bool:
-    """Fewer than ``min_spill_chars`` characters in front of a complete paragraph, nothing behind:
-    stray glyphs OCR glued on (a speck, the edge of the next column: 时起 + the paragraph), not a
-    truncated copy. A crop starts at a line, so OCR does not drop just the first one to three
-    glyphs of a paragraph; and text that short cannot be looked for elsewhere on the page. A
-    clause of the paragraph's own leads in with a comma (…时, + the paragraph), and an opening
-    quote or bracket is its own first mark, which the shorter copy lost (“ + 实体经济是…), and
-    characters that make a word with the paragraph's first one are its own text cut off (欢迎仪 +
-    式后,…): not junk."""
-    if back or not 0 < len(front) < config.min_spill_chars or not ends_sentence(short):
-        return False
-    if front[-1] in ",，、" or front[-1] in CLOSING_FOR:
-        return False
-    return language is not None and not _inside_word(long_, len(front), language)
-
-
 def _glued(front: str, back: str, short: str, config: EngineConfig) -> bool:
     """A few characters glued around a complete paragraph: at most ``contamination_max_chars``,
     in front not ending in a comma (a clause of the paragraph's own would lead into it), behind
@@ -286,8 +268,8 @@ def judge_containment(index: int, short: str, long_: str, span: tuple[int, int],
                       lines: AbstractSet[str] = frozenset()) -> Relation | None:
     """Which of two nested paragraphs goes, when ``short`` (index ``index`` of the pair) stands
     whole inside ``long_`` at ``span``; None when both stay (editorial). Rules in order: quotation,
-    specks, cut inside a word, spill, junk in front, cut fragment, glued characters, verbatim whole
-    sentences (see module)."""
+    specks, cut inside a word, spill, cut fragment, glued characters, verbatim whole sentences (see
+    module)."""
     front, back = long_[: span[0]], long_[span[1] :]
     other = 1 - index
     whole = (0, len(short))
@@ -304,9 +286,6 @@ def judge_containment(index: int, short: str, long_: str, span: tuple[int, int],
     if _spilled(front, back, short, long_, span, elsewhere, config, lines):
         return Relation("contaminated", other, similarity, span, whole, len(front) + len(back),
                         "the glued-on text is found elsewhere on the page")
-    if _junk_in_front(front, back, short, long_, config, language) and len(short) >= config.min_copy_chars:
-        return Relation("contaminated", other, similarity, span, whole, len(front),
-                        f"{len(front)} characters glued in front of a complete paragraph")
     if _cut(short, long_, span):
         if not _long_enough(short, long_, span, config, elsewhere):
             return None
