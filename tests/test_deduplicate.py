@@ -380,6 +380,52 @@ def test_a_block_that_took_in_text_standing_whole_elsewhere_is_the_contaminated_
     assert [(e.kind, e.text) for e in edits] == [("contaminated_copy", merged)]
 
 
+# Tune half, page 25 of generator seed 0: a paragraph of the second article copied into the first
+# (block 3). Every other paragraph of the second article repeats something, so both copies fit their
+# article poorly and in the same bucket; position says nothing across articles.
+TWO_ARTICLES = [
+    '利率是资金的“价格”',
+    ('早在西周时代,放贷取息已经十分普遍。放贷人,即资金的所有者出让资金的使用权后,无论自己多么需要资金,'
+     '也不能在到期前收回贷出的资金,为了弥补这种损失,放贷人要从借款人那里得到一定报酬,这就是利息。'),
+    ('利率是一定时期内利息额与借贷资金的比率,通常分为年利率、月利率和日利率,分别用百分之几(%)、千分之'
+     '几(‰)、万分之几()来表示。年利率、月利率、日利率三者之间存在换算关系,年利率除以12为月利率,月'
+     '利率除以30为日利率。'),
+    ('根哥布表示,纳中长期以来团结合作,两国关系提升为全面战略合作伙伴关系给双方带来重要利益。纳米比亚坚定'
+     '奉行一个中国政策,积极评价共建“一带一路”倡议,认为这一倡议有利于亚洲、非洲和欧洲等地区的互联互通,'
+     '有利于推动非洲的工业化。感谢中方帮助纳方实施野生动物保护项目。中非合作论坛是加强非中合作、带动非洲发'
+     '展的重要机制,纳米比亚致力于深化非中互利合作,期待论坛北京峰会圆满成功。'),
+    ('根据资金借贷关系中诸如借贷双方的性质、借贷期限的长短等内容,可将利率划分为不同的种类,从而构成了一个'
+     '密切联系的利率体系。'),
+    '习近平会见纳米比亚总统',
+    '会见后,两国元首共同见证了双边合作文件的签署。',
+    '本报记者 张辉',
+    ('习近平强调,今年3月总统先生访华,我们共同宣布将中纳关将提升为互面战略合作伙伴关系,并对两国会作作出'
+     '全面规划。我很高兴双方达成的各项共识都在战序益伙。中方愿同纳方继续保持高层的往势头,在涉及彼此核解高'
+     '益和重大关切问题上相互理解、相互支持。双方要加理发展战略持识,深化互利共赢合作,加强人文交流。在共建'
+     '“一带一路”和出非合作'),
+    '国家主席习近平2日在人民大会堂会见纳米比亚总统根哥布。',
+    ('习近平强调,今年3月总统先生访华,我们共同宣布将中纳关系提升为全面战略合作伙伴关系,并对两国合作作出'
+     '全面规划。我很高兴双方达成的各项共识都在有序落实。中方愿同纳方继续保持高层交往势头,在涉及彼此核心利'
+     '益和重大关切问题上相互理解、相互支持。双方要加强发展战略对接,深化互利共赢合作,加强人文交流。在共建'
+     '“一带一路”和中非合作论坛框架内,推进基础设施建设和产能领域合作。中方支持纳方实现国家进一步发展的努'
+     '力,愿同纳方加强在国际和地区事务中的沟通协调。'),
+    ('根哥布表示,纳中长期以来团结合作,两国关系提升为全面战略合作伙伴关系给双方带来重要利益。纳米比亚坚定'
+     '奉行一个中国政策,积极评价共建“一带一路”倡议,认为这一倡议有利于亚洲、非洲和欧洲等地区的互联互通,'
+     '有利于推动非洲的工业化。感谢中方帮助纳方实施野生动物保护项目。中非合作论坛是加强非中合作、带动非洲发'
+     '展的重要机制,纳米比亚致力于深化非中互利合作,期待论坛北京峰会圆满成功。'),
+    '会见后,两国元首共同见证了双边合作文件的签署。',
+]
+
+
+def test_of_exact_copies_in_two_articles_the_one_that_fits_its_article_better_stays_however_little():
+    kept, copy = TWO_ARTICLES[11], TWO_ARTICLES[3]
+    assert kept == copy
+    result = xcclean.clean_and_explain("\n\n".join(TWO_ARTICLES))
+    removed = [e for e in result.edits if e.kind == "exact_duplicate" and e.text == copy]
+    assert [e.ids for e in removed] == [(3,)]
+    assert removed[0].evidence["rule"] == "fits its article a little better 0.033 vs 0.026"
+
+
 def test_a_copy_cut_inside_a_word_is_the_fragment_even_where_the_rest_recurs():
     # Tune half, generator seed 1: a prefix copy (…举行仪式,欢) stood after its paragraph, and another
     # copy of the paragraph elsewhere held the rest (…目前欢迎科特迪瓦…). The complete paragraph went as

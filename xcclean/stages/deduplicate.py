@@ -313,7 +313,7 @@ def _preference(page: _Page, texts: list[str], groups: dict[str, list[int]],
     for k, text in enumerate(texts):
         members = groups[text]
         if len(members) > 1 or k in equal:
-            best = max(members, key=lambda i: (_bucket(page.fit(i), config.affinity_ratio), -i))
+            best = max(members, key=lambda i: (_bucket(page.fit(i), config.affinity_ratio), page.fit(i), -i))
             reps.append(best)
             fits.append(page.fit(best))
         else:
@@ -421,6 +421,8 @@ def _twin_rule(page: _Page, kept: int, dup: int, config: DedupConfig) -> str:
     kept_fit, dup_fit = page.fit(kept), page.fit(dup)
     if _bucket(kept_fit, config.affinity_ratio) != _bucket(dup_fit, config.affinity_ratio):
         return f"fits its article {kept_fit:.2f} vs {dup_fit:.2f}"
+    if kept_fit != dup_fit:  # copies in two articles: position says nothing across articles
+        return f"fits its article a little better {kept_fit:.3f} vs {dup_fit:.3f}"
     return "first copy kept"
 
 
