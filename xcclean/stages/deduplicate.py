@@ -37,7 +37,7 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 
 import numpy as np
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import Levenshtein, Opcodes
 
 from ..chars import CLOSING_MARKS, HAN, HAN_RE, NON_FINAL_WORDS, TERMINAL_PUNCTUATION, compare_key, ends_sentence
 from ..config import DedupConfig, EngineConfig
@@ -226,20 +226,20 @@ def _relations(page: _Page, texts: list[str], pairs: set[tuple[int, int]], memo:
     return out
 
 
-def _broken_words(a: str, b: str, lexicon: Lexicon) -> tuple[int, int]:
+def _broken_words(a: str, b: str, runs: Opcodes, lexicon: Lexicon) -> tuple[int, int]:
     """For each text, how many of the characters where the two differ show a misread: they stand
     outside dictionary words there while the other reading keeps its words whole (a misread glyph,
     a dropped or doubled one, leaves a word broken: 推迸 / 推进, 话 / 讲话). A difference broken on
     both sides or on neither (要 / 并, two one-glyph words) shows nothing either way: counted, it would
     charge the clean reading once for each misread copy it is compared with. A dropped character is
-    counted at its neighbours on the short side."""
+    counted at its neighbours on the short side. ``runs``: the alignment's opcodes."""
     words_a, words_b = lexicon.in_words(a), lexicon.in_words(b)
 
     def broken(text: str, words: frozenset[int], positions: range | tuple[int, int]) -> int:
         return sum(0 <= i < len(text) and i not in words and bool(HAN_RE.match(text[i])) for i in set(positions))
 
     shown_a = shown_b = 0
-    for run in Levenshtein.opcodes(a, b):
+    for run in runs:
         if run.tag == "equal":
             continue
         # an empty side (a dropped or added run): the characters around the gap on that side
@@ -254,12 +254,12 @@ def _broken_words(a: str, b: str, lexicon: Lexicon) -> tuple[int, int]:
     return shown_a, shown_b
 
 
-def _garbled_chars(a: str, b: str, lexicon: Lexicon, engine: EngineConfig) -> tuple[int, int]:
+def _garbled_chars(a: str, b: str, runs: Opcodes, lexicon: Lexicon, engine: EngineConfig) -> tuple[int, int]:
     """For each text, how many of its characters stand in substituted runs that the language model
     finds garbled against the other reading (:func:`~xcclean.engine.noise.garbled_side`): 通司 /
     公司, where both readings make dictionary words and :func:`_broken_words` sees nothing."""
     counts = [0, 0]
-    for run in Levenshtein.opcodes(a, b):
+    for run in runs:
         if run.tag == "replace":
             side = garbled_side(a, b, run, lexicon, engine)
             if side is not None:
@@ -331,10 +331,11 @@ def _misread_counts(texts: list[str], relations: list[tuple[int, int, Relation]]
     if lexicon is not None:
         for a, b, rel in relations:
             if rel.kind == "near_copy":
-                x, y = _broken_words(texts[a], texts[b], lexicon)
+                runs = Levenshtein.opcodes(texts[a], texts[b])  # one alignment for both counts
+                x, y = _broken_words(texts[a], texts[b], runs, lexicon)
                 broken[a] += x
                 broken[b] += y
-                x, y = _garbled_chars(texts[a], texts[b], lexicon, engine)
+                x, y = _garbled_chars(texts[a], texts[b], runs, lexicon, engine)
                 garbled[a] += x
                 garbled[b] += y
     return broken, garbled
