@@ -85,6 +85,11 @@ def starts_sentence(text: str, at: int) -> bool:
 
 # A run of Latin letters and digits, with the joiners codes and URLs use.
 LATIN_LETTER_RE = re.compile("[A-Za-z]")
+# A digit or a Latin letter, half- or fullwidth (the n-gram table folds each to one symbol), and the
+# marks that end a clause inside a sentence.
+DIGIT_RE = re.compile(r"[0-9０-９]")
+WIDE_LATIN_RE = re.compile(r"[A-Za-zＡ-Ｚａ-ｚ]")
+CLAUSE_BREAK_RE = re.compile("[,，;；]")
 LATIN_TOKEN_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9.\-—_/:@'’+#&]*")
 
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 import gzip
 import json
 import math
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -26,18 +25,17 @@ from importlib import resources
 from itertools import chain
 from typing import Any
 
+from .chars import CLAUSE_BREAK_RE, DIGIT_RE, WIDE_LATIN_RE
+
 DATA_FILE = "boundary.json.gz"
-_CLAUSES = re.compile("[,，;；]")
-_DIGIT = re.compile(r"[0-9０-９]")
-_LATIN = re.compile(r"[A-Za-zＡ-Ｚａ-ｚ]")
 
 
 def fold_char(char: str) -> str:
     """The n-gram table's alphabet: every digit is 0 and every Latin letter a (counts of 2023 and
     of 1998 say the same about a cut)."""
-    if _DIGIT.match(char):
+    if DIGIT_RE.match(char):
         return "0"
-    if _LATIN.match(char):
+    if WIDE_LATIN_RE.match(char):
         return "a"
     return char
 
@@ -130,7 +128,7 @@ class NgramTable:
         headlines joined by commas (a digest) ends each clause like a title, prose mid-clause.
         A head without inner clauses: its own end."""
         ends = [math.log(self._ends("".join(fold_char(c) for c in clause[-2:])))
-                for clause in _CLAUSES.split(head)[:-1] if clause]
+                for clause in CLAUSE_BREAK_RE.split(head)[:-1] if clause]
         return sum(ends) / len(ends) if ends else end
 
 

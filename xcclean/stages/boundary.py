@@ -23,7 +23,17 @@ from typing import Any
 
 import numpy as np
 
-from ..chars import CLOSING_FOR, HAN, HAN_RE, NON_FINAL_WORDS, unbalanced_closing, unbalanced_opening
+from ..chars import (
+    CLAUSE_BREAK_RE,
+    CLOSING_FOR,
+    DIGIT_RE,
+    HAN,
+    HAN_RE,
+    NON_FINAL_WORDS,
+    WIDE_LATIN_RE,
+    unbalanced_closing,
+    unbalanced_opening,
+)
 from ..lexicon import Lexicon
 from ..model import Kind
 from ..ngram import NgramTable, shipped_data, shipped_table
@@ -35,9 +45,6 @@ _OPENER_OF = {closer: opener for opener, closer in CLOSING_FOR.items()}
 _CLAUSE_MARK = re.compile("[,，;；。!?！？]")
 _FULL_STOP_INSIDE = re.compile(r"[。!?！？;；][^。]")
 _COMMA = re.compile("[,，、]")
-_CLAUSES = re.compile("[,，;；]")
-_DIGIT = re.compile(r"[0-9０-９]")
-_LATIN = re.compile(r"[A-Za-zＡ-Ｚａ-ｚ]")
 _HAN_SPACE = re.compile(f"[{HAN}][ \u3000]+[{HAN}]")
 
 # Lengths in bins, not on one scale: a head of 2-40 characters may be a headline, and one much
@@ -151,7 +158,7 @@ def closes_quotation(text: str) -> bool:
 
 def _char_class(char: str) -> tuple[float, float]:
     """(Han, digit or Latin letter) for one character."""
-    return float(bool(HAN_RE.match(char))), float(bool(_DIGIT.match(char) or _LATIN.match(char)))
+    return float(bool(HAN_RE.match(char))), float(bool(DIGIT_RE.match(char) or WIDE_LATIN_RE.match(char)))
 
 
 def _one_hot(length: int) -> list[float]:
@@ -189,7 +196,8 @@ def features(head: str, tail: str, kinds: tuple[Kind, Kind, bool], evidence: Cut
     row += [float(head[-1].isdigit() and tail[0].isdigit()), han_end, alnum_end, float(head[-1] in _CLOSERS),
             float(closes_quotation(head)), float(head.endswith("》")), han_start, alnum_start,
             float(tail[0] in _OPENERS), *_one_hot(len(head)), *_one_hot(len(tail)),
-            float(len(head) > _PROSE_CHARS and comma_inside), *_one_hot(len(_CLAUSES.split(head.rstrip(",，;；"))[-1])),
+            float(len(head) > _PROSE_CHARS and comma_inside),
+            *_one_hot(len(CLAUSE_BREAK_RE.split(head.rstrip(",，;；"))[-1])),
             float(bool(_FULL_STOP_INSIDE.search(head))), float(comma_inside),
             float(head_kind is Kind.HEADLINE), float(tail_kind is Kind.HEADLINE),
             float(continuation)]
