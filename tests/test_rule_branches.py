@@ -140,6 +140,20 @@ def test_a_paragraph_in_quotation_marks_is_quoted():
     assert (rel.kind, rel.dup, rel.rule) == ("inner", 1, "cut mid-sentence: a truncated copy")
 
 
+def test_a_title_in_a_line_of_titles_is_cited():
+    # A tune-half page: a line of the page's headlines, each item closed by ? or ! and a comma.
+    titles = "如此美容美发店!,市长一家与孤儿,【国际锐评】究竟谁在全球到处欺侮恫吓他人?,李克强同奥地利总理举行会谈"
+    for title in ("【国际锐评】究竟谁在全球到处欺侮恫吓他人?", "如此美容美发店!"):
+        assert relate(titles, title, E, elsewhere=lambda text, exclude: []) is None
+    # Prose goes on after a question with a new sentence, never a comma: there it is a cut copy.
+    prose = "【国际锐评】究竟谁在全球到处欺侮恫吓他人?答案不言自明,事实胜于雄辩。"
+    rel = relate(prose, "【国际锐评】究竟谁在全球到处欺侮恫吓他人?", E, elsewhere=lambda text, exclude: [])
+    assert (rel.kind, rel.dup) == ("prefix", 1)
+    # Cut inside an item (no comma before it), it is a truncated copy again.
+    rel = relate(titles, "国际锐评】究竟谁在全球到处欺侮恫吓他人?", E, elsewhere=lambda text, exclude: [])
+    assert (rel.kind, rel.dup) == ("inner", 1)
+
+
 def test_without_a_lead_in_the_shorter_is_a_cut_fragment():
     rel = relate("卢希望同志," + SHORT, SHORT, E)  # a comma, but no word that quotes
     assert (rel.kind, rel.dup, rel.rule) == ("suffix", 1, "cut mid-sentence: a truncated copy")

@@ -17,7 +17,8 @@ two comes first on the page:
 
 When one paragraph lies inside the other, named rules decide which is the
 damaged copy (:func:`judge_containment`): the extra text of the longer is a
-lead-in that quotes (他强调, / 值得注意的是, : editorial, both stay), the
+lead-in that quotes (他强调, / 值得注意的是, : editorial, both stay) or the
+shorter is a title cited in a line of titles (…他人?,李克强…: both stay), the
 shorter stops, without a stop, inside a word the longer goes on with (a
 truncated copy: the shorter goes), text of the page found elsewhere (a
 spill: the longer goes), the shorter is cut mid-sentence (a fragment: the
@@ -202,6 +203,7 @@ def _edge_line(short: str, part: str, front: bool) -> bool:
 
 _OPENING_QUOTES = ("“", "‘", "「", "『")
 _CLOSING_QUOTES = ("”", "’", "」", "』")
+_LOUD_ENDS = ("?", "!", "？", "！")  # marks that end a question or an exclamation
 
 
 def _quoted(front: str, back: str) -> bool:
@@ -210,6 +212,14 @@ def _quoted(front: str, back: str) -> bool:
     # startswith/endswith, not ``back[:1] in "”’」』"``: an empty side is in every string, and a
     # fragment that starts inside a quotation and runs to the paragraph's end was taken for quoted
     return bool(LEAD_IN_RE.search(front)) or (front.endswith(_OPENING_QUOTES) and back.startswith(_CLOSING_QUOTES))
+
+
+def _listed(short: str, front: str, back: str) -> bool:
+    """The shorter is one whole item of a list the longer runs on with a comma straight after a
+    question or exclamation mark (…到处欺侮恫吓他人?,李克强同…): prose never writes a comma after
+    ? or ! (they end a sentence and the next one begins), while a line of headlines (a 导读 box,
+    related titles) separates its items so. A title cited in a list, not a cut copy: both stay."""
+    return short.endswith(_LOUD_ENDS) and back[:1] in ",，" and (not front or front[-1] in ",，")
 
 
 def _specks(front: str, back: str) -> bool:
@@ -273,7 +283,7 @@ def judge_containment(index: int, short: str, long_: str, span: tuple[int, int],
     front, back = long_[: span[0]], long_[span[1] :]
     other = 1 - index
     whole = (0, len(short))
-    if _quoted(front, back):
+    if _quoted(front, back) or _listed(short, front, back):
         return None
     if _specks(front, back) and len(short) >= config.min_copy_chars:
         return Relation("contaminated", other, similarity, span, whole, len(front) + len(back),
