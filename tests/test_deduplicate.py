@@ -102,6 +102,21 @@ def test_splice_keeps_the_unique_head():
     assert [e.kind for e in edits] == ["splice_trimmed"]
 
 
+def test_a_tail_written_together_with_its_head_elsewhere_is_no_splice():
+    # Tune half, an untouched page: two parallel reports end alike, and a later paragraph restates
+    # the first whole (正如前文所说, + it). Its tail is the parallel report's tail too, but the text
+    # across its join stands in the paragraph it restates: written together, not spliced.
+    tail = "2日下午前往北京天安门广场,向人民英雄纪念碑敬献花圈。"
+    egypt, congo = "埃及总统塞西" + tail, "刚果(布)总统萨苏" + tail
+    restated = "正如前文所说,埃及总统塞西" + tail
+    page = ["塞西访华", egypt, "萨苏访华", congo, "仪式结束后,萨苏一行在北京天安门广场瞻仰了人民英雄纪念碑。", "国事访问", "本报讯 两国元首举行会谈,共同见证合作文件签署。", restated]
+    texts, edits = run(page)
+    assert texts == page and edits == []
+    # Without the paragraph it restates, nothing shows head and tail belong together: trimmed.
+    texts, edits = run([p for p in page if p != egypt])
+    assert [e.kind for e in edits] == ["splice_trimmed"] and texts[-1] == "正如前文所说,埃及总统塞西"
+
+
 SHANXI = "煤炭大省山西以改革促转型,瞄准高端前沿产业,不断拓展经济发展空间,推动经济高质量发展。"
 
 

@@ -316,6 +316,11 @@ class DedupConfig:
     place is rare).
     ``splice_context_paragraphs``: body paragraphs each side that count as
     a splice's article when its fit is weighed.
+    ``splice_junction_chars``: a spliced tail is no splice where the text
+    across the join, this many characters each side, stands in a third
+    paragraph that does not open as this one: head and tail were written
+    together there (OCR joins text that never stood together; 8 characters
+    across one exact place match by chance rarely).
     ``refrain_max_chars`` / ``repeat_max_distance``: OCR repeats a block
     where it read it; a short line (a dateline, a refrain, a slogan) of up to
     ``refrain_max_chars`` recurs by design, so its exact copy counts only
@@ -326,6 +331,7 @@ class DedupConfig:
     affinity_ratio: float = 1.5
     split_context_chars: int = 8
     splice_context_paragraphs: int = 2
+    splice_junction_chars: int = 4
     refrain_max_chars: int = 30
     repeat_max_distance: int = 3
 
@@ -335,6 +341,7 @@ class DedupConfig:
             raise ValueError(f"DedupConfig.affinity_ratio must be above 1, got {self.affinity_ratio!r}")
         _check_count(self, 0, "split_context_chars", "splice_context_paragraphs", "refrain_max_chars",
                      "repeat_max_distance")
+        _check_count(self, 1, "splice_junction_chars")
 
 
 _DEFAULT_ALLOW = frozenset({"app", "ems", "gdp", "cpi", "ppi", "pm", "id", "wifi", "vip", "logo", "ok", "ai",

@@ -583,7 +583,22 @@ def _near_vocabulary(page: _Page, index: int, reach: int) -> set[str]:
     return words
 
 
-def _choose_splice(page: _Page, a: int, b: int, rel: Relation,
+def _written_together(page: _Page, target: int, span: tuple[int, int], removed: dict[int, _Edge],
+                      config: DedupConfig) -> bool:
+    """The text across the join (``splice_junction_chars`` each side) stands in another kept
+    paragraph that does not hold this one's whole head: there head and tail were written together
+    (正如前文所说,埃及总统塞西 | 2日下午前往… restates 埃及总统塞西2日下午前往…), so this is no
+    splice. OCR splices text that never stood together; a copy of the spliced paragraph (removed
+    as a copy, or holding the whole head) shows nothing."""
+    key, k = page.keys[target], config.splice_junction_chars
+    if span[0] < k:
+        return False
+    head = key[: span[0]]
+    return any(h != target and h not in removed and head not in page.keys[h]
+               for h in page.holders(key[span[0] - k : span[0] + k]))
+
+
+def _choose_splice(page: _Page, a: int, b: int, rel: Relation, removed: dict[int, _Edge],
                    config: DedupConfig) -> tuple[int, tuple[int, int], int, tuple[int, int], str] | None:
     """Which paragraph loses the repeated tail: the one whose article it does not fit.
 
@@ -610,6 +625,7 @@ def _choose_splice(page: _Page, a: int, b: int, rel: Relation,
     sides = [(a, key_a, span_a, b, key_b, span_b), (b, key_b, span_b, a, key_a, span_a)]
     if rel.dup is not None:
         sides = [sides[rel.dup]]
+    sides = [side for side in sides if not _written_together(page, side[0], side[2], removed, config)]
     for target, key, span, other, other_key, other_span in sides:
         if _after_sentence(key, span[0]) and other_span[0] > 0 and HAN_RE.match(other_key, other_span[0] - 1):
             return target, span, other, other_span, \
@@ -631,7 +647,7 @@ def _trims(page: _Page, splices: list[tuple[int, int, Relation]], removed: dict[
     for a, b, rel in sorted(splices):
         if a in removed or b in removed:
             continue
-        trim = _choose_splice(page, a, b, rel, config)
+        trim = _choose_splice(page, a, b, rel, removed, config)
         if trim is None or blocks[trim[0]] is not doc[trim[0]]:
             continue  # no trim, or already trimmed against another paragraph: spans no longer hold
         target, span, other, other_span, rule = trim
