@@ -197,6 +197,47 @@ def test_splice_after_a_finished_sentence_loses_its_tail():
     assert "mid-clause" in edits[0].evidence["rule"]
 
 
+SHORT_TAIL = "助等帮扶力度。"  # 7 characters: under min_unique_fragment_chars (8)
+AID_SOURCE = "随后,当地优化健康扶贫政策供给,加大对因病致贫群众医疗救助、慈善救助等帮扶力度。"
+GREENHOUSE_OWN = "蔬菜大棚由镇里整合财政专项扶贫资金建设,然而最初,不少村的理事会对这一计划并不赞成。"
+
+
+@pytest.mark.parametrize("tail, trimmed", [
+    ("善救助等帮扶力度。", True),  # 9 characters, cut inside 慈善 in the source
+    ("救助等帮扶力度。", False),  # 8, cut between 慈善 and 救助: a word boundary
+    (SHORT_TAIL, False),  # 7, cut inside 救助 but below min_unique_fragment_chars
+])
+def test_a_short_tail_glued_after_a_finished_sentence_goes(tail, trimmed):
+    # Under splice_min_chars (20) the engine finds no splice: the page rule reads the paragraph's
+    # ending after its stop, the verbatim end of another article's paragraph cut inside a word there.
+    page = ["健康扶贫见实效", AID_SOURCE, "大棚里的新希望", GREENHOUSE_OWN + tail]
+    texts, edits = run(page, Lexicon())
+    assert (texts[-1] == GREENHOUSE_OWN) is trimmed
+    assert [e.kind for e in edits] == (["splice_trimmed"] if trimmed else [])
+    if trimmed:
+        assert "starts inside a word" in edits[0].evidence["rule"]
+
+
+def test_a_closing_sentence_that_ends_as_another_paragraph_ends_stays():
+    # The same ending after a stop, but in the other paragraph it starts at a word (本次 | 活动…),
+    # not inside one: a writer's short closing sentence, not a crop.
+    ending = "活动取得了圆满成功。"
+    page = ["文化节开幕", "本届文化节吸引了众多市民参与,本次" + ending, "志愿服务进社区",
+            "志愿者们为居民提供了义诊、理发等服务。" + ending]
+    texts, edits = run(page, Lexicon())
+    assert texts == page and edits == []
+    # The dictionary lists 双边合作 whole, but the cut falls between its two words: no crop.
+    signed = "会谈后,两国元首还共同见证了双边合作文件的签署。"
+    page = ["两国元首会谈", signed, "访问圆满结束", "双方一致认为此访取得圆满成功。合作文件的签署。"]
+    assert run(page, Lexicon())[1] == []
+    # Within one article, or found a third time on the page, a crop's ending proves nothing either.
+    crop = "善救助等帮扶力度。"
+    pair = ["健康扶贫见实效", AID_SOURCE, "大棚里的新希望", GREENHOUSE_OWN + crop]
+    assert [e.kind for e in run(pair, Lexicon())[1]] == ["splice_trimmed"]
+    assert run([pair[0], pair[1], pair[3]], Lexicon())[1] == []
+    assert run([*pair, "又讯", "据悉,慈" + crop], Lexicon())[1] == []
+
+
 def test_tail_of_a_cut_paragraph_is_not_a_fragment_of_an_echo():
     # The lede echoes a paragraph in other words (上午 inserted); the paragraph
     # itself is cut in two. Its tail is verbatim in the echo, but its head

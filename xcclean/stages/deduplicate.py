@@ -362,7 +362,8 @@ def deduplicate(doc: Document, config: DedupConfig, engine: EngineConfig, lexico
     first = [groups[t][0] for t in texts]
     relations = _relations(page, texts, _candidate_pairs(page, texts, first, focus, memo, engine), memo,
                            engine, lexicon)
-    if not relations and all(len(g) == 1 for g in groups.values()):
+    short = _short_splices(page, engine, lexicon) if lexicon is not None else []
+    if not relations and not short and all(len(g) == 1 for g in groups.values()):
         return doc, []
     prefer = _preference(page, texts, groups, relations, config, engine, lexicon)
     copies = [(a, b, rel) for a, b, rel in relations if rel.kind != "splice"]
@@ -370,7 +371,7 @@ def deduplicate(doc: Document, config: DedupConfig, engine: EngineConfig, lexico
     removed.update(_twins(page, texts, groups, prefer, removed, config, engine))
     _page_rules(page, removed, config)
     splices = [(prefer.reps[a], prefer.reps[b], rel) for a, b, rel in relations if rel.kind == "splice"]
-    return _apply(page, removed, splices, config)
+    return _apply(page, removed, splices, short, config)
 
 
 def _resolved(page: _Page, texts: list[str], relations: list[tuple[int, int, Relation]], prefer: _Preference,
@@ -598,8 +599,66 @@ def _written_together(page: _Page, target: int, span: tuple[int, int], removed: 
                for h in page.holders(key[span[0] - k : span[0] + k]))
 
 
+# A trim: the paragraph that loses a span, the span, the paragraph it repeats, the span there, the rule,
+# the similarity of the two spans.
+_Trim = tuple[int, tuple[int, int], int, tuple[int, int], str, float]
+
+
+def _short_splices(page: _Page, engine: EngineConfig, lexicon: Lexicon) -> list[_Trim]:
+    """Tails too short for the engine's splices (``min_unique_fragment_chars`` up to
+    ``splice_min_chars``) glued after a paragraph's finished last sentence: the paragraph ends,
+    after its stop, with the verbatim end of a body paragraph of another article, where a dictionary
+    word read in context spans the cut before that text (…救助、慈 | 善救助等帮扶力度。: 慈善), and the
+    text stands nowhere else on the page. OCR glues a crop cut at any glyph; a writer's closing
+    sentence that ends as another paragraph's sentence ends parts from it at a word there (…本次 |
+    活动取得了圆满成功。). A tail glued in place of a paragraph's own lost tail, mid-sentence, is
+    left alone: two sentences that end alike part at words the dictionary lists as one compound
+    (推动中韩 | 关系不断向前发展。 against …友好合作 | 关系…), and on the tune pages trimming them cost
+    text on untouched pages."""
+    keys, low = page.keys, engine.min_unique_fragment_chars
+    by_end: dict[str, list[int]] = defaultdict(list)
+    for i in page.body:
+        if page.doc[i].kind is Kind.BODY and len(keys[i]) > low:
+            by_end[keys[i][-low:]].append(i)
+    trims: list[_Trim] = []
+    for members in by_end.values():
+        for target in members:
+            for source in members:
+                trim = _short_splice(page, target, source, engine, lexicon)
+                if trim is not None:
+                    trims.append(trim)
+    return trims
+
+
+def _cut_in_word(text: str, at: int, lexicon: Lexicon) -> bool:
+    """Whether a dictionary word of ``text``, read in context, spans the cut before ``text[at]``, and
+    is no compound of two words cut apart there (双边 | 合作, 中韩 | 关系: the dictionary lists such
+    compounds whole, but a cut between their words is a cut between words)."""
+    word = lexicon.word_across(text[:at], text[at:])
+    if word is None:
+        return False
+    k = next(k for k in range(1, len(word)) if text.startswith(word, at - k))
+    return not all(len(part) > 1 and len(lexicon.in_words(part)) == len(part) for part in (word[:k], word[k:]))
+
+
+def _short_splice(page: _Page, target: int, source: int, engine: EngineConfig, lexicon: Lexicon) -> _Trim | None:
+    """The trim of :func:`_short_splices` for one pair, or None."""
+    if page.article[target] == page.article[source]:
+        return None
+    key, other = page.keys[target], page.keys[source]
+    length = next((n for n in range(1, min(len(key), len(other)) + 1) if key[-n] != other[-n]),
+                  min(len(key), len(other)) + 1) - 1
+    start, at = len(key) - length, len(other) - length
+    if not engine.min_unique_fragment_chars <= length < engine.splice_min_chars \
+            or not _after_sentence(key, start) or not HAN_RE.match(other, at - 1) \
+            or not _cut_in_word(other, at, lexicon) or len(page.holders(key[start:])) != 2:
+        return None
+    return target, (start, len(key)), source, (at, len(other)), \
+        f"a short tail after a finished sentence here starts inside a word in p{page.doc[source].ids[0]}", 1.0
+
+
 def _choose_splice(page: _Page, a: int, b: int, rel: Relation, removed: dict[int, _Edge],
-                   config: DedupConfig) -> tuple[int, tuple[int, int], int, tuple[int, int], str] | None:
+                   config: DedupConfig) -> _Trim | None:
     """Which paragraph loses the repeated tail: the one whose article it does not fit.
 
     Two paragraphs ending in the same long span may both be right (a legal
@@ -628,29 +687,31 @@ def _choose_splice(page: _Page, a: int, b: int, rel: Relation, removed: dict[int
     sides = [side for side in sides if not _written_together(page, side[0], side[2], removed, config)]
     for target, key, span, other, other_key, other_span in sides:
         if _after_sentence(key, span[0]) and other_span[0] > 0 and HAN_RE.match(other_key, other_span[0] - 1):
-            return target, span, other, other_span, \
-                f"span follows a finished sentence here but starts mid-clause in p{page.doc[other].ids[0]}"
+            rule = f"span follows a finished sentence here but starts mid-clause in p{page.doc[other].ids[0]}"
+            return target, span, other, other_span, rule, rel.similarity
     fits = {a: fit(a, key_a, span_a), b: fit(b, key_b, span_b)}
     for target, _, span, other, _, other_span in sides:
         own, foreign = fits[target], fits[other]
         if foreign > 0 and foreign >= config.splice_fit_ratio * own:
-            return target, span, other, other_span, f"span fits the other article {foreign:.2f} vs {own:.2f}"
+            return target, span, other, other_span, f"span fits the other article {foreign:.2f} vs {own:.2f}", \
+                rel.similarity
     return None
 
 
-def _trims(page: _Page, splices: list[tuple[int, int, Relation]], removed: dict[int, _Edge],
+def _trims(page: _Page, splices: list[tuple[int, int, Relation]], short: list[_Trim], removed: dict[int, _Edge],
            config: DedupConfig) -> tuple[list[Block], list[Edit]]:
-    """The blocks after trimming spliced spans, and a ``splice_trimmed`` edit for each."""
+    """The blocks after trimming spliced spans (``short``: tails too short for the engine, see
+    :func:`_short_splices`), and a ``splice_trimmed`` edit for each."""
     doc = page.doc
     blocks = list(doc)
     edits: list[Edit] = []
-    for a, b, rel in sorted(splices):
-        if a in removed or b in removed:
-            continue
-        trim = _choose_splice(page, a, b, rel, removed, config)
+    trims = [_choose_splice(page, a, b, rel, removed, config)
+             for a, b, rel in sorted(splices) if a not in removed and b not in removed]
+    trims += [trim for trim in short if trim[0] not in removed and trim[2] not in removed]
+    for trim in trims:
         if trim is None or blocks[trim[0]] is not doc[trim[0]]:
             continue  # no trim, or already trimmed against another paragraph: spans no longer hold
-        target, span, other, other_span, rule = trim
+        target, span, other, other_span, rule, similarity = trim
         block = blocks[target]
         start, end = _text_span(block.text, span)
         if end >= len(block.text.rstrip()):
@@ -661,17 +722,17 @@ def _trims(page: _Page, splices: list[tuple[int, int, Relation]], removed: dict[
                 end += 1
         edits.append(Edit("splice_trimmed", STAGE, target, block.ids, block.text[start:end], start, {
             "matched": doc[other].ids[0], "matched_text": doc[other].text,
-            "similarity": round(rel.similarity, 4), "span_in_matched": list(other_span), "rule": rule}))
+            "similarity": round(similarity, 4), "span_in_matched": list(other_span), "rule": rule}))
         blocks[target] = replace(block, text=block.text[:start] + block.text[end:],
                                  end_trimmed=block.end_trimmed or end >= len(block.text.rstrip()))
     return blocks, edits
 
 
-def _apply(page: _Page, removed: dict[int, _Edge], splices: list[tuple[int, int, Relation]],
+def _apply(page: _Page, removed: dict[int, _Edge], splices: list[tuple[int, int, Relation]], short: list[_Trim],
            config: DedupConfig) -> tuple[Document, list[Edit]]:
     """The page without the removed blocks and with the splices trimmed, and the edits."""
     doc = page.doc
-    blocks, edits = _trims(page, splices, removed, config)
+    blocks, edits = _trims(page, splices, short, removed, config)
     for index in sorted(removed, reverse=True):
         edge = removed[index]
         block, keeper = doc[index], doc[edge.keep]
