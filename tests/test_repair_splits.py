@@ -53,6 +53,18 @@ def test_terminal_punctuation_vetoes(lex):
     assert len(texts) == 2 and edits == []
 
 
+@pytest.mark.parametrize("end", ["〔1〕", "⑹", "[2]", "\ue4c2"])
+def test_a_footnote_reference_after_the_stop_ends_the_paragraph(end, lex):
+    # Lu Xun's annotated essays (…他妈的!”〔1〕 / 无论是谁,…), an encyclopaedia's [2], an e-book's
+    # paragraph mark in the Private Use Area: text after the stop that no sentence reads on from.
+    head = "我们的生活里,这句话几乎随处可以听到,真是“他妈的!”"
+    tail = "无论是谁,只要在中国过活,便总得常听到这一类的口头禅。"
+    texts, edits = repair([head + end, tail], lex)
+    assert texts == [head + end, tail] and not [e for e in edits if e.kind == "split_joined"]
+    # Without the stop before it, the reference ends nothing: the cut is weighed as any other.
+    assert cut_evidence("便总得常听到〔1〕", "这一类的口头禅。", Config().splits, lex).veto is None
+
+
 def test_never_glue_headline_or_byline(lex):
     texts, _ = repair(["全区上下要人人扛稳责任、压", "何长成调研企业安全生产工作",
                        "10月22日,魏都区委区长何长成到天伦燃气公司调研企业安全生产工作。"], lex)

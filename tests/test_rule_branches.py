@@ -109,6 +109,22 @@ def test_strict_excerpt_refuses_an_added_glyph_but_not_a_doubled_one():
     assert isinstance(ocr_noise(sentence, added, E), Noise)
 
 
+@pytest.mark.parametrize("a, b, copy", [
+    # one glyph between whole words: the writer's 的 (Lu Xun repeats his line), a parallel line's 等
+    ("我的父亲沉思了一会,摇摇头。", "我父亲沉思了一会,摇摇头。", False),
+    ("丁薛祥、杨洁篪、王毅、何立峰参加上述活动。", "丁薛祥、杨洁篪、王毅、何立峰等参加上述活动。", False),
+    # a glyph read twice, or dropped out of a word (讲话 / 话): OCR
+    ("各有关部门要加快推进项目。", "各有关部门要要加快推进项目。", True),
+    ("他在会上讲话时强调。", "他在会上话时强调。", True),
+])
+def test_a_short_text_needs_its_dropped_glyph_to_show_a_misread(a, b, copy, lex):
+    assert isinstance(ocr_noise(a, b, E, lex), Noise) is copy
+    # From min_unevidenced_chars (40) up, one glyph is a difference like any other.
+    longer = "会议指出,要坚持以人民为中心的发展思想,扎实推进各项民生实事。"
+    assert len(longer + a) >= E.min_unevidenced_chars
+    assert isinstance(ocr_noise(longer + a, longer + b, E, lex), Noise)
+
+
 def test_a_run_of_marks_longer_than_max_indel_marks_is_edited():
     x = "会议强调,要推动“十四五”开好局起好步,为全面建设社会主义现代化国家开好局。"
     two, three = x.replace("起好步,", "起好步——,"), x.replace("起好步,", "起好步———,")

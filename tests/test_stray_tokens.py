@@ -59,6 +59,15 @@ def test_quoted_word_is_a_mention(lex):
     assert out == text
 
 
+def test_an_annotated_word_is_a_mention(lex):
+    # Lu Xun, 华盖集: a footnote reference after the word: the writer glosses it.
+    text = "我在中国也时时起这一类的恐惧。普通认为romantic〔20〕的,在中国是往往要碰钉子的。"
+    out, edits = scrub(text, lex)
+    assert out == text and [e.evidence["rule"] for e in edits] == ["annotated: a footnote reference follows"]
+    out, edits = scrub(text.replace("〔20〕", ""), lex)  # without the note, a leak like any other
+    assert [e.kind for e in edits] == ["stray_token"]
+
+
 def test_allow_and_deny_lists(lex):
     text = "确保质量的 principle,经过严格规范的选树程序。"
     assert scrub(text, lex, Config().replace(allow_tokens=frozenset({"Principle"})))[0] == text

@@ -46,8 +46,11 @@ CLOSING_FOR = {"“": "”", "‘": "’", "「": "」", "『": "』", "(": ")",
                "〔": "〕", "〈": "〉", "［": "］"}
 
 # A note in brackets or a dashed attribution after the full stop does not reopen the sentence:
-# …行为。(许廷合 摄), …园》。——编者.
-_TRAILING_NOTE = re.compile(r"(?:[(（][^()（）]{1,30}[)）]|—{1,3}\s*[^\s—]{1,4})$")
+# …行为。(许廷合 摄), …园》。——编者; nor do footnote references (…他妈的!”〔1〕, …三月一日。⑹,
+# …之一。[2]: an annotated edition, an encyclopaedia) or glyphs of a private font (the Private Use
+# Area: an e-book's paragraph mark), which text never reads on from.
+_TRAILING_NOTE = re.compile(r"(?:[(（][^()（）]{1,30}[)）]|—{1,3}\s*[^\s—]{1,4}"
+                            r"|(?:[〔［\[]\d{1,3}[〕］\]]|[①-⑳⑴-⒇]|[\ue000-\uf8ff])+)$")
 
 # Words that introduce what follows as said or restated by the writer: a paragraph that repeats
 # another after one of them quotes it (他强调,“…”; 值得注意的是,…), it does not copy it.
@@ -63,6 +66,8 @@ def ends_sentence(text: str) -> bool:
 
     >>> ends_sentence("…劝阻不文明行为。(许廷合 摄)"), ends_sentence("…持之以"), ends_sentence("…满意吗? ”")
     (True, False, True)
+    >>> ends_sentence("…他妈的!”〔1〕"), ends_sentence("…三月一日。⑹"), ends_sentence("…一日〔6〕")
+    (True, True, False)
     """
     stripped = text.rstrip()
     while stripped and (stripped[-1] in CLOSING_MARKS or stripped[-1].isspace()):

@@ -112,6 +112,17 @@ class _Sides:
         right = any(i not in self.in_y and HAN_RE.match(self.y[i]) for i in range(op.dest_start, op.dest_end))
         return left, right
 
+    def glyph_shown(self, text: str, at: int, width: int, longer_left: bool) -> bool:
+        """Whether Han characters on one side only (``text[at:at + width]``) show a misread: they
+        double a neighbour (OCR read a glyph twice: 要要加快), or stand inside a word there that
+        the other side breaks by lacking them (讲话 / 话). One between whole words (我的父亲 /
+        我父亲, 何立峰等参加 / 何立峰参加) is what an editor adds or leaves out as readily as OCR."""
+        extra = text[at : at + width]
+        if extra in text[at - 1 : at] + text[at + width : at + width + 1]:
+            return True
+        words = self.in_x if longer_left else self.in_y
+        return any(i in words for i in range(at, at + width))
+
     def garbled(self, op: Opcode, left: bool, right: bool, config: EngineConfig) -> bool:
         """Whether the run is a misread by the language model (:func:`garbled_side`) whose garbled
         side also breaks a word."""
@@ -199,8 +210,8 @@ def ocr_noise(x: str, y: str, config: EngineConfig, language: Language | None = 
     ``max_misread_share`` of the longer text differs, and at most
     ``max_han_indel_share`` of it is Han characters dropped or added (``too
     many differences``); a short text (under ``min_unevidenced_chars``)
-    whose substitutions show no broken word is not shown to be a copy (``no
-    misread shown``). ``strict`` (a verbatim excerpt of whole sentences): no
+    whose substitutions and dropped or added glyphs show no broken word is
+    not shown to be a copy (``no misread shown``). ``strict`` (a verbatim excerpt of whole sentences): no
     Han character may be added or dropped at all, except a doubled one.
     """
     sides = _Sides(x, y, language) if language is not None else None
@@ -213,7 +224,8 @@ def ocr_noise(x: str, y: str, config: EngineConfig, language: Language | None = 
     if tally.substituted + tally.indels > max(1, config.max_misread_share * longest) \
             or tally.han_indels > max(1, config.max_han_indel_share * longest):
         return Refusal("too many differences")
-    if sides is not None and tally.substituted and not tally.shown and longest < config.min_unevidenced_chars:
+    if sides is not None and (tally.substituted or tally.han_indels) and not tally.shown \
+            and longest < config.min_unevidenced_chars:
         return Refusal("no misread shown")
     return Noise(tally.substituted, tally.indels, float(Levenshtein.normalized_similarity(x, y)))
 
@@ -276,4 +288,6 @@ def _difference(op: Opcode, x: str, y: str, config: EngineConfig, sides: _Sides 
     tally.substituted += common
     tally.indels += len(extra)
     tally.han_indels += len(extra) - marks
+    if sides is not None and len(extra) > marks:
+        tally.shown += sides.glyph_shown(context, at, len(extra), longer_left=len(left) > len(right))
     return None

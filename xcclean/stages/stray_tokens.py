@@ -9,8 +9,9 @@ applies (:data:`RULES`), and the rule is logged:
 4. a capital letter (NAPA, II, iPhone, Beijing) → kept: names, acronyms,
    roman numerals.
 5. one or two letters glued to Chinese (i许昌, x光) → kept.
-6. part of a phrase of Latin words, or quoted/bracketed (“principle”) →
-   kept, logged as ``suspect_token``: a mention, not debris.
+6. part of a phrase of Latin words, quoted/bracketed (“principle”), or
+   followed by a footnote reference (romantic〔20〕) → kept, logged as
+   ``suspect_token``: a mention, not debris.
 7. an English word Chinese writers use (wordfreq's Chinese list has it at
    Zipf ≥ ``loanword_min_zipf``: deadline, emo, hold, bug, pdf) → kept as a
    ``suspect_token``: a loanword in use.
@@ -43,6 +44,7 @@ STAGE = "stray_tokens"
 _URLISH = re.compile(r"(://|@|^www\.|\.(com|cn|net|org|gov)\b)", re.IGNORECASE)
 _QUOTES = "“”‘’\"'《》〈〉「」『』()（）【】[]"
 _KINDS = (Kind.BODY, Kind.CAPTION, Kind.DECK, Kind.HEADLINE)
+_FOOTNOTE = re.compile(r"\s*(?:[〔［\[]\d{1,3}[〕］\]]|[①-⑳⑴-⒇])")
 
 
 @dataclass(frozen=True)
@@ -110,11 +112,14 @@ def _short_prefix(t: Token, config: TokensConfig, lexicon: Lexicon) -> Verdict |
 
 
 def _mentioned(t: Token, config: TokensConfig, lexicon: Lexicon) -> Verdict | None:
-    """Part of a Latin phrase, or quoted or bracketed (“principle”): the word is talked about."""
+    """Part of a Latin phrase, quoted or bracketed (“principle”), or followed by a footnote
+    reference (普通认为romantic〔20〕的): the word is talked about, or annotated by the writer."""
     if (t.left.isascii() and t.left.isalpha()) or (t.right.isascii() and t.right.isalpha()):
         return "suspect", "part of a Latin phrase"
     if t.left and t.left in _QUOTES and t.right and t.right in _QUOTES:
         return "suspect", "quoted or bracketed"
+    if _FOOTNOTE.match(t.line, t.end):
+        return "suspect", "annotated: a footnote reference follows"
     return None
 
 
