@@ -367,6 +367,10 @@ class TokensConfig:
     distinct lowercase English words or more code-switches on purpose (a
     blog, a chat); OCR leaves one or two strays on a page (one in the five
     seed pages), so their words are kept there.
+    ``term_min_uses``: a lowercase English word that stands this many times
+    or more in a page's Chinese prose is a term the writer uses (透传
+    attribute, again and again in a technical text); a leak or an OCR
+    insertion is a one-off.
     """
 
     allow_tokens: frozenset[str] = field(default_factory=lambda: _DEFAULT_ALLOW)
@@ -376,10 +380,11 @@ class TokensConfig:
     stray_min_han_share: float = 0.8
     loanword_min_zipf: float = 2.0
     code_switch_min_words: int = 4
+    term_min_uses: int = 2
 
     def __post_init__(self) -> None:
         _check_share(self, "stray_min_han_share")
-        _check_count(self, 1, "stray_min_letters", "code_switch_min_words")
+        _check_count(self, 1, "stray_min_letters", "code_switch_min_words", "term_min_uses")
         # Normalise the token lists so callers may pass any iterable and case.
         object.__setattr__(self, "allow_tokens", frozenset(t.lower() for t in self.allow_tokens))
         object.__setattr__(self, "deny_tokens", frozenset(t.lower() for t in self.deny_tokens))

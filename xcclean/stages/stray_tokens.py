@@ -16,8 +16,10 @@ applies (:data:`RULES`), and the rule is logged:
    Zipf ≥ ``loanword_min_zipf``: deadline, emo, hold, bug, pdf) → kept as a
    ``suspect_token``: a loanword in use.
 8. on a page that code-switches (``code_switch_min_words`` distinct English
-   words or more in its Chinese prose) → kept as a ``suspect_token``: the
-   writer mixes languages on purpose; OCR leaves one or two strays a page.
+   words or more in its Chinese prose), or a word the page's prose holds
+   ``term_min_uses`` times or more (透传 attribute) → kept as a
+   ``suspect_token``: the writer mixes languages on purpose; OCR leaves one
+   or two strays a page, each once.
 9. lowercase, at least ``stray_min_letters`` letters, a real English word
    (wordfreq Zipf ≥ ``stray_min_zipf``), set apart by spaces or glued to the
    Chinese around it (``的 principle,``, ``的principle,``) → removed with the
@@ -31,6 +33,7 @@ XUCHANG DAILY, an English abstract).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -56,6 +59,7 @@ class Token:
     start: int
     end: int
     code_switched: bool  # the page mixes English words into its Chinese on purpose
+    uses: int = 1  # how many times the word (case folded) stands in the page's Chinese prose
 
     @property
     def before(self) -> str:
@@ -132,8 +136,12 @@ def _loanword(t: Token, config: TokensConfig, lexicon: Lexicon) -> Verdict | Non
 
 
 def _code_switching(t: Token, config: TokensConfig, lexicon: Lexicon) -> Verdict | None:
-    """The page mixes English words into its Chinese throughout: a writer's choice."""
-    return ("suspect", "the page code-switches") if t.code_switched else None
+    """The page mixes English words into its Chinese throughout, or uses this one again and again
+    (``term_min_uses``: 透传 attribute in a technical text): a writer's choice. A leak or an OCR
+    insertion is a one-off."""
+    if t.code_switched:
+        return "suspect", "the page code-switches"
+    return ("suspect", "a term the page uses again") if t.uses >= config.term_min_uses else None
 
 
 def _english_word(t: Token, config: TokensConfig, lexicon: Lexicon) -> Verdict | None:
@@ -201,13 +209,13 @@ def _code_switched(doc: Document, lines: list[tuple[int, float]], config: Tokens
     return len(words) >= config.code_switch_min_words
 
 
-def _scan(block: Block, index: int, share: float, switched: bool, config: TokensConfig, lexicon: Lexicon
-          ) -> tuple[str, list[Edit]]:
+def _scan(block: Block, index: int, share: float, switched: bool, uses: Counter[str], config: TokensConfig,
+          lexicon: Lexicon) -> tuple[str, list[Edit]]:
     text = block.text
     edits: list[Edit] = []
     removals: list[tuple[int, int, Edit]] = []
     for token, start, end in _tokens(text):
-        verdict, rule = decide(Token(token, text, start, end, switched), config, lexicon)
+        verdict, rule = decide(Token(token, text, start, end, switched, uses[token.lower()]), config, lexicon)
         evidence = {"token": token, "rule": rule, "zipf": round(lexicon.zipf(token), 2) if token.isalpha() else None,
                     "zh_zipf": round(lexicon.zipf(token, "zh"), 2) if token.isalpha() else None,
                     "chinese_share": round(share, 3)}
@@ -229,8 +237,9 @@ def remove_stray_tokens(doc: Document, config: TokensConfig, lexicon: Lexicon) -
     edits: list[Edit] = []
     lines = _prose_lines(doc, config)
     switched = _code_switched(doc, lines, config, lexicon) if lines else False
+    uses = Counter(token.lower() for i, _ in lines for token, _, _ in _tokens(doc[i].text))
     for i, share in lines:
-        text, found = _scan(blocks[i], i, share, switched, config, lexicon)
+        text, found = _scan(blocks[i], i, share, switched, uses, config, lexicon)
         edits.extend(found)
         if text != blocks[i].text:
             blocks[i] = replace(blocks[i], text=text)
