@@ -125,6 +125,20 @@ def test_a_short_text_needs_its_dropped_glyph_to_show_a_misread(a, b, copy, lex)
     assert isinstance(ocr_noise(longer + a, longer + b, E, lex), Noise)
 
 
+def test_parallel_lines_that_vary_their_last_words_are_no_copies():
+    # 诗经, 绿衣: two stanzas, each line's last word varied. OCR misreads land anywhere in a line.
+    a, b = "绿兮衣兮,绿衣黄裹。心之忧矣,曷维其已!", "绿兮衣兮,绿衣黄裳。心之忧矣,曷维其亡!"
+    assert ocr_noise(a, b, E) == Refusal("lines vary at their ends")
+    assert isinstance(ocr_noise(a, b, EngineConfig(min_line_end_variations=3)), Noise)
+    # One line-end difference, or one of two inside a line: misreads as any others.
+    assert isinstance(ocr_noise(a, a.replace("已", "亡"), E), Noise)
+    assert isinstance(ocr_noise(a, a.replace("已", "亡").replace("黄裹", "貴裹"), E), Noise)
+    # Prose: a tune-half OCR page read 热闹。 as 热闲。 and 遗产。 as 遗闵。, both before a stop.
+    prose = "在湖南娄底新化县,迎春活动格外热闹。那里还有新化山歌、梅山武术等非物质文化遗产。"
+    assert isinstance(ocr_noise(prose, prose.replace("热闹", "热闲").replace("遗产", "遗闵"), E), Noise)
+    assert ocr_noise(a, b, EngineConfig(verse_line_max_chars=3)) != Refusal("lines vary at their ends")
+
+
 def test_a_run_of_marks_longer_than_max_indel_marks_is_edited():
     x = "会议强调,要推动“十四五”开好局起好步,为全面建设社会主义现代化国家开好局。"
     two, three = x.replace("起好步,", "起好步——,"), x.replace("起好步,", "起好步———,")

@@ -211,6 +211,13 @@ class EngineConfig:
     places are rare strings too, hence a margin above them).
     ``max_misread_share``: share of differing characters allowed in all
     (substituted, dropped or added).
+    ``min_line_end_variations``, ``verse_line_max_chars``: two texts in
+    verse (no clause longer than ``verse_line_max_chars``: 诗经's four
+    characters, a 词's three to seven; prose runs longer) whose
+    substitutions, ``min_line_end_variations`` or more, each sit right
+    before a clause mark in both are stanzas that vary their last words
+    (绿衣黄裹。…曷维其已! / 绿衣黄裳。…曷维其亡!), not copies. In prose a
+    misread lands before a mark as readily as anywhere (热闹。 read 热闲。).
     ``min_unevidenced_chars``: where a dictionary is at hand (a page), a text
     shorter than this whose substitutions break no word on one side only is
     not shown to be a copy: short parallel lines differ by a word on purpose
@@ -269,6 +276,8 @@ class EngineConfig:
     max_garbled_run: int = 3
     garbled_min_drop: float = 3.5
     max_misread_share: float = 0.1
+    min_line_end_variations: int = 2
+    verse_line_max_chars: int = 7
     min_unevidenced_chars: int = 40
     min_fragment_chars: int = 20
     min_unique_fragment_chars: int = 8
@@ -290,6 +299,7 @@ class EngineConfig:
                      "min_unique_fragment_chars", "min_copy_chars", "contamination_max_chars", "min_spill_chars",
                      "spill_context_chars", "splice_min_chars", "min_unevidenced_chars", "splice_bridge_chars",
                      "parallel_min_pairs", "parallel_min_texts")
+        _check_count(self, 1, "min_line_end_variations", "verse_line_max_chars")
         _check_positive(self, "garbled_min_drop")
         if self.min_unique_fragment_chars > self.min_fragment_chars:
             raise ValueError("EngineConfig.min_unique_fragment_chars must not exceed min_fragment_chars")

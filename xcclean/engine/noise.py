@@ -22,6 +22,7 @@ differences are counted (:class:`Noise`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Protocol
@@ -61,6 +62,9 @@ class Refusal:
 
 
 _NUMERALS = frozenset("一二三四五六七八九十百千万亿零〇两")
+# Marks that end a line of verse or a clause (full- and half-width; the empty string never matches).
+_CLAUSE_MARKS = frozenset("，。！？；：、,.!?;:")
+_CLAUSE_SPLIT = re.compile("[，。！？；：、,.!?;:]")
 
 
 def _is_digit(char: str) -> bool:
@@ -211,7 +215,10 @@ def ocr_noise(x: str, y: str, config: EngineConfig, language: Language | None = 
     ``max_han_indel_share`` of it is Han characters dropped or added (``too
     many differences``); a short text (under ``min_unevidenced_chars``)
     whose substitutions and dropped or added glyphs show no broken word is
-    not shown to be a copy (``no misread shown``). ``strict`` (a verbatim excerpt of whole sentences): no
+    not shown to be a copy (``no misread shown``); in verse, substitutions,
+    at least ``min_line_end_variations``, that all end a clause on both
+    sides are stanzas varying their last words (``lines vary at their ends``).
+    ``strict`` (a verbatim excerpt of whole sentences): no
     Han character may be added or dropped at all, except a doubled one.
     """
     sides = _Sides(x, y, language) if language is not None else None
@@ -227,7 +234,15 @@ def ocr_noise(x: str, y: str, config: EngineConfig, language: Language | None = 
     if sides is not None and (tally.substituted or tally.han_indels) and not tally.shown \
             and longest < config.min_unevidenced_chars:
         return Refusal("no misread shown")
+    if tally.runs >= config.min_line_end_variations and tally.line_ends == tally.runs \
+            and _verse(x, config) and _verse(y, config):
+        return Refusal("lines vary at their ends")
     return Noise(tally.substituted, tally.indels, float(Levenshtein.normalized_similarity(x, y)))
+
+
+def _verse(text: str, config: EngineConfig) -> bool:
+    """No clause of ``text`` is longer than ``verse_line_max_chars``: lines of verse."""
+    return max(map(len, _CLAUSE_SPLIT.split(text))) <= config.verse_line_max_chars
 
 
 def _differences(x: str, y: str) -> list[Opcode]:
@@ -254,6 +269,8 @@ class _Tally:
     indels: int = 0
     han_indels: int = 0
     shown: int = 0
+    runs: int = 0  # substituted runs with a Han character
+    line_ends: int = 0  # of them, those right before a clause mark on both sides
 
 
 def _difference(op: Opcode, x: str, y: str, config: EngineConfig, sides: _Sides | None, strict: bool,
@@ -273,6 +290,10 @@ def _difference(op: Opcode, x: str, y: str, config: EngineConfig, sides: _Sides 
         tally.shown += shows
     if op.tag == "replace" and len(left) == len(right):
         tally.substituted += len(left)
+        if HAN_RE.search(left):  # a mark put for a mark (。 / ,) varies no word
+            tally.runs += 1
+            tally.line_ends += x[op.src_end : op.src_end + 1] in _CLAUSE_MARKS \
+                and y[op.dest_end : op.dest_end + 1] in _CLAUSE_MARKS
         return None
     # Unequal replace, insert or delete: the common part substituted, the rest on one side only;
     # a Han character left over from a replacement is a longer word put for a shorter one.
