@@ -442,7 +442,7 @@ def _ocr_parameters(entry: dict[str, Any]) -> list[tuple[str, str]]:
     if kind == "contaminated":
         out.append(("glue length", _bucket(entry["glued_chars"], (1, 5, 9, 13, 21))))
     if kind == "split":
-        out += [("head length", _bucket(entry["head_chars"], (1, 3, 7, 21, 41))),
+        out += [("head length", _bucket(entry["head_chars"], (1, 3, 5, 7, 21, 41))),
                 ("caption between", str(entry["caption"]))]
     return out
 
@@ -472,10 +472,10 @@ def parameters(entry: dict[str, Any]) -> list[tuple[str, str]]:
         out.append(("glue length", _bucket(entry["glue"], (1, 5, 9, 13, 21))))
         out += [("glue side", entry["glue_side"]), ("glue from", entry["glue_from"])]
     if kind == "splice":
-        out += [("spliced tail", _bucket(entry["tail"], (0, 20, 40))), ("variant", entry["variant"]),
+        out += [("spliced tail", _bucket(entry["tail"], (0, 8, 20, 40))), ("variant", entry["variant"]),
                 ("direction", entry["direction"])]
     if kind == "split":
-        out += [("head length", _bucket(entry["head"], (1, 3, 7, 21, 41))),
+        out += [("head length", _bucket(entry["head"], (1, 3, 5, 7, 21, 41))),
                 ("tail length", _bucket(entry["tail"], (1, 3, 7, 21, 41))),
                 ("pieces", str(entry["pieces"])), ("caption between", str(entry["caption"])),
                 ("cut right after a full stop", str(entry["after_stop"]))]
@@ -502,7 +502,10 @@ def limits() -> dict[tuple[str, str], str]:
                                        f"{e.min_unique_fragment_chars} if unique"
            for shape in ("prefix", "suffix", "inner")},
         ("contaminated", "glue length"): f"contamination_max_chars {e.contamination_max_chars}",
-        ("splice", "spliced tail"): f"splice_min_chars {e.splice_min_chars}",
+        ("splice", "spliced tail"): f"splice_min_chars {e.splice_min_chars}, {e.min_unique_fragment_chars} "
+                                    "after a finished sentence",
+        ("split", "head length"): f"model_min_head_chars {xcclean.Config().splits.model_min_head_chars} "
+                                  "without rule evidence",
         ("stray_token", "English Zipf"): f"stray_min_zipf {t.stray_min_zipf}",
     }
 

@@ -65,6 +65,31 @@ def test_a_footnote_reference_after_the_stop_ends_the_paragraph(end, lex):
     assert cut_evidence("便总得常听到〔1〕", "这一类的口头禅。", Config().splits, lex).veto is None
 
 
+@pytest.mark.parametrize("head, tail, joined", [
+    # A title, a name above a speech, a 词's author: lines of their own, whatever the model says.
+    ("关雎", "关关雎鸠,在河之洲。窈窕淑女,君子好逑。", False),
+    ("江泽民", "同志们、朋友们:今天,我们在这里隆重集会,纪念这一伟大的历史事件。", False),
+    ("苏易简", "神仙神仙瑶池宴。片片碧桃零落春风晚。", False),
+    # A head this short with rule evidence still goes to the model (a seed page: 日前 / ,魏都区…).
+    ("日前", ",魏都区召开安全稳定暨疫情防控工作会议,魏都区委书记李朝锋出席会议并讲话。", True),
+])
+def test_a_head_under_model_min_head_chars_needs_rule_evidence(head, tail, joined, lex):
+    texts, _edits = repair([head, tail], lex)
+    assert (texts == [head + tail]) is joined
+    # A title the text opens with is echoed, not cut (园有桃 / 园有桃,其实之肴。).
+    assert cut_evidence("园有桃", "园有桃,其实之肴。", Config().splits, lex).veto == ECHOED
+
+
+def test_model_min_head_chars_on_both_sides(lex):
+    head, tail = "习近平指出", "伊朗核问题全面协议达成是个了不起的里程碑,同时执行任重而道远。"
+    assert len(head) == Config().splits.model_min_head_chars
+    _texts, edits = repair([head, tail], lex)
+    assert [e for e in edits if "probability" in e.evidence]  # weighed by the model
+    config = Config().replace(model_min_head_chars=len(head) + 1)
+    out, edits = repair_splits(classified(head + "\n\n" + tail, config, lex), config.splits, config.engine, lex)
+    assert len(out) == 2 and not [e for e in edits if "probability" in e.evidence]
+
+
 def test_never_glue_headline_or_byline(lex):
     texts, _ = repair(["全区上下要人人扛稳责任、压", "何长成调研企业安全生产工作",
                        "10月22日,魏都区委区长何长成到天伦燃气公司调研企业安全生产工作。"], lex)

@@ -129,6 +129,13 @@ class SplitsConfig:
     spliced from another article), not half of a paragraph cut in two. 16 is
     longer than a formula recurs with another ending on a page (以人民为中心的发展思想,
     is 12); a real split's head is its paragraph's own text.
+    ``model_min_head_chars``: a shorter head goes to the boundary model only
+    where the rule evidence speaks (a comma, an open quote, a word across the
+    cut: 日前 / ,魏都区召开…); without it, it stays apart. A column break
+    leaves at least a paragraph's first line above it, and a line that short
+    standing alone is a title, a name or a label (关雎 above 关关雎鸠,…; 苏易简
+    above his 词), while the model learned its short heads from the
+    generator's cuts at any glyph.
     """
 
     max_captions_between: int = 2
@@ -141,9 +148,10 @@ class SplitsConfig:
     join_min_probability: float = 0.935
     suspect_min_probability: float = 0.2
     explain_features: int = 3
+    model_min_head_chars: int = 5
 
     def __post_init__(self) -> None:
-        _check_count(self, 0, "max_captions_between", "prose_min_chars")
+        _check_count(self, 0, "max_captions_between", "prose_min_chars", "model_min_head_chars")
         _check_count(self, 1, "echo_gram_chars", "max_rounds", "cut_window_chars", "explain_features",
                      "copied_end_chars")
         _check_share(self, "echo_min_share", "join_min_probability", "suspect_min_probability")

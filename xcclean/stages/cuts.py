@@ -97,10 +97,13 @@ def opens_paragraph(text: str) -> bool:
 
 
 def _echoed(head: str, tail: str, config: SplitsConfig) -> bool:
-    """Whether most of ``head``'s n-grams recur in ``tail``: the two halves of a
-    cut paragraph never repeat each other, a title and the lede citing it do
-    (…钟声文章：打自由贸易之名… / …发表钟声文章,题目是《打自由贸易之名…》)."""
+    """Whether most of ``head``'s n-grams recur in ``tail``, or ``tail`` opens with the whole of a
+    head too short to sample: the two halves of a cut paragraph never repeat each other, a title
+    and the text citing it do (…钟声文章：打自由贸易之名… / …发表钟声文章,题目是《打自由贸易之名…》;
+    园有桃 / 园有桃,其实之肴。)."""
     n = config.echo_gram_chars
+    if len(head) < 2 * n:
+        return len(head) > 1 and tail.startswith(head)
     grams = [head[i : i + n] for i in range(0, len(head) - n + 1, n)]  # side by side: a sample is enough
     return len(grams) >= 2 and sum(g in tail for g in grams) >= config.echo_min_share * len(grams)
 
