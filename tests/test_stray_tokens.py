@@ -116,15 +116,16 @@ def test_a_code_switching_page_keeps_its_words(lex):
 
 
 def test_a_term_the_page_uses_again_stays(lex):
-    # vuejs-translations/docs-zh-cn: 透传 attribute, the writer's term, two paragraphs apart.
-    paragraphs = ["事件声明能让 Vue 更好地将事件和透传 attribute 作出区分。",
-                  "这样 Vue 才能知道外部传入的哪些是 props,哪些是透传 attribute。"]
+    # A technical text (as the Vue guide's Chinese translation writes): 透传 attribute, the writer's
+    # term, two paragraphs apart.
+    paragraphs = ["组件会把没有声明的透传 attribute 自动加到根元素上。",
+                  "如果不想继承透传 attribute,可以在组件选项中关闭它。"]
     doc = tuple(Block(text, (i,)) for i, text in enumerate(paragraphs))
     out, edits = remove_stray_tokens(doc, Config().tokens, lex)
     assert [b.text for b in out] == paragraphs
     assert {e.evidence["rule"] for e in edits if e.evidence["token"] == "attribute"} == {"a term the page uses again"}
     # Once on the page, or below term_min_uses, it is a leak like any other.
     out, _ = remove_stray_tokens(doc[:1], Config().tokens, lex)
-    assert out[0].text == "事件声明能让 Vue 更好地将事件和透传作出区分。"
+    assert out[0].text == "组件会把没有声明的透传自动加到根元素上。"
     out, _ = remove_stray_tokens(doc, Config().replace(term_min_uses=3).tokens, lex)
     assert "attribute" not in out[0].text
