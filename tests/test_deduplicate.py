@@ -117,6 +117,29 @@ def test_a_tail_written_together_with_its_head_elsewhere_is_no_splice():
     assert [e.kind for e in edits] == ["splice_trimmed"] and texts[-1] == "正如前文所说,埃及总统塞西"
 
 
+WATER = "54岁的张明辉就是这趟车的供水员。老张说,乘坐这趟列车的旅客买水和饮料的不多,大多数人都会选择喝他烧的水。"
+
+
+@pytest.mark.parametrize("order", [(0, 1, 2), (1, 0, 2), (1, 2, 0), (2, 1, 0)])
+def test_of_three_readings_the_one_nearest_the_others_stays(order):
+    # Tune half, generator seed 4: the paragraph and two misread copies. 都他 for 喝他 breaks no word
+    # and reads as language; the first copy stayed and the clean paragraph went. OCR misreads each
+    # copy on its own: the clean reading is the one nearest both others.
+    readings = [WATER, WATER.replace("喝他", "都他"), WATER.replace("列车", "列这").replace("烧的水", "烧水")]
+    page = ["春运里的暖心人", *(readings[k] for k in order)]
+    texts, edits = run(page, Lexicon())
+    assert texts == ["春运里的暖心人", WATER]
+    assert any("nearest the other readings" in e.evidence["rule"] for e in edits)
+    # Two readings are equally near each other: that rule says nothing, the first stays.
+    texts, edits = run(["春运里的暖心人", readings[1], WATER], Lexicon())
+    assert texts == ["春运里的暖心人", readings[1]] and edits[0].evidence["rule"] == "first copy kept"
+    # Past medoid_max_readings the distances are not summed: the first reading stays again.
+    config = Config().replace(medoid_max_readings=2)
+    doc = classified("\n\n".join(["春运里的暖心人", readings[1], WATER, readings[2]]), config, Lexicon())
+    out, _ = deduplicate(doc, config.dedup, config.engine, Lexicon())
+    assert [b.text for b in out] == ["春运里的暖心人", readings[1]]
+
+
 SHANXI = "煤炭大省山西以改革促转型,瞄准高端前沿产业,不断拓展经济发展空间,推动经济高质量发展。"
 
 

@@ -339,6 +339,11 @@ class DedupConfig:
     paragraph that does not open as this one: head and tail were written
     together there (OCR joins text that never stood together; 8 characters
     across one exact place match by chance rarely).
+    ``medoid_max_readings``: of three or more distinct readings of one
+    paragraph that the misread rules cannot tell apart, the one nearest all
+    the others is kept (OCR misreads each copy on its own); past this many
+    readings (never seen on a page; a pathological page repeats one reading)
+    the distances are not summed, so the cost stays linear.
     ``refrain_max_chars`` / ``repeat_max_distance``: OCR repeats a block
     where it read it; a short line (a dateline, a refrain, a slogan) of up to
     ``refrain_max_chars`` recurs by design, so its exact copy counts only
@@ -350,6 +355,7 @@ class DedupConfig:
     split_context_chars: int = 8
     splice_context_paragraphs: int = 2
     splice_junction_chars: int = 4
+    medoid_max_readings: int = 16
     refrain_max_chars: int = 30
     repeat_max_distance: int = 3
 
@@ -359,7 +365,7 @@ class DedupConfig:
             raise ValueError(f"DedupConfig.affinity_ratio must be above 1, got {self.affinity_ratio!r}")
         _check_count(self, 0, "split_context_chars", "splice_context_paragraphs", "refrain_max_chars",
                      "repeat_max_distance")
-        _check_count(self, 1, "splice_junction_chars")
+        _check_count(self, 1, "splice_junction_chars", "medoid_max_readings")
 
 
 _DEFAULT_ALLOW = frozenset({"app", "ems", "gdp", "cpi", "ppi", "pm", "id", "wifi", "vip", "logo", "ok", "ai",

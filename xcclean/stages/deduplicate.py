@@ -277,12 +277,13 @@ class _Preference:
     bucket: list[int]
     garbled: list[int]
     copies: list[int]
+    spread: list[int]
     reps: list[int]
 
     def order(self) -> np.ndarray:
         """The resolver's ``prefer`` ranks (lower kept first)."""
-        keys = np.lexsort((np.asarray(self.reps), -np.asarray(self.copies), np.asarray(self.garbled),
-                           -np.asarray(self.bucket), np.asarray(self.broken)))
+        keys = np.lexsort((np.asarray(self.reps), np.asarray(self.spread), -np.asarray(self.copies),
+                           np.asarray(self.garbled), -np.asarray(self.bucket), np.asarray(self.broken)))
         rank = np.empty(len(keys), dtype=np.int64)
         rank[keys] = np.arange(len(keys))
         return rank
@@ -297,6 +298,8 @@ class _Preference:
             return f"fewer characters garbled by misreads ({self.garbled[keep]} vs {self.garbled[dup]})"
         if self.copies[keep] != self.copies[dup]:
             return f"the reading of more copies ({self.copies[keep]} vs {self.copies[dup]})"
+        if self.spread[keep] != self.spread[dup]:
+            return f"nearest the other readings ({self.spread[keep]} vs {self.spread[dup]} characters apart)"
         return "first copy kept"
 
 
@@ -320,7 +323,37 @@ def _preference(page: _Page, texts: list[str], groups: dict[str, list[int]],
             reps.append(members[0])
             fits.append(0.0)
     bucket = [_bucket(f, config.affinity_ratio) for f in fits]
-    return _Preference(broken, fits, bucket, garbled, [len(groups[t]) for t in texts], reps)
+    copies = [len(groups[t]) for t in texts]
+    return _Preference(broken, fits, bucket, garbled, copies, _spread(texts, relations, copies, config), reps)
+
+
+def _spread(texts: list[str], relations: list[tuple[int, int, Relation]], copies: list[int],
+            config: DedupConfig) -> list[int]:
+    """Per distinct text, how many characters it differs from the other readings of its near copies
+    (each reading weighed by its copies), where three or more readings, up to
+    ``medoid_max_readings``, make one set. OCR misreads each copy on its own, so the reading nearest
+    all the others agrees with most of them at each glyph: the clean one, where the dictionary and
+    the language model saw nothing (two readings are equally near each other)."""
+    parent = list(range(len(texts)))
+
+    def root(k: int) -> int:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    for a, b, rel in relations:
+        if rel.dup is None and rel.kind != "splice":
+            parent[root(a)] = root(b)
+    sets: dict[int, list[int]] = defaultdict(list)
+    for k in range(len(texts)):
+        sets[root(k)].append(k)
+    spread = [0] * len(texts)
+    for members in sets.values():
+        if 3 <= len(members) <= config.medoid_max_readings:
+            for k in members:
+                spread[k] = sum(Levenshtein.distance(texts[k], texts[j]) * copies[j] for j in members if j != k)
+    return spread
 
 
 def _misread_counts(texts: list[str], relations: list[tuple[int, int, Relation]], lexicon: Lexicon | None,
