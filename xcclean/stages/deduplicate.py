@@ -35,6 +35,7 @@ import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass, replace
+from itertools import pairwise
 
 import numpy as np
 from rapidfuzz.distance import Levenshtein, Opcodes
@@ -649,17 +650,16 @@ def _short_splices(page: _Page, engine: EngineConfig, lexicon: Lexicon) -> list[
     (推动中韩 | 关系不断向前发展。 against …友好合作 | 关系…), and on the tune pages trimming them cost
     text on untouched pages."""
     keys, low = page.keys, engine.min_unique_fragment_chars
-    by_end: dict[str, list[int]] = defaultdict(list)
-    for i in page.body:
-        if page.doc[i].kind is Kind.BODY and len(keys[i]) > low:
-            by_end[keys[i][-low:]].append(i)
+    # The tail must stand in the two paragraphs only, so no third one ends as both do: in the keys
+    # sorted by their reversed text the pair are neighbours (linear, whatever the page repeats).
+    ends = sorted({keys[i][::-1]: i for i in page.body
+                   if page.doc[i].kind is Kind.BODY and len(keys[i]) > low}.items())
     trims: list[_Trim] = []
-    for members in by_end.values():
-        for target in members:
-            for source in members:
-                trim = _short_splice(page, target, source, engine, lexicon)
-                if trim is not None:
-                    trims.append(trim)
+    for (_, a), (_, b) in pairwise(ends):
+        for target, source in ((a, b), (b, a)):
+            trim = _short_splice(page, target, source, engine, lexicon)
+            if trim is not None:
+                trims.append(trim)
     return trims
 
 
