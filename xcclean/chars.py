@@ -49,8 +49,9 @@ CLOSING_FOR = {"“": "”", "‘": "’", "「": "」", "『": "』", "(": ")",
 # …行为。(许廷合 摄), …园》。——编者; nor do footnote references (…他妈的!”〔1〕, …三月一日。⑹,
 # …之一。[2]: an annotated edition, an encyclopaedia) or glyphs of a private font (the Private Use
 # Area: an e-book's paragraph mark), which text never reads on from.
+FOOTNOTE_REF = r"(?:[〔［\[]\d{1,3}[〕］\]]|[①-⑳⑴-⒇])"  # 〔1〕, ［2］, [3], ①, ⑴
 _TRAILING_NOTE = re.compile(r"(?:[(（][^()（）]{1,30}[)）]|—{1,3}\s*[^\s—]{1,4}"
-                            r"|(?:[〔［\[]\d{1,3}[〕］\]]|[①-⑳⑴-⒇]|[\ue000-\uf8ff])+)$")
+                            rf"|(?:{FOOTNOTE_REF}|[\ue000-\uf8ff])+)$")
 
 # Words that introduce what follows as said or restated by the writer: a paragraph that repeats
 # another after one of them quotes it (他强调,“…”; 值得注意的是,…), it does not copy it.

@@ -37,7 +37,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from ..chars import HAN_RE, LATIN_LETTER_RE, LATIN_TOKEN_RE, chinese_share
+from ..chars import FOOTNOTE_REF, HAN_RE, LATIN_LETTER_RE, LATIN_TOKEN_RE, chinese_share
 from ..config import TokensConfig
 from ..lexicon import Lexicon
 from ..model import Block, Document, Edit, Kind
@@ -47,7 +47,7 @@ STAGE = "stray_tokens"
 _URLISH = re.compile(r"(://|@|^www\.|\.(com|cn|net|org|gov)\b)", re.IGNORECASE)
 _QUOTES = "“”‘’\"'《》〈〉「」『』()（）【】[]"
 _KINDS = (Kind.BODY, Kind.CAPTION, Kind.DECK, Kind.HEADLINE)
-_FOOTNOTE = re.compile(r"\s*(?:[〔［\[]\d{1,3}[〕］\]]|[①-⑳⑴-⒇])")
+_FOOTNOTE = re.compile(r"\s*" + FOOTNOTE_REF)
 
 
 @dataclass(frozen=True)
