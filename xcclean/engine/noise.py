@@ -64,7 +64,7 @@ class Refusal:
 _NUMERALS = frozenset("一二三四五六七八九十百千万亿零〇两")
 # Marks that end a line of verse or a clause (full- and half-width; the empty string never matches).
 _CLAUSE_MARKS = frozenset("，。！？；：、,.!?;:")
-_CLAUSE_SPLIT = re.compile("[，。！？；：、,.!?;:]")
+_CLAUSE_SPLIT = re.compile(f"[{re.escape(''.join(sorted(_CLAUSE_MARKS)))}]")
 
 
 def _is_digit(char: str) -> bool:
