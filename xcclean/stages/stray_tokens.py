@@ -201,9 +201,10 @@ def _prose_lines(doc: Document, config: TokensConfig) -> list[tuple[int, float]]
     return out
 
 
-def _code_switched(doc: Document, lines: list[tuple[int, float]], config: TokensConfig, lexicon: Lexicon) -> bool:
-    """Whether the page's Chinese prose holds ``code_switch_min_words`` distinct lowercase English words."""
-    words = {token for i, _ in lines for token, _, _ in _tokens(doc[i].text)
+def _code_switched(tokens: list[str], config: TokensConfig, lexicon: Lexicon) -> bool:
+    """Whether the page's Chinese prose (its ``tokens``) holds ``code_switch_min_words`` distinct
+    lowercase English words."""
+    words = {token for token in tokens
              if token.isalpha() and token.islower() and len(token) >= config.stray_min_letters
              and token not in config.allow_tokens and lexicon.zipf(token) >= config.stray_min_zipf}
     return len(words) >= config.code_switch_min_words
@@ -236,8 +237,9 @@ def remove_stray_tokens(doc: Document, config: TokensConfig, lexicon: Lexicon) -
     blocks = list(doc)
     edits: list[Edit] = []
     lines = _prose_lines(doc, config)
-    switched = _code_switched(doc, lines, config, lexicon) if lines else False
-    uses = Counter(token.lower() for i, _ in lines for token, _, _ in _tokens(doc[i].text))
+    tokens = [token for i, _ in lines for token, _, _ in _tokens(doc[i].text)]
+    switched = _code_switched(tokens, config, lexicon)
+    uses = Counter(token.lower() for token in tokens)
     for i, share in lines:
         text, found = _scan(blocks[i], i, share, switched, uses, config, lexicon)
         edits.extend(found)
