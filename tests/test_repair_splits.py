@@ -8,7 +8,7 @@ from xcclean import Config
 from xcclean.chars import compare_key
 from xcclean.lexicon import Lexicon
 from xcclean.pipeline import classified
-from xcclean.stages.cuts import ECHOED, cut_evidence
+from xcclean.stages.cuts import ECHOED, SPEECH, cut_evidence
 from xcclean.stages.repair_splits import repair_splits
 
 
@@ -88,6 +88,20 @@ def test_model_min_head_chars_on_both_sides(lex):
     config = Config().replace(model_min_head_chars=len(head) + 1)
     out, edits = repair_splits(classified(head + "\n\n" + tail, config, lex), config.splits, config.engine, lex)
     assert len(out) == 2 and not [e for e in edits if "probability" in e.evidence]
+
+
+@pytest.mark.parametrize("tail, apart", [
+    ("“大哥,我有话告诉你。”", True),  # Lu Xun, 狂人日记: one whole line of speech, set apart
+    ("“大哥,我有话告诉你。”他说完便走了。", False),  # the sentence goes on after the quotation
+    ("大哥,我有话告诉你。", False),  # no quotation: a cut clause
+])
+def test_a_line_of_speech_after_a_comma_is_a_paragraph_of_its_own(tail, apart, lex):
+    head = "我也接着冷笑,待到他们走后,便跨出门,很和气的对他说,"
+    texts, _edits = repair([head, tail], lex)
+    assert (len(texts) == 2) is apart
+    assert (cut_evidence(head, tail, Config().splits, lex).veto == SPEECH) is apart
+    # After a verb that does not say, the comma leaves the sentence open: a cut.
+    assert cut_evidence("我也接着冷笑,便跨出门,很和气的对他点头,", tail, Config().splits, lex).veto is None
 
 
 def test_never_glue_headline_or_byline(lex):

@@ -46,6 +46,9 @@ _ONE_CHARACTER_CLAUSE = re.compile(f"[,，、;；:：][{HAN}]$")
 # A wire story ends with its editor's sign-off and a filing code: …(编辑:黄世雅)1140705, …(完).
 _SIGN_OFF = re.compile(r"[(（](编辑|责编|责任编辑|完)[^()（）]{0,12}[)）]\s*[0-9A-Za-z]*$")
 
+# A verb of saying and a comma, before a paragraph that is one whole line of speech.
+_SAYS = re.compile(r"(说|道|问|喊|叫|答|讲|骂)[,，]$")
+
 # The named reasons of CutEvidence (the boundary model reads them as features by name).
 COMMA_END = "head ends in a comma"
 ONE_CHARACTER_CLAUSE = "head ends in a one-character clause"
@@ -54,6 +57,7 @@ CONTINUING_START = "tail starts with punctuation that continues a sentence"
 PARTICLE_START = "tail starts with a particle"
 TAIL_OPENS = "tail opens a paragraph of its own"
 ECHOED = "tail repeats the head (a headline, then the lede quoting it)"
+SPEECH = "tail is one whole line of speech after 说, (fiction sets it as a paragraph of its own)"
 
 
 @dataclass(frozen=True)
@@ -108,6 +112,16 @@ def _echoed(head: str, tail: str, config: SplitsConfig) -> bool:
     return len(grams) >= 2 and sum(g in tail for g in grams) >= config.echo_min_share * len(grams)
 
 
+def _speech_line(head: str, tail: str) -> bool:
+    """The head ends with a verb of saying and a comma and the tail is one whole quotation, nothing
+    after it (…很和气的对他说, / “大哥,我有话告诉你。”): fiction sets what is said as a paragraph of
+    its own; a cut at exactly that glyph, leaving the quotation alone, is rare, and news introduces
+    a quotation set apart with a colon."""
+    tail = tail.rstrip()
+    return bool(_SAYS.search(head)) and tail.startswith("“") and tail.endswith("”") \
+        and tail.count("“") == 1 and tail.count("”") == 1
+
+
 def _decimal_point(head: str, tail: str) -> bool:
     """A point between two digits is a decimal point, not a full stop (安徽共偿还欠款5. / 5亿元。):
     Chinese ends its sentences with 。, and no paragraph of the corpus ends in a digit and a point."""
@@ -126,6 +140,8 @@ def _veto(head: str, tail: str, open_quote: bool, config: SplitsConfig) -> str |
         return "head ends in a dash (a list follows)"  # not inside a quote: “嘭—— / —啪”
     if _SIGN_OFF.search(head):
         return "head ends with a wire story's sign-off"
+    if _speech_line(head, tail):
+        return SPEECH
     if head[-1].isascii() and head[-1].isalpha() and tail[0].isascii() and tail[0].isalpha():
         return "Latin on both sides (not a Chinese cut)"
     if opens_paragraph(tail):
