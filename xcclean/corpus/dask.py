@@ -17,6 +17,7 @@ tasks, with the same result as one machine. See ``docs/distributed.md``.
 
 from __future__ import annotations
 
+import logging
 import operator
 import os
 import posixpath
@@ -175,8 +176,11 @@ def connect(scheduler: str) -> Iterator[Client]:
         if count and not (count.isdigit() and int(count) > 0):
             raise ValueError(f"scheduler {scheduler!r}: expected local:N with N a positive number of workers")
         workers = int(count) if count else os.cpu_count() or 1
-        with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True) as cluster, \
-                Client(cluster) as client:
+        # Failures reach the user as one line each from the runner; distributed's own logs (a
+        # worker's heartbeat that fails while the cluster closes, on a loaded machine) would print
+        # tracebacks beside them.
+        with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                          silence_logs=logging.CRITICAL) as cluster, Client(cluster) as client:
             yield client
     elif "://" in scheduler:
         with Client(scheduler) as client:
