@@ -115,6 +115,13 @@ def test_a_tail_written_together_with_its_head_elsewhere_is_no_splice():
     # Without the paragraph it restates, nothing shows head and tail belong together: trimmed.
     texts, edits = run([p for p in page if p != egypt])
     assert [e.kind for e in edits] == ["splice_trimmed"] and texts[-1] == "正如前文所说,埃及总统塞西"
+    # splice_junction_chars on both sides: 6 characters of the head (埃及总统塞西) stand before the
+    # tail in the restated paragraph; a 7-character window reaches the comma, found nowhere else.
+    for chars, trimmed in ((6, False), (7, True)):
+        config = Config().replace(splice_junction_chars=chars)
+        doc = classified("\n\n".join(page), config, Lexicon())
+        _out, edits = deduplicate(doc, config.dedup, config.engine)
+        assert (edits != []) is trimmed
 
 
 WATER = "54岁的张明辉就是这趟车的供水员。老张说,乘坐这趟列车的旅客买水和饮料的不多,大多数人都会选择喝他烧的水。"
