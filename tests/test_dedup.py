@@ -157,6 +157,37 @@ def test_index_save_and_load_round_trip(tmp_path):
     assert not list(tmp_path.glob(".*.tmp"))  # atomic write left nothing behind
 
 
+def test_an_index_file_of_version_2_loads_its_full_band_keys(tmp_path):
+    """Version 2 stored each band's full 64-bit key beside its text; version 3 packs the two as
+    anchors are. An old file's bands are packed on the way in: same bands, same answers."""
+    import json
+
+    from xcclean.engine.minhash import band_keys_of
+    from xcclean.engine.shingles import shingle_hashes
+
+    index = ParagraphIndex()
+    index.add([*_corpus(4), SOURCE, "市长出席会议", "市长出席会议并讲话"])  # short texts are banded
+    assert len(index._bands.packed)
+    path = tmp_path / "v3.npz"
+    index.save(path)
+    with np.load(path) as data:
+        arrays = dict(data)
+    engine = index.config.engine
+    del arrays["bands"]
+    banded = np.unique(index._bands.owners)
+    flat = shingle_hashes([index.text(i) for i in banded.tolist()], engine.shingle_size)
+    arrays["band_keys"] = band_keys_of(flat, engine.num_perm, engine.lsh_bands).ravel()
+    arrays["band_owners"] = np.repeat(banded, engine.lsh_bands)
+    meta = json.loads(str(arrays["meta"]))
+    arrays["meta"] = np.array(json.dumps({**meta, "version": 2}))
+    old = tmp_path / "v2.npz"
+    np.savez(old, **arrays)
+    loaded = ParagraphIndex.load(old)
+    assert loaded._bands.packed.tolist() == index._bands.packed.tolist()
+    probe = [COPIES[k] for k in RELATIONS] + ["市长出席会议并讲话。"]
+    assert loaded.query(probe) == index.query(probe)
+
+
 def test_index_refuses_other_sketch_settings_and_foreign_files(tmp_path):
     index = ParagraphIndex()
     index.add([SOURCE])

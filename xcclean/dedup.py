@@ -332,7 +332,9 @@ class Match:
 
 
 _FORMAT = "xcclean-paragraph-index"
-_VERSION = 2  # 2: the pages of the paragraphs (version 1 files load, their paragraphs of no page)
+# 2: the pages of the paragraphs (version 1 files load, their paragraphs of no page); 3: bands packed as
+# anchors are (older files load, their band keys packed on the way in)
+_VERSION = 3
 # EngineConfig fields the stored anchors depend on: an index only answers with them unchanged.
 _SKETCH_FIELDS = ("shingle_size", "anchor_sample", "num_perm", "lsh_bands", "lsh_max_anchors")
 
@@ -504,7 +506,7 @@ class ParagraphIndex:
             with os.fdopen(fd, "wb") as out:
                 np.savez(out, meta=np.array(json.dumps(meta)), texts=np.frombuffer(blob, dtype=np.uint8),
                          count=np.array(len(self._keys)), packed=self._table.packed, sizes=self._table.sizes,
-                         band_keys=self._bands.keys, band_owners=self._bands.owners, page_of=self._page_of,
+                         bands=self._bands.packed, page_of=self._page_of,
                          position=self._position, retired=self._retired,
                          pages=np.frombuffer(pages, dtype=np.uint8))
             os.replace(tmp, path)
@@ -522,7 +524,7 @@ class ParagraphIndex:
         """
         with np.load(path, allow_pickle=False) as data:
             meta = json.loads(str(data["meta"]))
-            if meta.get("format") != _FORMAT or meta.get("version") not in (1, _VERSION):
+            if meta.get("format") != _FORMAT or meta.get("version") not in (1, 2, _VERSION):
                 raise ValueError(f"{path}: not an xcclean paragraph index (version {_VERSION})")
             stored = Config.from_dict(meta["config"])
             if config is not None:
@@ -533,7 +535,8 @@ class ParagraphIndex:
             count = int(data["count"])
             index._keys = data["texts"].tobytes().decode("utf-8").split("\n") if count else []
             index._table = Anchors(data["packed"], data["sizes"])
-            index._bands = Bands(data["band_keys"], data["band_owners"])
+            index._bands = Bands(data["bands"]) if meta["version"] >= 3 else \
+                Bands.from_keys(data["band_keys"], data["band_owners"])
             if meta["version"] == 1:
                 index._page_of = index._position = np.full(count, -1, dtype=np.int64)
                 index._retired = np.zeros(count, dtype=bool)

@@ -112,7 +112,7 @@ def _placed(part: _Keyed, first: int, first_page: int) -> _Keyed:
 def _sketch(part: _Keyed, config: EngineConfig, sample: int, buckets: int) -> tuple[list[np.ndarray], np.ndarray]:
     """A part's anchors split into key ranges, and its anchors per paragraph."""
     table = anchors(part.keys, config, sample, part.first)
-    return [table.packed[where] for where in split_by_key(table.keys, buckets, 32)], table.sizes
+    return [table.packed[where] for where in split_by_key(table.keys, buckets)], table.sizes
 
 
 def _by_part(ids: np.ndarray, firsts: np.ndarray, values: np.ndarray) -> list[np.ndarray]:
@@ -149,7 +149,7 @@ def _bands(part: _Keyed, banded: np.ndarray, config: EngineConfig, buckets: int)
     """Band keys of a part's banded paragraphs (see :func:`_banded`), split into key ranges."""
     local = banded[part.first : part.first + len(part.keys)]
     bands = Bands.of(part.keys, np.flatnonzero(local), config).renumbered(part.first)
-    return [bands.part(where) for where in split_by_key(bands.keys, buckets, 64)]
+    return [bands.part(where) for where in split_by_key(bands.keys, buckets)]
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,7 @@ import numpy as np
 
 from ..config import EngineConfig
 from .minhash import band_keys_of
-from .shingles import shingle_hashes
+from .shingles import fmix64, shingle_hashes
 from .workers import thread_map
 
 _OWNER_BITS = np.uint64(32)
@@ -259,14 +259,14 @@ def cross_pairs(query: Anchors, index: Anchors, config: EngineConfig, sample: in
     return _candidates(*_pairs(codes), query_sizes, index.sizes, config, sample, splices)
 
 
-def split_by_key(keys: np.ndarray, buckets: int, bits: int) -> list[slice]:
-    """Slices of a sorted array of ``bits``-bit keys into ``buckets`` equal key ranges
-    (anchors: ``Anchors.keys``, 32 bits; band keys: 64).
+def split_by_key(keys: np.ndarray, buckets: int) -> list[slice]:
+    """Slices of a sorted array of 32-bit keys (``Anchors.keys``, ``Bands.keys``) into ``buckets``
+    equal key ranges.
 
     A parallel runner joins bucket ``b`` of every part on its own: equal keys
     always land in the same bucket, so the pairs found are the same.
     """
-    bounds = np.array([((1 << bits) // buckets) * b for b in range(1, buckets)], dtype=np.uint64)
+    bounds = np.array([((1 << 32) // buckets) * b for b in range(1, buckets)], dtype=np.uint64)
     return [slice(a, b) for a, b in itertools.pairwise([0, *np.searchsorted(keys, bounds).tolist(), len(keys)])]
 
 
@@ -307,7 +307,7 @@ def self_pairs(runs: Sequence[np.ndarray], sizes: np.ndarray, config: EngineConf
     """
     runs = runs or [np.zeros(0, dtype=np.uint64)]
     buckets = max(1, workers, sum(map(len, runs)) // _JOIN_ANCHORS)  # a range a thread at least
-    ranges = [split_by_key(run >> _OWNER_BITS, buckets, 32) for run in runs]
+    ranges = [split_by_key(run >> _OWNER_BITS, buckets) for run in runs]
 
     def join(b: int) -> tuple[np.ndarray, np.ndarray]:
         return join_anchors([run[where[b]] for run, where in zip(runs, ranges, strict=True)], config)
@@ -320,55 +320,79 @@ def self_pairs(runs: Sequence[np.ndarray], sizes: np.ndarray, config: EngineConf
     return containment_candidates(*pairs, sizes, config, sample, splices), sizes
 
 
+_KEY_HIGH = np.uint64(0xFFFFFFFF00000000)
+
+
 @dataclass(frozen=True)
 class Bands:
-    """MinHash-LSH band keys of some texts, flat and sorted, with the text each belongs to."""
+    """MinHash-LSH band keys of some texts, as anchors are held: sorted unique ``key << 32 | text``.
 
-    keys: np.ndarray  # uint64, sorted
-    owners: np.ndarray  # int64
+    ``key`` is the high 32 bits of the band hash, mixed (a band hash's last
+    row only reaches its low bits). Packed with its text, a band sorts as one
+    uint64 (no argsort and gather, half the time); a chance collision of two
+    keys only adds a candidate pair, which the alignment then rejects, as a
+    colliding anchor hash does.
+    """
+
+    packed: np.ndarray  # uint64, sorted, unique
+
+    @property
+    def keys(self) -> np.ndarray:
+        keys: np.ndarray = self.packed >> _OWNER_BITS
+        return keys
+
+    @property
+    def owners(self) -> np.ndarray:
+        owners: np.ndarray = (self.packed & _OWNER_MASK).astype(np.int64)
+        return owners
 
     @classmethod
     def of(cls, texts: list[str], ids: np.ndarray, config: EngineConfig, workers: int = 1) -> Bands:
         """The band keys of ``texts[i]`` for ``i`` in ``ids`` (made a chunk of texts at a time, on up
         to ``workers`` threads)."""
         if len(ids) == 0:
-            return cls(np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64))
+            return cls(np.zeros(0, dtype=np.uint64))
         chosen = [texts[i] for i in ids.tolist()]
 
         size = min(_CHUNK, -(-len(chosen) // workers))  # a chunk a thread at least
 
-        def chunk(start: int) -> tuple[np.ndarray, np.ndarray]:
-            # Each chunk's keys sorted here (in cache, on a thread); timsort then merges the runs.
+        def chunk(start: int) -> np.ndarray:
+            # Each chunk sorted here (in cache, on a thread); timsort then merges the runs.
             flat = shingle_hashes(chosen[start : start + size], config.shingle_size)
-            keys = band_keys_of(flat, config.num_perm, config.lsh_bands).ravel()
-            owners = np.repeat(ids[start : start + size].astype(np.int64), config.lsh_bands)
-            order = np.argsort(keys, kind="stable")
-            return keys[order], owners[order]
+            keys = fmix64(band_keys_of(flat, config.num_perm, config.lsh_bands))
+            owners = ids[start : start + size].astype(np.uint64)[:, None]
+            return _sorted_unique(((keys & _KEY_HIGH) | owners).ravel())
 
-        done = thread_map(chunk, range(0, len(chosen), size), workers)
-        keys, owners = np.concatenate([k for k, _ in done]), np.concatenate([o for _, o in done])
-        order = np.argsort(keys, kind="stable")
-        return cls(keys[order], owners[order])
+        runs = thread_map(chunk, range(0, len(chosen), size), workers)
+        return cls(np.sort(np.concatenate(runs), kind="stable") if len(runs) > 1 else runs[0])
+
+    @classmethod
+    def from_keys(cls, keys: np.ndarray, owners: np.ndarray) -> Bands:
+        """Bands from full 64-bit band keys and their texts (an index file of version 1 or 2)."""
+        return cls(_sorted_unique((fmix64(keys.astype(np.uint64)) & _KEY_HIGH) | owners.astype(np.uint64)))
 
     def renumbered(self, first: int) -> Bands:
-        return Bands(self.keys, self.owners + first)
+        return Bands(self.packed + np.uint64(first))
 
     def merged(self, other: Bands) -> Bands:
-        keys = np.concatenate((self.keys, other.keys))
-        order = np.argsort(keys, kind="stable")
-        return Bands(keys[order], np.concatenate((self.owners, other.owners))[order])
+        return Bands(np.sort(np.concatenate((self.packed, other.packed)), kind="stable"))  # two runs
 
     def part(self, where: slice) -> Bands:
-        return Bands(self.keys[where], self.owners[where])
+        return Bands(self.packed[where])
 
     @classmethod
     def join(cls, parts: Sequence[Bands], max_df: int) -> np.ndarray:
         """Pair codes ``lo << 32 | hi`` (with repeats) of texts sharing a band, across parts
-        numbered in ascending order (one key range of every part)."""
-        keys = np.concatenate([p.keys for p in parts]) if parts else np.zeros(0, dtype=np.uint64)
-        owners = np.concatenate([p.owners for p in parts]) if parts else np.zeros(0, dtype=np.int64)
-        order = np.argsort(keys, kind="stable")
-        return _self_join(keys[order], owners[order].__getitem__, max_df, stars=True)[0]
+        (one key range of every part)."""
+        packed = np.concatenate([p.packed for p in parts]) if parts else np.zeros(0, dtype=np.uint64)
+        if len(parts) > 1:
+            packed.sort(kind="stable")  # sorted runs: timsort merges them
+
+        def owners(positions: np.ndarray) -> np.ndarray:
+            out: np.ndarray = (packed[positions] & _OWNER_MASK).astype(np.int64)
+            return out
+
+        return _self_join(packed >> _OWNER_BITS, owners, max_df, stars=True)[0]
 
     def self_pairs(self, max_df: int) -> tuple[np.ndarray, np.ndarray]:
         """Distinct pairs ``(lo, hi)`` sharing a band."""
