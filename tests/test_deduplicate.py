@@ -426,9 +426,14 @@ def test_the_other_piece_of_a_split_copy_is_no_spill_source():
     assert result.text == "河南:向大气污染宣战\n\n" + whole
     assert not [e for e in result.edits if e.kind == "contaminated_copy"]
     assert relate(whole[:cut], whole, E, elsewhere=lambda text, exclude: [whole[cut:]]).kind == "prefix"
-    # A paragraph that goes on past the spilled text is a spill source: the longer one goes.
-    spilled = relate(whole[:cut], whole, E, elsewhere=lambda text, exclude: [whole[cut:] + "河南还将继续加大执法力度。"])
+    # A block that goes on past the glued text is a spill source: the longer one goes ...
+    line = "厉的执法、严格的问责,"  # a line's worth, cut where the line ends
+    spilled = relate(whole[:cut], whole[:cut] + line, E, elsewhere=lambda text, exclude: [whole[cut:] + "河南还将继续加大执法力度。"])
     assert spilled.kind == "contaminated" and spilled.dup == 1
+    # ... unless the glue finishes the sentence the shorter copy left unfinished: that is the longer's
+    # own last line, and the block that opens with it and goes on took it as a spill.
+    finished = relate(whole[:cut], whole, E, elsewhere=lambda text, exclude: [whole[cut:] + "河南还将继续加大执法力度。"])
+    assert (finished.kind, finished.dup, finished.rule) == ("prefix", 0, "cut mid-sentence: a truncated copy")
 
 
 NPC = ("中共全国人大常委会党组3日举行会议,认真学习领会习近平总书记在中央全面依法治国委员会第二次会议上的重要讲话精神,"
@@ -522,8 +527,9 @@ def test_a_copy_cut_inside_a_word_is_the_fragment_even_where_the_rest_recurs():
     inside = relate(whole[: whole.index("厉的")], whole, E, language=language, elsewhere=lambda text, exclude: source)
     assert (inside.kind, inside.dup, inside.rule) == ("prefix", 0, "cut inside a word: a truncated copy")
     # the other side: cut between words (…攻坚战, | 用严厉…), the spill rule decides as before
+    head, line = whole[: whole.index("用严厉")], "用严厉的执法、严格的问责,"
     source = [whole[whole.index("用严厉") :] + "河南还将继续加大执法力度。"]
-    between = relate(whole[: whole.index("用严厉")], whole, E, language=language, elsewhere=lambda text, exclude: source)
+    between = relate(head, head + line, E, language=language, elsewhere=lambda text, exclude: source)
     assert (between.kind, between.dup) == ("contaminated", 1)
     # glue in front: a paragraph's start carries no mark, so a word across it proves nothing (here
     # 建国 is not even one in context, 建 / 国务院): the glued clause is the spill, the paragraph stays
@@ -621,3 +627,17 @@ def test_a_name_put_for_a_name_is_another_report():
     assert relate(a, b, E, language=language) is None
     # the same two glyphs misread inside a longer word stay a misread (全力以赴 / 全力巳赵)
     assert relate(SOURCE, SOURCE.replace("以赴", "巳赵"), E, language=language).kind == "near_copy"
+
+
+def test_a_copy_cut_mid_sentence_keeps_the_paragraph_whose_last_line_spilled_below():
+    # Tune half, real-OCR page 66: a copy of a paragraph lost its last line (…共同应对), and that line
+    # (国际社会面临的挑战。) spilled onto the front of the next paragraph's block. The complete
+    # paragraph went as "contaminated" by the line found in the spill, and the cut copy was joined to
+    # the paragraph after it; the spilled line finishes the cut copy's sentence: it is the paragraph's own.
+    whole = ("蒂勒森转达了特朗普总统对习近平主席的问候,表示美方愿本着不冲突、不对抗、相互尊重、合作共赢的精神"
+             "发展对华关系,不断增进美中相互了解,加强美中协调合作,共同应对国际社会面临的挑战。")
+    nxt = "习近平请蒂勒森转达对特朗普总统的问候,并欢迎特朗普总统来华访问。"
+    cut = whole[: whole.index("国际社会")]
+    result = xcclean.clean_and_explain("\n\n".join([whole, cut, "国际社会面临的挑战。" + nxt, nxt]))
+    assert result.text == whole + "\n\n" + nxt
+    assert sorted(e.kind for e in result.changes()) == ["contaminated_copy", "fragment_prefix"]

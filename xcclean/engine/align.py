@@ -154,7 +154,11 @@ def _spill_source(block: str, part: str, context: str, front: bool, lines: Abstr
       ``lines`` (a byline, a caption: never a piece of a paragraph), which OCR glued on whole
       (本报记者 冯子建 before the paragraph under it), or the longer joins it ``after_stop`` (a
       finished sentence, then the next): two whole paragraphs of the page read as one block,
-      where a cut copy's pieces would meet mid-sentence.
+      where a cut copy's pieces would meet mid-sentence;
+    * except that glue behind a copy that stops mid-sentence, which itself finishes that sentence
+      (…共同应对 | 国际社会面临的挑战。), is the longer's own last line: a block that opens with it
+      and goes on took it in front as a spill (a crop reaching up into the paragraph above), since a
+      spill is cut where a line ends and a paragraph's last line is the one that ends with its stop.
     """
     at = block.find(part)
     while at >= 0:
@@ -165,7 +169,8 @@ def _spill_source(block: str, part: str, context: str, front: bool, lines: Abstr
         else:
             around, beyond = block[max(0, at - len(context)) : at], block[end:]
             agrees = context.endswith(around)
-        if not agrees or (not around and (beyond or block in lines or after_stop)):
+        if not agrees or (not around and (beyond or block in lines or after_stop)
+                          and not (beyond and not front and not after_stop and ends_sentence(part))):
             return True
         at = block.find(part, at + 1)
     return False
