@@ -132,6 +132,13 @@ def lost_in(texts: list[str], out: str) -> int:
     return lost
 
 
+def lost_negatives(texts: list[str], out: str, truth: str) -> int:
+    """Characters of hard-negative blocks missing from the output, less those missing from the truth
+    page: later damage drawn on a negative block (a stray token that took a word's place: 景区 ->
+    bmx) takes characters out of the truth too, and no cleaner can bring them back."""
+    return max(0, lost_in(texts, out) - lost_in(texts, truth))
+
+
 @dataclass
 class Result:
     """What a cleaner did to one page, in terms of the page's input paragraph ids."""
@@ -528,7 +535,7 @@ def evaluate(pages: list[Page], cleaners: dict[str, Callable[[str], Result]]) ->
             raw_dist += before
             out_dist += after
             lost += lost_characters(page.raw, result.text, page.truth)
-            lost_neg += lost_in(neg, result.text)
+            lost_neg += lost_negatives(neg, result.text, page.truth)
         report[name] = {"tally": dict(tally), "buckets": dict(buckets),
                         "er": 1 - out_dist / raw_dist if raw_dist else 1.0,
                         "lost": lost, "lost_negatives": lost_neg, "seconds": elapsed}

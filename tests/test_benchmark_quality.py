@@ -15,6 +15,7 @@ from benchmarks.quality import (
     fold,
     lost_characters,
     lost_in,
+    lost_negatives,
     parameters,
     run_exact,
     score,
@@ -153,6 +154,12 @@ def test_error_reduction_and_lost_characters():
     assert lost_in(["戊己庚辛。"], "甲乙丙丁") == 5
     assert lost_in(["戊己庚辛。"], "甲乙丙丁。") == 4  # the full stop is found
     assert lost_in(["戊己庚辛。"], raw) == 0
+    # a negative block whose word later damage replaced (the truth lacks it too) lost nothing more
+    negative = "除了连片的生态旅游景区,8个科技型中小企业园也吸引着企业入驻。"
+    truth = negative.replace("景区", "")
+    assert lost_in([negative], truth) == 2
+    assert lost_negatives([negative], truth, truth) == 0
+    assert lost_negatives([negative], truth.replace("企业园", ""), truth) == 3
 
 
 def test_clean_pages_carry_negatives_and_no_fault():
