@@ -618,6 +618,31 @@ def test_a_cut_piece_whose_text_stands_in_two_paragraphs_stays():
     assert HK_PIECE in texts and not any(e.kind.startswith("fragment") for e in edits)
 
 
+# Tune half, generator seed 0, page 19: a copy of a paragraph's opening, cut mid-clause (等|领导), stood
+# right after the paragraph; with no stop it reads as a headline, and no word runs across its cut.
+DENG = "国家体委主任伍绍祖、中共上海市委副书记龚学平等领导和群众一起参加了登高活动,并为比赛举枪发令。"
+DENG_PIECE = DENG[: DENG.index("领导")]
+NEXT = "长城脚下,同去年大雪纷飞的元旦不同,今年的天气格外晴好。"
+# Seed page 002: a column label after a paragraph that holds the phrase mid-sentence.
+LABEL = "践行社会主义核心价值观"
+LABELLED = "全年共举办报告会300余场次,受教育青少年50余万人次,为青少年践行社会主义核心价值观起到了积极的推动作用。"
+TEASER = DENG_PIECE + ",【创新发展 笃定前行】积极作为 赢得市场,李克强分别会见出席第八次中国——中东欧国家领导人会晤的八国总理"
+
+
+@pytest.mark.parametrize("blocks, removed", [
+    ([DENG, DENG_PIECE, NEXT], True),  # after the paragraph it stands in, cut mid-clause: a piece
+    ([DENG_PIECE, DENG, NEXT], False),  # before it: a title the lede opens with, as titles are
+    ([DENG, "另一篇报道的标题", DENG_PIECE, NEXT], False),  # a headline between: another article's
+    ([TEASER, "本报记者 李新", DENG_PIECE, NEXT], False),  # a teaser line of titles cites it
+    ([LABELLED, LABEL, NEXT], False),  # a set phrase inside the paragraph above: the next article's label
+])
+def test_a_headline_shaped_piece_after_its_paragraph_is_a_fragment(blocks, removed):
+    assert classified(TEASER, C, Lexicon())[0].kind is BlockKind.BODY  # long, with commas
+    texts, edits = run(blocks, Lexicon())
+    assert (blocks[-2] not in texts) is removed
+    assert [e.kind for e in edits] == (["fragment_prefix"] if removed else [])
+
+
 def test_a_name_put_for_a_name_is_another_report():
     # Two real paragraphs of the corpus (tune half): a name the dictionary lacks (韩正) looks like a
     # word broken by misreads, but the run it replaces is a whole word (汪洋): another report.
