@@ -626,6 +626,10 @@ NEXT = "长城脚下,同去年大雪纷飞的元旦不同,今年的天气格外�
 # Seed page 002: a column label after a paragraph that holds the phrase mid-sentence.
 LABEL = "践行社会主义核心价值观"
 LABELLED = "全年共举办报告会300余场次,受教育青少年50余万人次,为青少年践行社会主义核心价值观起到了积极的推动作用。"
+YU = "俞正声强调,和平需要国际社会共同努力,需要各方坚持对话协商,共同维护地区和平稳定。"
+YU_PIECE = YU[: YU.index("各方")]
+SUBHEAD = "意气用事,从执法到犯法"
+TITLE = "商务部新闻发言人应询介绍缓解中美贸易摩擦影响有关政策考虑"  # tune half: its lede opens with it
 TEASER = DENG_PIECE + ",【创新发展 笃定前行】积极作为 赢得市场,李克强分别会见出席第八次中国——中东欧国家领导人会晤的八国总理"
 
 
@@ -635,11 +639,16 @@ TEASER = DENG_PIECE + ",【创新发展 笃定前行】积极作为 赢得市场
     ([DENG, "另一篇报道的标题", DENG_PIECE, NEXT], False),  # a headline between: another article's
     ([TEASER, "本报记者 李新", DENG_PIECE, NEXT], False),  # a teaser line of titles cites it
     ([LABELLED, LABEL, NEXT], False),  # a set phrase inside the paragraph above: the next article's label
+    ([YU_PIECE, YU, NEXT], True),  # right before it, a comma inside: prose, no title
+    ([YU_PIECE, NEXT, YU], False),  # not right before it
+    ([SUBHEAD, SUBHEAD + ",是这家企业的真实写照。", NEXT], False),  # a subhead the paragraph opens with, then a mark
+    ([TITLE, TITLE + "时,有记者问,中方如何应对。", NEXT], False),  # a title the lede goes on from: no comma inside
 ])
-def test_a_headline_shaped_piece_after_its_paragraph_is_a_fragment(blocks, removed):
+def test_a_headline_shaped_line_repeating_a_paragraph_opening_where_no_title_stands(blocks, removed):
     assert classified(TEASER, C, Lexicon())[0].kind is BlockKind.BODY  # long, with commas
+    piece = next(b for b in blocks if b in (DENG_PIECE, LABEL, YU_PIECE, SUBHEAD, TITLE))
     texts, edits = run(blocks, Lexicon())
-    assert (blocks[-2] not in texts) is removed
+    assert (piece not in texts) is removed
     assert [e.kind for e in edits] == (["fragment_prefix"] if removed else [])
 
 
