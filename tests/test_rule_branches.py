@@ -521,13 +521,29 @@ def test_specks_glued_in_front_make_the_longer_the_copy():
         assert relate(para, text, E).rule != "specks read as marks glued on"
 
 
-@pytest.mark.xfail(strict=True, reason="align.py judge_containment: _cut runs before _glued, so Han characters "
-                   "glued in front of a paragraph (时起) make the complete paragraph a 'cut' fragment: the clean "
-                   "paragraph goes and the junked copy stays (safe: no text is lost)")
-def test_a_few_han_characters_glued_in_front_make_the_longer_the_copy():
-    para = PARAGRAPHS[6]
-    rel = relate(para, "时起" + para, E)
-    assert (rel.kind, rel.dup) == ("contaminated", 1)
+# Tune half, generator seed 0: two characters of a byline (报记 of 本报记者) glued in front of a
+# complete paragraph made the clean paragraph a "cut" fragment of the junked copy.
+REPORT = "据报道,多国联军出动战机及军舰,对胡塞武装的防御工事发动打击,支持也门政府军的地面行动。"
+
+
+def test_a_few_characters_glued_in_front_of_a_paragraph_opening_make_the_longer_the_copy():
+    language = Lexicon()
+    assert language.opening(REPORT) >= E.junk_min_opening  # 据报 opens paragraphs
+    rel = relate(REPORT, "报记" + REPORT, E, language=language)
+    assert (rel.kind, rel.dup, rel.rule) == ("contaminated", 1, "a few characters glued in front of a paragraph's opening")
+    # A copy that lost its first character starts mid-word (报道, …): it is the fragment.
+    rel = relate(REPORT[1:], REPORT, E, language=language)
+    assert (rel.kind, rel.dup) == ("suffix", 0)
+    # Other side of each limit: as many characters as min_spill_chars, a mark among them, no
+    # language model, or an opening below junk_min_opening: the cut rule decides (a truncated copy).
+    for junk in ("本报记者", "者,"):
+        assert relate(REPORT, junk + REPORT, E, language=language).kind != "contaminated", junk
+    assert relate(REPORT, "报记" + REPORT, E).kind == "suffix"
+    para = PARAGRAPHS[6]  # 在项目审批方面,…: 在项 opens few paragraphs
+    assert language.opening(para) < E.junk_min_opening
+    assert relate(para, "时起" + para, E, language=language).kind == "suffix"
+    higher = Config().replace(junk_min_opening=language.opening(REPORT) + 0.01).engine
+    assert relate(REPORT, "报记" + REPORT, higher, language=language).kind == "suffix"
 
 
 def test_bulk_rounds_decide_as_each_pair_alone():

@@ -88,6 +88,11 @@ class Lexicon:
         table, :meth:`xcclean.ngram.NgramTable.log_likelihood`)."""
         return shipped_table().log_likelihood(text, start, end)
 
+    @staticmethod
+    def opening(text: str) -> float:
+        """How much ``text`` opens the way paragraphs open (:meth:`xcclean.ngram.NgramTable.opening`)."""
+        return shipped_table().opening(text)
+
     def last_word(self, text: str) -> str:
         """The last dictionary word of ``text`` (for a cut after 对 or 又).
 

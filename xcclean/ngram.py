@@ -108,6 +108,20 @@ class NgramTable:
             total += math.log(self._after(context, folded[i]) if context else self._p1(folded[i]))
         return total
 
+    def opening(self, text: str) -> float:
+        """How much more often paragraphs open with ``text``'s first two characters than running text
+        reads them (natural log of the ratio, each character after the one before): 据报, 至此, 0日
+        (20日, digits folded) open paragraphs; 议强 (会议强调 less its first glyph) does not.
+
+        >>> shipped_table().opening("据报道,") > shipped_table().opening("议强调,")
+        True
+        """
+        t = "".join(fold_char(c) for c in text[:2])
+        if not t:
+            return 0.0
+        first = math.log(self._at_start(t[0]) / self._p1(t[0]))
+        return first + (math.log(self._at_start(t) / self._after(t[0], t[1])) if len(t) == 2 else 0.0)
+
     def scores(self, head: str, tail: str) -> list[float]:
         """Log-likelihood ratios of the text read across the cut against as an end plus a start."""
         h = "".join(fold_char(c) for c in head[-2:])

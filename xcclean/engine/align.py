@@ -18,7 +18,9 @@ two comes first on the page:
 When one paragraph lies inside the other, named rules decide which is the
 damaged copy (:func:`judge_containment`): the extra text of the longer is a
 lead-in that quotes (他强调, / 值得注意的是, : editorial, both stay) or the
-shorter is a title cited in a line of titles (…他人?,李克强…: both stay), the
+shorter is a title cited in a line of titles (…他人?,李克强…: both stay), a
+few characters stand in front of a shorter paragraph that opens the way
+paragraphs open (OCR junk: the longer goes), the
 shorter stops, without a stop, inside a word the longer goes on with (a
 truncated copy: the shorter goes), text of the page found elsewhere (a
 spill: the longer goes), the shorter is cut mid-sentence (a fragment: the
@@ -237,6 +239,16 @@ def _specks(front: str, back: str) -> bool:
     return bool(extra.strip()) and all(ch in SPECKS or ch.isspace() for ch in extra)
 
 
+def _junk_in_front(front: str, back: str, short: str, config: EngineConfig, language: Language | None) -> bool:
+    """A few letters or digits (fewer than ``min_spill_chars``, nothing behind) in front of a complete
+    paragraph that opens the way paragraphs open (``junk_min_opening``): OCR junk glued on from a
+    neighbouring line (报记 of 本报记者 before 至此，中国游泳梦之队…), not the opening of a paragraph
+    that the shorter copy lost, which leaves it starting mid-word (议强调，… of 会议强调，…). Too short to
+    look up as a spill; needs the language model: a page only."""
+    return language is not None and not back and 0 < len(front) < config.min_spill_chars \
+        and front.isalnum() and ends_sentence(short) and language.opening(short) >= config.junk_min_opening
+
+
 def _cut(short: str, long_: str, span: tuple[int, int]) -> bool:
     """The shorter starts or ends mid-sentence inside the longer: a truncated OCR fragment
     (推进,早日建成达产… starts after 加快; …中小学校创 ends mid-word)."""
@@ -283,8 +295,8 @@ def judge_containment(index: int, short: str, long_: str, span: tuple[int, int],
                       lines: AbstractSet[str] = frozenset()) -> Relation | None:
     """Which of two nested paragraphs goes, when ``short`` (index ``index`` of the pair) stands
     whole inside ``long_`` at ``span``; None when both stay (editorial). Rules in order: quotation,
-    specks, cut inside a word, spill, cut fragment, glued characters, verbatim whole sentences (see
-    module)."""
+    specks, junk in front, cut inside a word, spill, cut fragment, glued characters, verbatim whole
+    sentences (see module)."""
     front, back = long_[: span[0]], long_[span[1] :]
     other = 1 - index
     whole = (0, len(short))
@@ -293,6 +305,9 @@ def judge_containment(index: int, short: str, long_: str, span: tuple[int, int],
     if _specks(front, back) and len(short) >= config.min_copy_chars:
         return Relation("contaminated", other, similarity, span, whole, len(front) + len(back),
                         "specks read as marks glued on")
+    if _junk_in_front(front, back, short, config, language) and len(short) >= config.min_copy_chars:
+        return Relation("contaminated", other, similarity, span, whole, len(front),
+                        "a few characters glued in front of a paragraph's opening")
     if _cut_in_word(short, long_, span, language):
         if not _long_enough(short, long_, span, config, elsewhere):
             return None

@@ -42,6 +42,9 @@ class Language(Protocol):
     def log_likelihood(self, text: str, start: int, end: int) -> float:
         """Log-probability of ``text[start:end]`` in context (a character n-gram model)."""
 
+    def opening(self, text: str) -> float:
+        """How much more often paragraphs open with ``text``'s first characters than running text reads them."""
+
 
 @dataclass(frozen=True)
 class Noise:
