@@ -544,6 +544,13 @@ def test_a_few_characters_glued_in_front_of_a_paragraph_opening_make_the_longer_
     assert relate(para, "时起" + para, E, language=language).kind == "suffix"
     higher = Config().replace(junk_min_opening=language.opening(REPORT) + 0.01).engine
     assert relate(REPORT, "报记" + REPORT, higher, language=language).kind == "suffix"
+    # Only in front of a verbatim copy: two parallel reports that align with a name apart have no glue
+    # (test half, a clean page: 马杜罗在习近平陪同下… went as a contaminated copy of 科罗马在习近平陪同下…).
+    koroma, maduro = "科罗马在习近平陪同下检阅中国人民解放军三军仪仗队。", "马杜罗在习近平陪同下检阅中国人民解放军三军仪仗队。"
+    assert language.opening(koroma) >= E.junk_min_opening  # aligned inside 马杜罗…: 科罗马… behind 马
+    for a, b in ((koroma, maduro), (maduro, koroma)):
+        rel = relate(a, b, E, language=language)
+        assert rel is None or rel.kind != "contaminated"
 
 
 def test_bulk_rounds_decide_as_each_pair_alone():

@@ -239,14 +239,19 @@ def _specks(front: str, back: str) -> bool:
     return bool(extra.strip()) and all(ch in SPECKS or ch.isspace() for ch in extra)
 
 
-def _junk_in_front(front: str, back: str, short: str, config: EngineConfig, language: Language | None) -> bool:
-    """A few letters or digits (fewer than ``min_spill_chars``, nothing behind) in front of a complete
-    paragraph that opens the way paragraphs open (``junk_min_opening``): OCR junk glued on from a
-    neighbouring line (报记 of 本报记者 before 至此，中国游泳梦之队…), not the opening of a paragraph
-    that the shorter copy lost, which leaves it starting mid-word (议强调，… of 会议强调，…). Too short to
-    look up as a spill; needs the language model: a page only."""
+def _junk_in_front(front: str, back: str, short: str, long_: str, config: EngineConfig,
+                   language: Language | None) -> bool:
+    """A few letters or digits (fewer than ``min_spill_chars``) in front of a whole copy of a
+    complete paragraph (nothing behind; the rest as long as the shorter: verbatim, or misread
+    glyph for glyph) that opens the way paragraphs open (``junk_min_opening``): OCR junk glued on
+    from a neighbouring line (报记 of 本报记者 before 据报道，…), not the opening of a paragraph that
+    the shorter copy lost, which leaves it starting mid-word (报道，… of 据报道，…). A whole copy:
+    where two paragraphs of one length only align (马杜罗在习近平陪同下… / 科罗马在习近平陪同下…, two
+    names), the longer's first characters are no glue. Too short to look up as a spill; needs the
+    language model: a page only."""
     return language is not None and not back and 0 < len(front) < config.min_spill_chars \
-        and front.isalnum() and ends_sentence(short) and language.opening(short) >= config.junk_min_opening
+        and len(long_) == len(front) + len(short) and front.isalnum() and ends_sentence(short) \
+        and language.opening(short) >= config.junk_min_opening
 
 
 def _cut(short: str, long_: str, span: tuple[int, int]) -> bool:
@@ -305,7 +310,7 @@ def judge_containment(index: int, short: str, long_: str, span: tuple[int, int],
     if _specks(front, back) and len(short) >= config.min_copy_chars:
         return Relation("contaminated", other, similarity, span, whole, len(front) + len(back),
                         "specks read as marks glued on")
-    if _junk_in_front(front, back, short, config, language) and len(short) >= config.min_copy_chars:
+    if _junk_in_front(front, back, short, long_, config, language) and len(short) >= config.min_copy_chars:
         return Relation("contaminated", other, similarity, span, whole, len(front),
                         "a few characters glued in front of a paragraph's opening")
     if _cut_in_word(short, long_, span, language):
