@@ -67,12 +67,10 @@ class Candidates:
         return len(self.left)
 
 
-@dataclass(frozen=True)
-class Anchors:
-    """Sampled shingle sets of many texts: sorted unique ``hash << 32 | text``, and set sizes."""
+class _Packed:
+    """Sorted unique ``key << 32 | text`` values (anchors, bands): their keys and their texts."""
 
     packed: np.ndarray  # uint64, sorted, unique
-    sizes: np.ndarray  # int64, anchors per text (0 for a text too short or unlucky)
 
     @property
     def keys(self) -> np.ndarray:
@@ -83,6 +81,14 @@ class Anchors:
     def owners(self) -> np.ndarray:
         owners: np.ndarray = (self.packed & _OWNER_MASK).astype(np.int64)
         return owners
+
+
+@dataclass(frozen=True)
+class Anchors(_Packed):
+    """Sampled shingle sets of many texts: sorted unique ``hash << 32 | text``, and set sizes."""
+
+    packed: np.ndarray  # uint64, sorted, unique
+    sizes: np.ndarray  # int64, anchors per text (0 for a text too short or unlucky)
 
     def __len__(self) -> int:
         return len(self.sizes)
@@ -324,7 +330,7 @@ _KEY_HIGH = np.uint64(0xFFFFFFFF00000000)
 
 
 @dataclass(frozen=True)
-class Bands:
+class Bands(_Packed):
     """MinHash-LSH band keys of some texts, as anchors are held: sorted unique ``key << 32 | text``.
 
     ``key`` is the high 32 bits of the band hash, mixed (a band hash's last
@@ -335,16 +341,6 @@ class Bands:
     """
 
     packed: np.ndarray  # uint64, sorted, unique
-
-    @property
-    def keys(self) -> np.ndarray:
-        keys: np.ndarray = self.packed >> _OWNER_BITS
-        return keys
-
-    @property
-    def owners(self) -> np.ndarray:
-        owners: np.ndarray = (self.packed & _OWNER_MASK).astype(np.int64)
-        return owners
 
     @classmethod
     def of(cls, texts: list[str], ids: np.ndarray, config: EngineConfig, workers: int = 1) -> Bands:
