@@ -117,10 +117,13 @@ class NgramTable:
         True
         """
         t = "".join(fold_char(c) for c in text[:2])
-        if not t:
-            return 0.0
+        return sum(self._opens(t)) if t else 0.0
+
+    def _opens(self, t: str) -> tuple[float, float]:
+        """For a folded opening ``t`` of one or two characters: how much more often paragraphs start
+        with its first character, then go on with its second, than running text reads them."""
         first = math.log(self._at_start(t[0]) / self._p1(t[0]))
-        return first + (math.log(self._at_start(t) / self._after(t[0], t[1])) if len(t) == 2 else 0.0)
+        return first, (math.log(self._at_start(t[:2]) / self._after(t[0], t[1])) if len(t) == 2 else 0.0)
 
     def scores(self, head: str, tail: str) -> list[float]:
         """Log-likelihood ratios of the text read across the cut against as an end plus a start."""
@@ -133,8 +136,7 @@ class NgramTable:
         end2 = math.log(self._ends(h[-2:])) if len(h) == 2 else end1
         # Some words open paragraphs (近日, 据, a name), others never do (敢于, 的): how much more
         # often the tail's opening stands at a paragraph start than in running text.
-        opens1 = math.log(self._at_start(t[0]) / self._p1(t[0]))
-        opens2 = math.log(self._at_start(t[:2]) / self._after(t[0], t[1])) if len(t) == 2 else 0.0
+        opens1, opens2 = self._opens(t)
         return [across, across3, second, end1, end2, self._clause_ends(head, end2), opens1, opens2]
 
     def _clause_ends(self, head: str, end: float) -> float:

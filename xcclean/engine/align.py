@@ -172,7 +172,7 @@ def _spill_source(block: str, part: str, context: str, front: bool, lines: Abstr
             around, beyond = block[max(0, at - len(context)) : at], block[end:]
             agrees = context.endswith(around)
         if not agrees or (not around and (beyond or block in lines or after_stop)
-                          and not (beyond and not front and not after_stop and ends_sentence(part))):
+                          and not _took_the_last_line(part, beyond, front, after_stop)):
             return True
         at = block.find(part, at + 1)
     return False
@@ -196,6 +196,13 @@ def _spilled(front: str, back: str, short: str, long_: str, span: tuple[int, int
                                     else _spill_source(block, part, context, is_front, lines, after_stop)
                                     for block in elsewhere(part, (long_,)))
                                 for part, context, is_front, after_stop in checks)
+
+
+def _took_the_last_line(part: str, beyond: str, front: bool, after_stop: bool) -> bool:
+    """The block goes on past ``part``, which is glue behind a copy that stops mid-sentence and
+    finishes that sentence: the longer's own last line, which the block took in front (see
+    :func:`_spill_source`)."""
+    return bool(beyond) and not front and not after_stop and ends_sentence(part)
 
 
 def _edge_line(short: str, part: str, front: bool) -> bool:

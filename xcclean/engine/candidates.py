@@ -276,9 +276,10 @@ def split_by_key(keys: np.ndarray, buckets: int) -> list[slice]:
     return [slice(a, b) for a, b in itertools.pairwise([0, *np.searchsorted(keys, bounds).tolist(), len(keys)])]
 
 
-def join_anchors(parts: Sequence[np.ndarray], config: EngineConfig) -> tuple[np.ndarray, np.ndarray]:
-    """Pair codes ``lo << 32 | hi`` (with repeats) of texts sharing anchors across sorted ``packed``
-    parts (one hash range of every part), and the owners of boilerplate anchors (one per anchor)."""
+def _join_packed(parts: Sequence[np.ndarray], max_df: int, *, stars: bool) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_self_join` of sorted ``key << 32 | text`` parts (one key range of every part)."""
+    if not parts:
+        parts = [np.zeros(0, dtype=np.uint64)]
     # Sorted runs: timsort merges them.
     packed = np.sort(np.concatenate(parts), kind="stable") if len(parts) > 1 else parts[0]
 
@@ -286,7 +287,13 @@ def join_anchors(parts: Sequence[np.ndarray], config: EngineConfig) -> tuple[np.
         out: np.ndarray = (packed[positions] & _OWNER_MASK).astype(np.int64)
         return out
 
-    return _self_join(packed >> _OWNER_BITS, owners, config.max_shingle_df)
+    return _self_join(packed >> _OWNER_BITS, owners, max_df, stars=stars)
+
+
+def join_anchors(parts: Sequence[np.ndarray], config: EngineConfig) -> tuple[np.ndarray, np.ndarray]:
+    """Pair codes ``lo << 32 | hi`` (with repeats) of texts sharing anchors across sorted ``packed``
+    parts (one hash range of every part), and the owners of boilerplate anchors (one per anchor)."""
+    return _join_packed(parts, config.max_shingle_df, stars=False)
 
 
 def count_pairs(codes: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -380,15 +387,7 @@ class Bands(_Packed):
     def join(cls, parts: Sequence[Bands], max_df: int) -> np.ndarray:
         """Pair codes ``lo << 32 | hi`` (with repeats) of texts sharing a band, across parts
         (one key range of every part)."""
-        packed = np.concatenate([p.packed for p in parts]) if parts else np.zeros(0, dtype=np.uint64)
-        if len(parts) > 1:
-            packed.sort(kind="stable")  # sorted runs: timsort merges them
-
-        def owners(positions: np.ndarray) -> np.ndarray:
-            out: np.ndarray = (packed[positions] & _OWNER_MASK).astype(np.int64)
-            return out
-
-        return _self_join(packed >> _OWNER_BITS, owners, max_df, stars=True)[0]
+        return _join_packed([p.packed for p in parts], max_df, stars=True)[0]
 
     def self_pairs(self, max_df: int) -> tuple[np.ndarray, np.ndarray]:
         """Distinct pairs ``(lo, hi)`` sharing a band."""
