@@ -155,6 +155,27 @@ def test_a_longer_word_put_for_a_shorter_one_is_no_misread(lex):
     assert relate(a, b, E, language=lex) is None
 
 
+# A paragraph of a tune-half report with OCR's misreads: 抉择 read 抉泽 and 积淀 read 积绽 break words;
+# 老的 read 病毒 makes words, as a misread now and then does.
+HOU = ("敢于在“火山口”上抉择,守护百姓健康,侯老的魄力其实来自于多年的知识积淀。围绕疾病防治的需要,"
+       "侯云德在分子病毒学领域取得了系列原创性成果,开创了我国基因工程创新")
+
+
+def test_a_word_like_misread_is_weighed_against_the_misreads_beside_it(lex):
+    word = HOU.replace("侯老的魄力", "侯病毒魄力")
+    one = word.replace("抉择", "抉泽")
+    two = one.replace("积淀", "积绽")
+    # misreads_per_word (2) broken words for the one run that reads as a word: a misread copy
+    assert isinstance(ocr_noise(HOU, two, E, lex), Noise)
+    # one broken word is not enough, none at all is a word put for a word
+    assert ocr_noise(HOU, one, E, lex) == Refusal("a word replaced")
+    assert ocr_noise(HOU, word, E, lex) == Refusal("a word replaced")
+    assert isinstance(ocr_noise(HOU, one, EngineConfig(misreads_per_word=1), lex), Noise)
+    # a verbatim excerpt must match word for word; without a dictionary nothing shows a misread
+    assert ocr_noise(HOU, two, E, lex, strict=True) == Refusal("a word replaced")
+    assert ocr_noise(HOU, two, E) == Refusal("a word replaced")
+
+
 # -- containment: which of two nested paragraphs goes --------------------------------------------
 SHORT = "要扎实做好整治工作的“后半篇”文章,对于已拆除的安全隐患要立即清运建筑垃圾。"
 
@@ -187,6 +208,19 @@ def test_a_title_in_a_line_of_titles_is_cited():
 def test_without_a_lead_in_the_shorter_is_a_cut_fragment():
     rel = relate("卢希望同志," + SHORT, SHORT, E)  # a comma, but no word that quotes
     assert (rel.kind, rel.dup, rel.rule) == ("suffix", 1, "cut mid-sentence: a truncated copy")
+
+
+def test_a_better_reading_under_a_few_glued_characters_stays_with_the_misread_one(lex):
+    misread = SHORT.replace("整治", "整冶").replace("隐患", "稳患")  # two words broken
+    # 号开 glued in front of a misread copy: the shorter, clean reading would go as a cut fragment
+    # and leave the misreads; so both stay. The verbatim copy goes, and so does a misread fragment.
+    assert relate(SHORT, "号开" + misread, E, language=lex) is None
+    assert relate(SHORT, "号开" + SHORT, E, language=lex).dup == 0
+    assert relate(misread, "号开" + SHORT, E, language=lex).dup == 0
+    # from min_spill_chars (4) extra characters on, the longer is a paragraph it was cut from
+    assert relate(SHORT, "号开建" + misread, E, language=lex) is None
+    rel = relate(SHORT, "号开建设" + misread, E, language=lex)
+    assert (rel.kind, rel.dup, rel.rule) == ("suffix", 0, "cut mid-sentence: a truncated copy")
 
 
 def test_short_cut_fragment_goes_only_when_unique():

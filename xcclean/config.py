@@ -217,6 +217,16 @@ class EngineConfig:
     the language (美国 / 到飞), an editor writes language (出席 / 参加, 普京 /
     邦戈 about 3.4 nats a character, 张庆黎 / 王家瑞 2.7: names of people and
     places are rare strings too, hence a margin above them).
+    ``misreads_per_word``: where a dictionary is at hand (a page), runs
+    that read as a word put for a word (``max_misread_run``,
+    ``max_broken_misread_run``) do not refuse a copy by themselves: they are
+    rewording unless the other differences show at least this many misreads
+    (a word broken on one side only, a garbled run, a doubled glyph) for
+    each of them. An editor's variant changes a word or two and breaks no
+    word elsewhere (汪洋 / 韩正, …会见。/ …会谈。); OCR misreads glyphs
+    wherever they fall, and now and then the glyphs it puts make words among
+    the many that do not. Two, so that two parallel reports that were both
+    misread once (a broken word each) still differ by their one name.
     ``max_misread_share``: share of differing characters allowed in all
     (substituted, dropped or added).
     ``min_line_end_variations``, ``verse_line_max_chars``: two texts in
@@ -291,6 +301,7 @@ class EngineConfig:
     max_broken_misread_run: int = 2
     max_garbled_run: int = 3
     garbled_min_drop: float = 3.5
+    misreads_per_word: int = 2
     max_misread_share: float = 0.1
     min_line_end_variations: int = 2
     verse_line_max_chars: int = 7
@@ -312,10 +323,10 @@ class EngineConfig:
                      "max_misread_share", "max_han_indel_share")
         _check_count(self, 1, "shingle_size", "max_shingle_df", "anchor_sample", "num_perm", "lsh_bands")
         _check_count(self, 0, "exact_overlap_max_shingles", "lsh_max_anchors", "max_indel_marks",
-                     "max_misread_run", "max_broken_misread_run", "max_garbled_run", "min_fragment_chars",
-                     "min_unique_fragment_chars", "min_copy_chars", "contamination_max_chars", "min_spill_chars",
-                     "spill_context_chars", "splice_min_chars", "min_unevidenced_chars", "splice_bridge_chars",
-                     "parallel_min_pairs", "parallel_min_texts")
+                     "max_misread_run", "max_broken_misread_run", "misreads_per_word", "max_garbled_run",
+                     "min_fragment_chars", "min_unique_fragment_chars", "min_copy_chars", "contamination_max_chars",
+                     "min_spill_chars", "spill_context_chars", "splice_min_chars", "min_unevidenced_chars",
+                     "splice_bridge_chars", "parallel_min_pairs", "parallel_min_texts")
         _check_count(self, 1, "min_line_end_variations", "verse_line_max_chars")
         _check_positive(self, "garbled_min_drop", "junk_min_opening")
         if self.min_unique_fragment_chars > self.min_fragment_chars:

@@ -43,7 +43,7 @@ from rapidfuzz.distance import Indel, Levenshtein
 
 from ..chars import LEAD_IN_RE, SPECKS, ends_sentence, starts_sentence
 from ..config import EngineConfig
-from .noise import Language, Noise, Refusal, ocr_noise
+from .noise import Language, Noise, Refusal, broken_words, ocr_noise
 
 # ``elsewhere(text, exclude)``: the paragraphs of the page (or corpus) other than ``exclude`` that hold
 # ``text``. Without one, nothing counts as found elsewhere.
@@ -321,7 +321,8 @@ def judge_containment(index: int, short: str, long_: str, span: tuple[int, int],
         return Relation("contaminated", other, similarity, span, whole, len(front),
                         "a few characters glued in front of a paragraph's opening")
     if _cut_in_word(short, long_, span, language):
-        if not _long_enough(short, long_, span, config, elsewhere):
+        if not _long_enough(short, long_, span, config, elsewhere) \
+                or _better_reading(short, long_, span, config, language):
             return None
         return Relation(_position(span, len(long_)), index, similarity, whole, span,
                         rule="cut inside a word: a truncated copy")
@@ -329,7 +330,8 @@ def judge_containment(index: int, short: str, long_: str, span: tuple[int, int],
         return Relation("contaminated", other, similarity, span, whole, len(front) + len(back),
                         "the glued-on text is found elsewhere on the page")
     if _cut(short, long_, span):
-        if not _long_enough(short, long_, span, config, elsewhere):
+        if not _long_enough(short, long_, span, config, elsewhere) \
+                or _better_reading(short, long_, span, config, language):
             return None
         return Relation(_position(span, len(long_)), index, similarity, whole, span,
                         rule="cut mid-sentence: a truncated copy")
@@ -342,6 +344,22 @@ def judge_containment(index: int, short: str, long_: str, span: tuple[int, int],
         return None  # whole sentences repeated with a word added: an editor's echo
     return Relation(_position(span, len(long_)), index, similarity, whole, span,
                     rule="whole sentences repeated verbatim")
+
+
+def _better_reading(short: str, long_: str, span: tuple[int, int], config: EngineConfig,
+                    language: Language | None) -> bool:
+    """Whether the longer has only a few characters more (fewer than ``min_spill_chars``) and the
+    shorter reads whole words where the longer breaks them (:func:`broken_words`). Then the longer
+    may be the shorter's text misread with a few characters glued on (号开 before a misread copy)
+    as well as the paragraph the shorter lost its first or last characters from; which, the two
+    readings do not say, and removing the shorter would keep the misreads either way: both stay.
+    More extra text than that is part of a paragraph the shorter was cut from, however either is
+    read. Needs the dictionary: a page only."""
+    part = long_[span[0] : span[1]]
+    if language is None or part == short or len(long_) - len(part) >= config.min_spill_chars:
+        return False
+    mine, theirs = broken_words(short, part, Levenshtein.opcodes(short, part), language)
+    return mine < theirs
 
 
 def _long_enough(short: str, long_: str, span: tuple[int, int], config: EngineConfig,

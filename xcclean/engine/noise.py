@@ -27,7 +27,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Protocol
 
-from rapidfuzz.distance import Levenshtein, Opcode
+from rapidfuzz.distance import Levenshtein, Opcode, Opcodes
 
 from ..chars import HAN_RE
 from ..config import EngineConfig
@@ -155,6 +155,34 @@ def garbled_side(x: str, y: str, op: Opcode, language: Language, config: EngineC
     return 0 if ll_x < ll_y else 1
 
 
+def broken_words(a: str, b: str, runs: Opcodes, language: Language) -> tuple[int, int]:
+    """For each text, how many of the characters where the two differ show a misread: they stand
+    outside dictionary words there while the other reading keeps its words whole (a misread glyph,
+    a dropped or doubled one, leaves a word broken: 推迸 / 推进, 话 / 讲话). A difference broken on
+    both sides or on neither (要 / 并, two one-glyph words) shows nothing either way: counted, it would
+    charge the clean reading once for each misread copy it is compared with. A dropped character is
+    counted at its neighbours on the short side. ``runs``: the alignment's opcodes."""
+    words_a, words_b = language.in_words(a), language.in_words(b)
+
+    def broken(text: str, words: AbstractSet[int], positions: range | tuple[int, int]) -> int:
+        return sum(0 <= i < len(text) and i not in words and bool(HAN_RE.match(text[i])) for i in set(positions))
+
+    shown_a = shown_b = 0
+    for run in runs:
+        if run.tag == "equal":
+            continue
+        # an empty side (a dropped or added run): the characters around the gap on that side
+        in_a = range(run.src_start, run.src_end) if run.src_end > run.src_start else (run.src_start - 1, run.src_start)
+        in_b = (range(run.dest_start, run.dest_end) if run.dest_end > run.dest_start
+                else (run.dest_start - 1, run.dest_start))
+        x, y = broken(a, words_a, in_a), broken(b, words_b, in_b)
+        if x and not y:
+            shown_a += x
+        elif y and not x:
+            shown_b += y
+    return shown_a, shown_b
+
+
 def _substitution(op: Opcode, run: int, config: EngineConfig, sides: _Sides | None) -> tuple[str | None, bool]:
     """Why a substituted run is no misread (None: it is one), and whether it shows a misread.
 
@@ -188,6 +216,17 @@ def _substitution(op: Opcode, run: int, config: EngineConfig, sides: _Sides | No
     if refusal is not None and sides.garbled(op, left, right, config):
         return None, True
     return refusal, False
+
+
+def _weighed(refusal: str, sides: _Sides | None, strict: bool, tally: _Tally) -> bool:
+    """Count a run that reads as a word put for a word, to be weighed against the misreads shown
+    (:func:`_reworded`), instead of refusing at once. Only where a dictionary shows misreads at all
+    (``sides``), and not in a verbatim excerpt (``strict``), which must match word for word."""
+    if sides is None or strict:
+        return False
+    tally.worded += 1
+    tally.word_reason = tally.word_reason or refusal
+    return True
 
 
 def _word_inserted(extra: str, context: str, at: int, strict: bool) -> bool:
@@ -230,6 +269,8 @@ def ocr_noise(x: str, y: str, config: EngineConfig, language: Language | None = 
         refusal = _difference(op, x, y, config, sides, strict, tally)
         if refusal is not None:
             return Refusal(refusal)
+    if _reworded(tally, config):
+        return Refusal(tally.word_reason)
     longest = max(len(x), len(y), 1)
     if tally.substituted + tally.indels > max(1, config.max_misread_share * longest) \
             or tally.han_indels > max(1, config.max_han_indel_share * longest):
@@ -241,6 +282,16 @@ def ocr_noise(x: str, y: str, config: EngineConfig, language: Language | None = 
             and _verse(x, config) and _verse(y, config):
         return Refusal("lines vary at their ends")
     return Noise(tally.substituted, tally.indels, float(Levenshtein.normalized_similarity(x, y)))
+
+
+def _reworded(tally: _Tally, config: EngineConfig) -> bool:
+    """Whether the runs that read as a word put for a word are the editor's: unless the other
+    differences show OCR at work, at least ``misreads_per_word`` shown misreads (a word broken on
+    one side only, a garbled run, a doubled glyph) for each of them. An editor's variant changes a
+    word or two and leaves the rest verbatim (…等参加会见。/ …等参加会谈。, 汪洋 / 韩正): nothing else
+    in it breaks a word. OCR misreads glyphs wherever they fall, and now and then the glyphs it
+    puts make words (侯老的魄力 read 侯病毒魄力); they come among misreads that break words."""
+    return tally.worded > 0 and tally.shown < config.misreads_per_word * tally.worded
 
 
 def _verse(text: str, config: EngineConfig) -> bool:
@@ -272,6 +323,8 @@ class _Tally:
     indels: int = 0
     han_indels: int = 0
     shown: int = 0
+    worded: int = 0  # runs that read as a word put for a word (weighed against ``shown``)
+    word_reason: str = ""  # the first such run's rule
     runs: int = 0  # substituted runs with a Han character
     line_ends: int = 0  # of them, those right before a clause mark on both sides
 
@@ -288,7 +341,7 @@ def _difference(op: Opcode, x: str, y: str, config: EngineConfig, sides: _Sides 
     common = min(len(left), len(right))
     if common:
         refusal, shows = _substitution(op, common, config, sides)
-        if refusal is not None:
+        if refusal is not None and not _weighed(refusal, sides, strict, tally):
             return refusal
         tally.shown += shows
     if op.tag == "replace" and len(left) == len(right):
@@ -302,7 +355,7 @@ def _difference(op: Opcode, x: str, y: str, config: EngineConfig, sides: _Sides 
     # a Han character left over from a replacement is a longer word put for a shorter one.
     extra, context, at = (left[common:], x, op.src_start + common) if len(left) > len(right) \
         else (right[common:], y, op.dest_start + common)
-    if common and any(HAN_RE.match(ch) for ch in extra):
+    if common and any(HAN_RE.match(ch) for ch in extra) and not _weighed("a word replaced", sides, strict, tally):
         return "a word replaced"
     if _word_inserted(extra, context, at, strict):
         return "a word inserted"

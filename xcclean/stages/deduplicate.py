@@ -53,7 +53,7 @@ from ..chars import (
 from ..config import DedupConfig, EngineConfig
 from ..engine.align import Relation, relate
 from ..engine.candidates import find_candidates
-from ..engine.noise import garbled_side
+from ..engine.noise import broken_words, garbled_side
 from ..engine.resolve import resolve
 from ..lexicon import Lexicon
 from ..model import Block, Document, Edit, Kind, PageText
@@ -265,38 +265,10 @@ def _relations(page: _Page, texts: list[str], pairs: set[tuple[int, int]], memo:
     return out
 
 
-def _broken_words(a: str, b: str, runs: Opcodes, lexicon: Lexicon) -> tuple[int, int]:
-    """For each text, how many of the characters where the two differ show a misread: they stand
-    outside dictionary words there while the other reading keeps its words whole (a misread glyph,
-    a dropped or doubled one, leaves a word broken: 推迸 / 推进, 话 / 讲话). A difference broken on
-    both sides or on neither (要 / 并, two one-glyph words) shows nothing either way: counted, it would
-    charge the clean reading once for each misread copy it is compared with. A dropped character is
-    counted at its neighbours on the short side. ``runs``: the alignment's opcodes."""
-    words_a, words_b = lexicon.in_words(a), lexicon.in_words(b)
-
-    def broken(text: str, words: frozenset[int], positions: range | tuple[int, int]) -> int:
-        return sum(0 <= i < len(text) and i not in words and bool(HAN_RE.match(text[i])) for i in set(positions))
-
-    shown_a = shown_b = 0
-    for run in runs:
-        if run.tag == "equal":
-            continue
-        # an empty side (a dropped or added run): the characters around the gap on that side
-        in_a = range(run.src_start, run.src_end) if run.src_end > run.src_start else (run.src_start - 1, run.src_start)
-        in_b = (range(run.dest_start, run.dest_end) if run.dest_end > run.dest_start
-                else (run.dest_start - 1, run.dest_start))
-        x, y = broken(a, words_a, in_a), broken(b, words_b, in_b)
-        if x and not y:
-            shown_a += x
-        elif y and not x:
-            shown_b += y
-    return shown_a, shown_b
-
-
 def _garbled_chars(a: str, b: str, runs: Opcodes, lexicon: Lexicon, engine: EngineConfig) -> tuple[int, int]:
     """For each text, how many of its characters stand in substituted runs that the language model
     finds garbled against the other reading (:func:`~xcclean.engine.noise.garbled_side`): 通司 /
-    公司, where both readings make dictionary words and :func:`_broken_words` sees nothing."""
+    公司, where both readings make dictionary words and :func:`~xcclean.engine.noise.broken_words` sees nothing."""
     counts = [0, 0]
     for run in runs:
         if run.tag == "replace":
@@ -404,7 +376,7 @@ def _misread_counts(texts: list[str], relations: list[tuple[int, int, Relation]]
         for a, b, rel in relations:
             if rel.kind == "near_copy":
                 runs = Levenshtein.opcodes(texts[a], texts[b])  # one alignment for both counts
-                x, y = _broken_words(texts[a], texts[b], runs, lexicon)
+                x, y = broken_words(texts[a], texts[b], runs, lexicon)
                 broken[a] += x
                 broken[b] += y
                 x, y = _garbled_chars(texts[a], texts[b], runs, lexicon, engine)
