@@ -503,7 +503,8 @@ def limits() -> dict[tuple[str, str], str]:
         ("near_copy", "indels"): f"max_indel_marks {e.max_indel_marks}, max_han_indel_share {e.max_han_indel_share}",
         ("misplaced", "misread share"): f"max_misread_share {e.max_misread_share}",
         **{(kind, "longest misread run"): f"max_misread_run {e.max_misread_run}, {e.max_broken_misread_run} "
-                                          f"inside a longer word, {e.max_garbled_run} where garbled"
+                                          f"inside a longer word, {e.max_garbled_run} where garbled, any "
+                                          f"beside {e.misreads_per_word} word-breaking misreads"
            for kind in ("near_copy", "misplaced")},
         **{(shape, "fragment length"): f"min_fragment_chars {e.min_fragment_chars}, "
                                        f"{e.min_unique_fragment_chars} if unique"
