@@ -176,6 +176,33 @@ def test_a_word_like_misread_is_weighed_against_the_misreads_beside_it(lex):
     assert ocr_noise(HOU, two, E) == Refusal("a word replaced")
 
 
+def test_misreads_that_break_words_may_take_a_copy_past_max_misread_share(lex):
+    # 12 of 80 characters misread (15 %), each one glyph for a look-alike that breaks its word
+    misread = HOU
+    for word, read in [("抉择", "抉泽"), ("守护", "守沪"), ("百姓", "百娃"), ("魄力", "魄刀"), ("积淀", "积绽"),
+                       ("疾病", "疾丙"), ("防治", "防冶"), ("领域", "领城"), ("原创", "原仓"), ("成果", "成杲"),
+                       ("基因", "基困"), ("创新", "创亲")]:
+        misread = misread.replace(word, read, 1)
+    noise = ocr_noise(HOU, misread, E, lex)
+    assert isinstance(noise, Noise) and noise.shown_share == 0.15 and noise.unexplained_similarity == 1.0
+    assert relate(HOU, misread, E, language=lex).kind == "near_copy"
+    # up to max_shown_misread_share (0.2) only; without a dictionary nothing shows: max_misread_share
+    assert ocr_noise(HOU, misread, EngineConfig(max_shown_misread_share=0.1), lex) == Refusal("too many differences")
+    assert ocr_noise(HOU, misread, E) == Refusal("too many differences")
+    assert relate(HOU, misread, E) is None
+    # the same share of differences that break no word is rewording
+    reworded = HOU.replace("上抉择", "上选择").replace("守护百姓", "保护群众").replace("魄力", "勇气")
+    assert isinstance(ocr_noise(HOU, reworded, E, lex), Refusal)
+
+
+def test_in_verse_a_broken_word_does_not_take_a_copy_past_max_misread_share(lex):
+    # two stanzas of 硕鼠 (诗经): the dictionary of modern prose breaks every varied line
+    a = "硕鼠硕鼠,无食我黍!三岁贯女,莫我肯顾。逝将去女,适彼乐土。乐土乐土,爰得我所。"
+    b = "硕鼠硕鼠,无食我麦!三岁贯女,莫我肯德。逝将去女,适彼乐国。乐国乐国,爰得我直。"
+    assert isinstance(ocr_noise(a, b, E, lex), Refusal)
+    assert isinstance(ocr_noise(a, b, EngineConfig(verse_line_max_chars=3, min_line_end_variations=9), lex), Noise)
+
+
 # -- containment: which of two nested paragraphs goes --------------------------------------------
 SHORT = "要扎实做好整治工作的“后半篇”文章,对于已拆除的安全隐患要立即清运建筑垃圾。"
 

@@ -228,7 +228,19 @@ class EngineConfig:
     the many that do not. Two, so that two parallel reports that were both
     misread once (a broken word each) still differ by their one name.
     ``max_misread_share``: share of differing characters allowed in all
-    (substituted, dropped or added).
+    (substituted, dropped or added) where no misread shows; the
+    similarity limits above read the same way (a difference that shows a
+    misread counts as equal there).
+    ``max_shown_misread_share``: where a dictionary is at hand (a page),
+    differences that each show a misread (a word broken on one side only, a
+    garbled run, a doubled glyph) may take the differing share up to this:
+    an editor never breaks a word, so each such difference is OCR's however
+    many there are (a degraded column reads one glyph in five wrong). Past a
+    fifth two texts share too little to be told from two reports of one
+    event written to one formula; the page's candidate search, which needs
+    half the 4-grams whole (``candidate_min_containment``), pairs few
+    copies misread beyond a sixth anyway. A limit below
+    ``max_misread_share`` counts as that limit.
     ``min_line_end_variations``, ``verse_line_max_chars``: two texts in
     verse (no clause longer than ``verse_line_max_chars``: 诗经's four
     characters, a 词's three to seven; prose runs longer) whose
@@ -303,6 +315,7 @@ class EngineConfig:
     garbled_min_drop: float = 3.5
     misreads_per_word: int = 2
     max_misread_share: float = 0.1
+    max_shown_misread_share: float = 0.2
     min_line_end_variations: int = 2
     verse_line_max_chars: int = 7
     min_unevidenced_chars: int = 40
@@ -320,7 +333,7 @@ class EngineConfig:
 
     def __post_init__(self) -> None:
         _check_share(self, "candidate_min_containment", "near_copy_min_similarity", "fragment_min_similarity",
-                     "max_misread_share", "max_han_indel_share")
+                     "max_misread_share", "max_shown_misread_share", "max_han_indel_share")
         _check_count(self, 1, "shingle_size", "max_shingle_df", "anchor_sample", "num_perm", "lsh_bands")
         _check_count(self, 0, "exact_overlap_max_shingles", "lsh_max_anchors", "max_indel_marks",
                      "max_misread_run", "max_broken_misread_run", "misreads_per_word", "max_garbled_run",

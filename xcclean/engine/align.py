@@ -135,7 +135,7 @@ def _whole_copy(a: str, b: str, config: EngineConfig, language: Language | None)
     if len(a) != len(b) and _edge_indel(a, b):
         return None  # an extra character at an edge: glued on, judged as containment
     noise = ocr_noise(a, b, config, language)
-    if isinstance(noise, Refusal) or noise.similarity < config.near_copy_min_similarity:
+    if isinstance(noise, Refusal) or noise.unexplained_similarity < config.near_copy_min_similarity:
         return None
     return Relation("near_copy", None, noise.similarity, (0, len(a)), (0, len(b)), rule="misreads only")
 
@@ -387,7 +387,7 @@ def _contained(a: str, b: str, config: EngineConfig, language: Language | None, 
     if span is None:
         return False
     noise = ocr_noise(short, long_[span[0] : span[1]], config, language)
-    if isinstance(noise, Refusal) or noise.similarity < config.fragment_min_similarity:
+    if isinstance(noise, Refusal) or noise.unexplained_similarity < config.fragment_min_similarity:
         return False
     if span == (0, len(long_)):
         return Relation("near_copy", None, noise.similarity, (0, len(a)), (0, len(b)), rule="misreads only")

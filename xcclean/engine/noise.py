@@ -49,12 +49,20 @@ class Language(Protocol):
 @dataclass(frozen=True)
 class Noise:
     """The differences of two texts that OCR could have made: substituted characters,
-    inserted or dropped ones, and the normalised Levenshtein similarity."""
+    inserted or dropped ones, the normalised Levenshtein similarity, and the share of the longer
+    text that differs where a misread shows (a word broken on one side only, a garbled run)."""
 
     substituted: int
     indels: int
     similarity: float
+    shown_share: float = 0.0
     rule: None = None  # a Noise is no refusal (lets callers test ``.rule`` on either)
+
+    @property
+    def unexplained_similarity(self) -> float:
+        """The similarity with the differences that show a misread counted as equal: how alike the
+        two read where OCR's hand is not seen. The page's similarity limits apply to it."""
+        return min(1.0, self.similarity + self.shown_share)
 
 
 @dataclass(frozen=True)
@@ -272,7 +280,12 @@ def ocr_noise(x: str, y: str, config: EngineConfig, language: Language | None = 
     if _reworded(tally, config):
         return Refusal(tally.word_reason)
     longest = max(len(x), len(y), 1)
-    if tally.substituted + tally.indels > max(1, config.max_misread_share * longest) \
+    differing = tally.substituted + tally.indels
+    # In verse a broken word shows nothing: the dictionary is of modern prose, and a line of four
+    # characters (诗经's 无食我麦 / 无食我黍) is seldom one of its words, whoever varied it.
+    shown = 0 if _verse(x, config) and _verse(y, config) else tally.shown_chars
+    if differing - shown > max(1, config.max_misread_share * longest) \
+            or differing > max(1, config.max_misread_share * longest, config.max_shown_misread_share * longest) \
             or tally.han_indels > max(1, config.max_han_indel_share * longest):
         return Refusal("too many differences")
     if sides is not None and (tally.substituted or tally.han_indels) and not tally.shown \
@@ -281,7 +294,7 @@ def ocr_noise(x: str, y: str, config: EngineConfig, language: Language | None = 
     if tally.runs >= config.min_line_end_variations and tally.line_ends == tally.runs \
             and _verse(x, config) and _verse(y, config):
         return Refusal("lines vary at their ends")
-    return Noise(tally.substituted, tally.indels, float(Levenshtein.normalized_similarity(x, y)))
+    return Noise(tally.substituted, tally.indels, float(Levenshtein.normalized_similarity(x, y)), shown / longest)
 
 
 def _reworded(tally: _Tally, config: EngineConfig) -> bool:
@@ -323,6 +336,7 @@ class _Tally:
     indels: int = 0
     han_indels: int = 0
     shown: int = 0
+    shown_chars: int = 0  # the characters of the differences that showed a misread
     worded: int = 0  # runs that read as a word put for a word (weighed against ``shown``)
     word_reason: str = ""  # the first such run's rule
     runs: int = 0  # substituted runs with a Han character
@@ -344,6 +358,8 @@ def _difference(op: Opcode, x: str, y: str, config: EngineConfig, sides: _Sides 
         if refusal is not None and not _weighed(refusal, sides, strict, tally):
             return refusal
         tally.shown += shows
+        if shows and sides is not None and len(set(sides.broken(op))) == 2:
+            tally.shown_chars += common  # a word broken on one side: not the language model's guess
     if op.tag == "replace" and len(left) == len(right):
         tally.substituted += len(left)
         if HAN_RE.search(left):  # a mark put for a mark (。 / ,) varies no word
@@ -365,6 +381,8 @@ def _difference(op: Opcode, x: str, y: str, config: EngineConfig, sides: _Sides 
     tally.substituted += common
     tally.indels += len(extra)
     tally.han_indels += len(extra) - marks
-    if sides is not None and len(extra) > marks:
-        tally.shown += sides.glyph_shown(context, at, len(extra), longer_left=len(left) > len(right))
+    if sides is not None and len(extra) > marks \
+            and sides.glyph_shown(context, at, len(extra), longer_left=len(left) > len(right)):
+        tally.shown += 1
+        tally.shown_chars += len(extra)
     return None
