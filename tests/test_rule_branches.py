@@ -190,6 +190,10 @@ def test_misreads_that_break_words_may_take_a_copy_past_max_misread_share(lex):
     assert ocr_noise(HOU, misread, EngineConfig(max_shown_misread_share=0.1), lex) == Refusal("too many differences")
     assert ocr_noise(HOU, misread, E) == Refusal("too many differences")
     assert relate(HOU, misread, E) is None
+    # one run alone past max_misread_share is a name put for a name, broken only for the dictionary
+    a, b = "全国政协副主席王家瑞出席欢迎仪式。", "全国政协副主席王正伟出席欢迎仪式。"
+    assert ocr_noise(a, b, E, lex) == Refusal("too many differences")
+    assert isinstance(ocr_noise(a, b, EngineConfig(max_misread_share=0.12), lex), Noise)
     # the same share of differences that break no word is rewording
     reworded = HOU.replace("上抉择", "上选择").replace("守护百姓", "保护群众").replace("魄力", "勇气")
     assert isinstance(ocr_noise(HOU, reworded, E, lex), Refusal)

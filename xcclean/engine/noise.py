@@ -281,9 +281,7 @@ def ocr_noise(x: str, y: str, config: EngineConfig, language: Language | None = 
         return Refusal(tally.word_reason)
     longest = max(len(x), len(y), 1)
     differing = tally.substituted + tally.indels
-    # In verse a broken word shows nothing: the dictionary is of modern prose, and a line of four
-    # characters (诗经's 无食我麦 / 无食我黍) is seldom one of its words, whoever varied it.
-    shown = 0 if _verse(x, config) and _verse(y, config) else tally.shown_chars
+    shown = _shown_chars(x, y, tally, config)
     if differing - shown > max(1, config.max_misread_share * longest) \
             or differing > max(1, config.max_misread_share * longest, config.max_shown_misread_share * longest) \
             or tally.han_indels > max(1, config.max_han_indel_share * longest):
@@ -305,6 +303,18 @@ def _reworded(tally: _Tally, config: EngineConfig) -> bool:
     in it breaks a word. OCR misreads glyphs wherever they fall, and now and then the glyphs it
     puts make words (侯老的魄力 read 侯病毒魄力); they come among misreads that break words."""
     return tally.worded > 0 and tally.shown < config.misreads_per_word * tally.worded
+
+
+def _shown_chars(x: str, y: str, tally: _Tally, config: EngineConfig) -> int:
+    """The differing characters that do not count against ``max_misread_share``: those of the
+    differences that break a word on one side only, where two or more do. OCR slips glyph by glyph
+    at random places; one run alone past the limit is a name put for a name in a short line, which
+    the dictionary (it lacks most names) reads as broken (王家瑞 / 王正伟 出席欢迎仪式。). In verse a
+    broken word shows nothing: the dictionary is of modern prose, and a line of four characters
+    (诗经's 无食我麦 / 无食我黍) is seldom one of its words, whoever varied it."""
+    if tally.shown < 2 or (_verse(x, config) and _verse(y, config)):
+        return 0
+    return tally.shown_chars
 
 
 def _verse(text: str, config: EngineConfig) -> bool:
