@@ -499,9 +499,11 @@ def limits() -> dict[tuple[str, str], str]:
     e = xcclean.Config().engine
     t = xcclean.Config().tokens
     return {
-        ("near_copy", "misread share"): f"max_misread_share {e.max_misread_share}",
+        ("near_copy", "misread share"): f"max_misread_share {e.max_misread_share}, "
+                                        f"{e.max_shown_misread_share} where each breaks a word",
         ("near_copy", "indels"): f"max_indel_marks {e.max_indel_marks}, max_han_indel_share {e.max_han_indel_share}",
-        ("misplaced", "misread share"): f"max_misread_share {e.max_misread_share}",
+        ("misplaced", "misread share"): f"max_misread_share {e.max_misread_share}, "
+                                        f"{e.max_shown_misread_share} where each breaks a word",
         **{(kind, "longest misread run"): f"max_misread_run {e.max_misread_run}, {e.max_broken_misread_run} "
                                           f"inside a longer word, {e.max_garbled_run} where garbled, any "
                                           f"beside {e.misreads_per_word} word-breaking misreads"
