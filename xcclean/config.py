@@ -232,8 +232,9 @@ class EngineConfig:
     similarity limits above read the same way (a difference that shows a
     misread counts as equal there).
     ``max_shown_misread_share``: where a dictionary is at hand (a page),
-    differences that each show a misread (a word broken on one side only, a
-    garbled run, a doubled glyph) may take the differing share up to this:
+    differences, two or more, that each show a misread there (a word broken
+    on one side only, a doubled glyph; not a run only the language model
+    finds garbled) may take the differing share up to this:
     an editor never breaks a word, so each such difference is OCR's however
     many there are (a degraded column reads one glyph in five wrong). Past a
     fifth two texts share too little to be told from two reports of one

@@ -50,7 +50,8 @@ class Language(Protocol):
 class Noise:
     """The differences of two texts that OCR could have made: substituted characters,
     inserted or dropped ones, the normalised Levenshtein similarity, and the share of the longer
-    text that differs where a misread shows (a word broken on one side only, a garbled run)."""
+    text that differs where the dictionary shows a misread (a word broken on one side only, a
+    doubled glyph: :func:`_shown_chars`)."""
 
     substituted: int
     indels: int
@@ -120,6 +121,11 @@ class _Sides:
         whatever the word boundaries: its run lies inside a longer word (全力以赴 / 全力巳赵)."""
         run = self.x[op.src_start : op.src_end] if intact_left else self.y[op.dest_start : op.dest_end]
         return len(self.language.in_words(run)) == len(run)
+
+    def broken_on_one_side(self, op: Opcode) -> bool:
+        """Whether the substituted run breaks a word on one side and not on the other."""
+        left, right = self.broken(op)
+        return left != right
 
     def broken(self, op: Opcode) -> tuple[bool, bool]:
         """Whether, on each side, a Han character of the substituted run stands in no word."""
@@ -307,7 +313,8 @@ def _reworded(tally: _Tally, config: EngineConfig) -> bool:
 
 def _shown_chars(x: str, y: str, tally: _Tally, config: EngineConfig) -> int:
     """The differing characters that do not count against ``max_misread_share``: those of the
-    differences that break a word on one side only, where two or more do. OCR slips glyph by glyph
+    differences where the dictionary shows a misread (a word broken on one side only, a doubled
+    glyph), where two or more differences show one. OCR slips glyph by glyph
     at random places; one run alone past the limit is a name put for a name in a short line, which
     the dictionary (it lacks most names) reads as broken (王家瑞 / 王正伟 出席欢迎仪式。). In verse a
     broken word shows nothing: the dictionary is of modern prose, and a line of four characters
@@ -368,8 +375,8 @@ def _difference(op: Opcode, x: str, y: str, config: EngineConfig, sides: _Sides 
         if refusal is not None and not _weighed(refusal, sides, strict, tally):
             return refusal
         tally.shown += shows
-        if shows and sides is not None and len(set(sides.broken(op))) == 2:
-            tally.shown_chars += common  # a word broken on one side: not the language model's guess
+        if shows and sides is not None and sides.broken_on_one_side(op):
+            tally.shown_chars += common  # the dictionary's evidence, not the language model's guess
     if op.tag == "replace" and len(left) == len(right):
         tally.substituted += len(left)
         if HAN_RE.search(left):  # a mark put for a mark (。 / ,) varies no word
