@@ -91,6 +91,35 @@ def test_copy_in_the_wrong_article_goes():
     assert "fits its article" in edits[0].evidence["rule"]
 
 
+# One article whose paragraphs carry the 五星 branch campaign from one to the next; P5 is copied.
+CAMPAIGN = [
+    "魏都区推进教育高质量发展",
+    "本报讯 10月24日,魏都区召开全区教育工作会议,总结前三季度工作,安排部署下一阶段任务。",
+    "会议要求,各学校要抓好秋冬季校园安全,落实晨午检制度,确保师生身体健康。",
+    "会上,区教育局负责人通报了学校食堂专项检查情况,并对下一步整改提出要求。",
+    "刘中锋表示,魏都区将以“五育”并举为基本策略,推动全区中小学校党建工作提质增效。",
+    "据介绍,魏都区已在全区中小学校开展“五星”支部创建活动,推动党建工作与教育教学深度融合。",
+    "下一步,魏都区将继续深化“五星”支部创建,让党建工作成为中小学校发展的红色引擎。",
+]
+
+
+@pytest.mark.parametrize("at", [2, 3])
+def test_of_exact_copies_in_one_article_the_one_where_the_text_runs_stays(at):
+    # A copy put before its source, between paragraphs that continue each other (the meeting, the
+    # checks): the paragraph in its place shares its terms with the paragraphs beside it.
+    source = CAMPAIGN[5]
+    page = [*CAMPAIGN[:at], source, *CAMPAIGN[at:]]
+    texts, edits = run(page)
+    assert texts == CAMPAIGN
+    assert [(e.kind, e.block) for e in edits] == [("exact_duplicate", at)]
+    assert edits[0].evidence["rule"].startswith("fits the paragraphs beside it")
+    # affinity_ratio is the bucket width: with buckets this wide both places fit alike, the first stays.
+    config = Config().replace(affinity_ratio=1000.0)
+    out, edits = deduplicate(classified("\n\n".join(page), config, Lexicon()), config.dedup, config.engine)
+    assert [b.text for b in out] == [*CAMPAIGN[:at], source, *CAMPAIGN[at:5], CAMPAIGN[6]]
+    assert edits[0].evidence["rule"] == "first copy kept"
+
+
 def test_splice_keeps_the_unique_head():
     # 001: a paragraph whose tail was spliced from another paragraph.
     tail = "主动服务辖区重点项目推进和企业运营,全力推动营商环境大优化,以实干、实绩、实效交出贯彻落实党的二十大精神的优异答卷。"

@@ -360,7 +360,10 @@ class DedupConfig:
     best (the share of its character bigrams found in the rest of its
     article and in its headline), compared on a log scale in buckets of this
     ratio: a total order over any number of copies; copies in the same
-    bucket are equally at home and the first is kept.
+    bucket are equally at home. Exact copies that fit alike are then
+    compared the same way by their share found in the body paragraphs
+    right before and after them (where the text runs), then the first is
+    kept.
     ``split_context_chars``: a suffix fragment whose preceding block is
     unfinished and ends with the same this many characters as precede the
     fragment in the paragraph it repeats is the tail of a cut paragraph: it

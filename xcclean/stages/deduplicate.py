@@ -18,8 +18,10 @@ final stop takes part too (:func:`_cut_pieces`).
    copy in favour of the complete one; of equal copies the cleanest reading
    (fewer words broken by misreads), then the one that fits its article,
    then the one with fewer runs the language model finds garbled, then the
-   one with more exact copies, then the first. Nothing goes through
-   a chain. The exact copies of a group share its representative's fate.
+   one with more exact copies, then the first; of exact copies in one
+   article, the one that fits the paragraphs beside it (:meth:`_Page.flow`)
+   before the first. Nothing goes through a chain. The exact copies of a
+   group share its representative's fate.
 4. Page rules follow (:func:`_page_rules`): a short line repeated far from
    its twin is the paper's own (a dateline, a refrain); a half of a split
    paragraph beats a floating fragment of the whole; the tail of a cut
@@ -114,6 +116,7 @@ class _Page:
                                if block.kind in (Kind.BYLINE, Kind.CAPTION, Kind.JUMP))
         self._vocabulary: dict[int, set[str]] | None = None
         self._fits: dict[int, float] = {}
+        self._flows: dict[int, float] = {}
         self.repeated: set[int] = set()
 
     def holders(self, text: str, limit: int | None = None) -> list[int]:
@@ -135,6 +138,29 @@ class _Page:
             if key not in exclude and key not in found:
                 found.append(key)
         return found
+
+    def flow(self, index: int) -> float:
+        """Share of the block's Han bigrams found in the body paragraphs right before and after it
+        in its article (on each side the nearest that repeats nothing).
+
+        A story carries its names and terms from one paragraph to the next (lexical cohesion);
+        a copy OCR put elsewhere stands between two paragraphs that continue each other, not it.
+        So of exact copies in one article (which fit the article alike) the one that fits the
+        paragraphs beside it stands where the text runs. The tune half's articles, a paragraph
+        against a copy of it 2 or more paragraphs away: its own place fits 1.5 times better or
+        more in 796 of 2,069 draws, the copy's in 304; the rest tie and the first copy stays.
+        """
+        if index not in self._flows:
+            beside: set[str] = set()
+            for step in (-1, 1):
+                j = index + step
+                while 0 <= j < len(self.doc) and self.article[j] == self.article[index]:
+                    if self.doc[j].kind is Kind.BODY and j not in self.repeated:
+                        beside |= _bigrams(self.doc[j].text)
+                        break
+                    j += step
+            self._flows[index] = _affinity(self.doc[index].text, beside)
+        return self._flows[index]
 
     def fit(self, index: int) -> float:
         """Share of the block's Han bigrams found in the rest of its article and its headline
@@ -318,7 +344,7 @@ def _preference(page: _Page, texts: list[str], groups: dict[str, list[int]],
                 relations: list[tuple[int, int, Relation]], config: DedupConfig, engine: EngineConfig,
                 lexicon: Lexicon | None) -> _Preference:
     """Each distinct text's preference and representative: of its exact copies, the one that fits
-    its article best (then the first)."""
+    its article best, then the paragraphs beside it (then the first)."""
     page.repeated = {i for text in texts if len(groups[text]) > 1 for i in groups[text]}
     page.repeated |= {i for a, b, _ in relations for text in (texts[a], texts[b]) for i in groups[text]}
     broken, garbled = _misread_counts(texts, relations, lexicon, engine)
@@ -327,7 +353,8 @@ def _preference(page: _Page, texts: list[str], groups: dict[str, list[int]],
     for k, text in enumerate(texts):
         members = groups[text]
         if len(members) > 1 or k in equal:
-            best = max(members, key=lambda i: (_bucket(page.fit(i), config.affinity_ratio), page.fit(i), -i))
+            best = max(members, key=lambda i: (_bucket(page.fit(i), config.affinity_ratio),
+                                               _bucket(page.flow(i), config.affinity_ratio), page.fit(i), -i))
             reps.append(best)
             fits.append(page.fit(best))
         else:
@@ -467,6 +494,9 @@ def _twin_rule(page: _Page, kept: int, dup: int, config: DedupConfig) -> str:
     kept_fit, dup_fit = page.fit(kept), page.fit(dup)
     if _bucket(kept_fit, config.affinity_ratio) != _bucket(dup_fit, config.affinity_ratio):
         return f"fits its article {kept_fit:.2f} vs {dup_fit:.2f}"
+    kept_flow, dup_flow = page.flow(kept), page.flow(dup)
+    if _bucket(kept_flow, config.affinity_ratio) != _bucket(dup_flow, config.affinity_ratio):
+        return f"fits the paragraphs beside it {kept_flow:.2f} vs {dup_flow:.2f}"
     if kept_fit != dup_fit:  # copies in two articles: position says nothing across articles
         return f"fits its article a little better {kept_fit:.3f} vs {dup_fit:.3f}"
     return "first copy kept"
