@@ -167,3 +167,22 @@ def test_clean_pages_carry_negatives_and_no_fault():
     assert all(e["type"] == "negative" for p in clean for e in p.manifest)
     assert any(p.manifest for p in clean)
     assert all(p.raw == p.truth or blocks_of(p.raw) == blocks_of(p.truth) for p in clean)
+
+
+def test_language_checks_count_each_draw_once():
+    from benchmarks.language_checks import openings, places
+
+    story = ["魏都区召开全区教育工作会议,总结前三季度工作,安排部署下一阶段任务。",
+             "会议要求,各学校要抓好秋冬季校园安全,落实晨午检制度,确保师生身体健康。",
+             "会上,区教育局负责人通报了学校食堂专项检查情况,并对下一步整改提出要求。",
+             "刘中锋表示,魏都区将以“五育”并举为基本策略,推动全区中小学校党建工作提质增效。",
+             "据介绍,魏都区已在全区中小学校开展“五星”支部创建活动,推动党建工作与教育教学深度融合。",
+             "下一步,魏都区将继续深化“五星”支部创建,让党建工作成为中小学校发展的红色引擎。",
+             "据报道,多国联军出动战机及军舰,对胡塞武装的防御工事发动打击,支持也门政府军的地面行动。"]
+    articles = [{"paragraphs": story}] * 5
+    own, copy, tie = places(articles, 1.5, seed=0)
+    assert own + copy + tie == 5
+    counts = openings(articles, 2.5, seed=0, sample=50)
+    assert len(counts) == 2
+    for taken, cuts, found, glues in counts.values():
+        assert 0 <= taken <= cuts and 0 <= found <= glues and cuts + glues > 0

@@ -593,26 +593,29 @@ REPORT = "据报道,多国联军出动战机及军舰,对胡塞武装的防御�
 
 def test_a_few_characters_glued_in_front_of_a_paragraph_opening_make_the_longer_the_copy():
     language = Lexicon()
-    assert language.opening(REPORT) >= E.junk_min_opening  # 据报 opens paragraphs
+    gain = language.opening(REPORT) - language.opening("报记" + REPORT)
+    assert gain >= E.junk_min_opening  # 据报 opens paragraphs, 报记 none
     rel = relate(REPORT, "报记" + REPORT, E, language=language)
     assert (rel.kind, rel.dup, rel.rule) == ("contaminated", 1, "a few characters glued in front of a paragraph's opening")
-    # A copy that lost its first character starts mid-word (报道, …): it is the fragment.
+    # A copy that lost its first character starts mid-word (报道, …) where the paragraph opened
+    # well (据报道, …): it is the fragment.
     rel = relate(REPORT[1:], REPORT, E, language=language)
     assert (rel.kind, rel.dup) == ("suffix", 0)
+    # Tune half, seed 0: 至此 opens a paragraph less often than 据报 does, but far more than 报记至此.
+    arrival = "至此,中国游泳梦之队结束了本届残奥会所有的比赛项目,在里约泳池共收获37枚金牌30枚银牌和25枚铜牌。"
+    assert language.opening(arrival) < 2.5 <= language.opening(arrival) - language.opening("报记" + arrival)
+    assert relate(arrival, "报记" + arrival, E, language=language).kind == "contaminated"
     # Other side of each limit: as many characters as min_spill_chars, a mark among them, no
-    # language model, or an opening below junk_min_opening: the cut rule decides (a truncated copy).
+    # language model, or a gain below junk_min_opening: the cut rule decides (a truncated copy).
     for junk in ("本报记者", "者,"):
         assert relate(REPORT, junk + REPORT, E, language=language).kind != "contaminated", junk
     assert relate(REPORT, "报记" + REPORT, E).kind == "suffix"
-    para = PARAGRAPHS[6]  # 在项目审批方面,…: 在项 opens few paragraphs
-    assert language.opening(para) < E.junk_min_opening
-    assert relate(para, "时起" + para, E, language=language).kind == "suffix"
-    higher = Config().replace(junk_min_opening=language.opening(REPORT) + 0.01).engine
-    assert relate(REPORT, "报记" + REPORT, higher, language=language).kind == "suffix"
+    for above, kind in ((-0.01, "contaminated"), (0.01, "suffix")):
+        limit = Config().replace(junk_min_opening=gain + above).engine
+        assert relate(REPORT, "报记" + REPORT, limit, language=language).kind == kind
     # Only in front of a verbatim copy: two parallel reports that align with a name apart have no glue
     # (test half, a clean page: 马杜罗在习近平陪同下… went as a contaminated copy of 科罗马在习近平陪同下…).
     koroma, maduro = "科罗马在习近平陪同下检阅中国人民解放军三军仪仗队。", "马杜罗在习近平陪同下检阅中国人民解放军三军仪仗队。"
-    assert language.opening(koroma) >= E.junk_min_opening  # aligned inside 马杜罗…: 科罗马… behind 马
     for a, b in ((koroma, maduro), (maduro, koroma)):
         rel = relate(a, b, E, language=language)
         assert rel is None or rel.kind != "contaminated"

@@ -250,15 +250,17 @@ def _junk_in_front(front: str, back: str, short: str, long_: str, config: Engine
                    language: Language | None) -> bool:
     """A few letters or digits (fewer than ``min_spill_chars``) in front of a whole copy of a
     complete paragraph (nothing behind; the rest as long as the shorter: verbatim, or misread
-    glyph for glyph) that opens the way paragraphs open (``junk_min_opening``): OCR junk glued on
-    from a neighbouring line (报记 of 本报记者 before 据报道，…), not the opening of a paragraph that
-    the shorter copy lost, which leaves it starting mid-word (报道，… of 据报道，…). A whole copy:
+    glyph for glyph) that opens the way paragraphs open far more than the longer does
+    (``junk_min_opening``): OCR junk glued on from a neighbouring line (报记 of 本报记者 before
+    至此，…) makes a start no paragraph has, while a copy that lost a paragraph's first characters
+    starts mid-word where the paragraph opened well (报道，… of 据报道，…). Which of the two starts
+    opens a paragraph, the model compares; neither alone says. A whole copy:
     where two paragraphs of one length only align (马杜罗在习近平陪同下… / 科罗马在习近平陪同下…, two
     names), the longer's first characters are no glue. Too short to look up as a spill; needs the
     language model: a page only."""
     return language is not None and not back and 0 < len(front) < config.min_spill_chars \
         and len(long_) == len(front) + len(short) and front.isalnum() and ends_sentence(short) \
-        and language.opening(short) >= config.junk_min_opening
+        and language.opening(short) - language.opening(long_) >= config.junk_min_opening
 
 
 def _cut(short: str, long_: str, span: tuple[int, int]) -> bool:
