@@ -16,6 +16,10 @@ against text it was not written on (run it with ``--half test``).
   copies it takes for the complete paragraph (the rule's risk) and how many
   glued copies it finds. The old rule (the shorter's own opening against a
   fixed ``e**junk_min_opening``) is counted beside it.
+* ``joins``: a tail of 20 or more characters of one paragraph put after
+  another paragraph, whole or cut at any point (a splice), weighed by
+  ``deduplicate._join_breaks``: how often each piece of evidence would trim
+  the tail where it was put (right) or where it was written (wrong).
 
     python benchmarks/language_checks.py --half tune
 """
@@ -36,7 +40,7 @@ if str(ROOT) not in sys.path:
 
 from benchmarks.corpus_split import load  # noqa: E402
 from xcclean import Config  # noqa: E402
-from xcclean.chars import ends_sentence  # noqa: E402
+from xcclean.chars import CLOSING_MARKS, HAN_RE, TERMINAL_PUNCTUATION, ends_sentence  # noqa: E402
 from xcclean.lexicon import Lexicon  # noqa: E402
 
 _NOT_HAN = re.compile(r"[^\u4e00-\u9fff]")
@@ -106,11 +110,50 @@ def openings(articles: list[dict[str, Any]], limit: float, seed: int, sample: in
             for name, rule in rules.items()}
 
 
+def _after_sentence(text: str, at: int) -> bool:
+    before = text[:at].rstrip(CLOSING_MARKS)
+    return bool(before) and before[-1] in TERMINAL_PUNCTUATION
+
+
+def joins(articles: list[dict[str, Any]], seed: int, draws: int) -> dict[str, tuple[int, int]]:
+    """Per piece of evidence: (points to where the tail was put, points to where it was written)."""
+    rng = random.Random(seed)
+    language = Lexicon()
+    paragraphs = [p for a in articles for p in a["paragraphs"] if len(p) >= 30]
+    out = {"a word across the join": [0, 0], "else a finished sentence, the tail not opening": [0, 0],
+           "else a finished sentence, without the opening check": [0, 0]}
+    for _ in range(draws):
+        donor, other = rng.choice(paragraphs), rng.choice(paragraphs)
+        at = len(donor) - rng.randint(20, max(20, int(0.9 * len(donor))))
+        if at < 2:
+            continue
+        tail = donor[at:]
+        head = other if rng.random() < 0.5 else other[: rng.randint(max(8, len(other) // 5), int(0.9 * len(other)))]
+        put = head + tail
+        there = language.word_across(donor[:at], tail) is not None
+        here = language.word_across(head, tail) is not None
+        if there != here:
+            out["a word across the join"][here] += 1
+            continue
+        if there:
+            continue
+        # the finished-sentence rule, trimming the put paragraph (right) or the donor (wrong)
+        right = _after_sentence(put, len(head)) and bool(HAN_RE.match(donor, at - 1))
+        wrong = _after_sentence(donor, at) and bool(HAN_RE.match(put, len(head) - 1))
+        out["else a finished sentence, without the opening check"][0] += right
+        out["else a finished sentence, without the opening check"][1] += wrong
+        if language.opening(tail) <= 0:
+            out["else a finished sentence, the tail not opening"][0] += right
+            out["else a finished sentence, the tail not opening"][1] += wrong
+    return {name: (right, wrong) for name, (right, wrong) in out.items()}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--half", choices=("tune", "test"), default="tune")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--sample", type=int, default=4000, help="paragraphs drawn for the openings check")
+    parser.add_argument("--draws", type=int, default=5000, help="splices drawn for the joins check")
     args = parser.parse_args()
     config = Config()
     articles = load(args.half)
@@ -122,6 +165,9 @@ def main() -> None:
                                                       args.sample).items():
         print(f"openings, {name}: cut copies taken for the complete paragraph {taken} of {cuts}, "
               f"glued copies found {found} of {glues}")
+    for name, (right, wrong) in joins(articles, args.seed, args.draws).items():
+        print(f"joins ({args.draws} splices), {name}: trims where the tail was put {right}, "
+              f"where it was written {wrong}")
 
 
 if __name__ == "__main__":

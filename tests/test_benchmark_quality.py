@@ -170,7 +170,7 @@ def test_clean_pages_carry_negatives_and_no_fault():
 
 
 def test_language_checks_count_each_draw_once():
-    from benchmarks.language_checks import openings, places
+    from benchmarks.language_checks import joins, openings, places
 
     story = ["魏都区召开全区教育工作会议,总结前三季度工作,安排部署下一阶段任务。",
              "会议要求,各学校要抓好秋冬季校园安全,落实晨午检制度,确保师生身体健康。",
@@ -186,3 +186,5 @@ def test_language_checks_count_each_draw_once():
     assert len(counts) == 2
     for taken, cuts, found, glues in counts.values():
         assert 0 <= taken <= cuts and 0 <= found <= glues and cuts + glues > 0
+    pointed = joins(articles, seed=0, draws=20)
+    assert len(pointed) == 3 and all(0 <= right + wrong <= 20 for right, wrong in pointed.values())

@@ -446,37 +446,60 @@ def test_a_piece_before_a_removed_copy_goes_only_if_it_precedes_it_in_the_paragr
 AID_TAIL = "助等帮扶力度。这让特困户王大妈有了实实在在的获得感。"
 AID = "随后,当地优化健康扶贫政策供给,加大对因病致贫群众医疗救助、慈善救" + AID_TAIL
 GREENHOUSE = "蔬菜大棚由镇里整合财政专项扶贫资金建设,然而最初,不少村的理事会对这一计划并不赞成。"
-MID_CLAUSE = "span follows a finished sentence here but starts mid-clause in p1"
+JOIN = "a word runs across the join where the span was written (救助) in p1"
+LEX = Lexicon()
 
 
 def test_a_tail_spliced_onto_one_side_only_is_judged_on_that_side():
     # The source keeps only 5 characters before the span (加大慈善救): no head of its own, so
     # only the other paragraph can be the spliced one.
     source = "加大慈善救" + AID_TAIL
-    texts, edits, raw = dedup(["健康扶贫见实效", source, "大棚里的新希望", GREENHOUSE + AID_TAIL])
+    texts, edits, raw = dedup(["健康扶贫见实效", source, "大棚里的新希望", GREENHOUSE + AID_TAIL], lexicon=LEX)
     assert texts == ["健康扶贫见实效", source, "大棚里的新希望", GREENHOUSE]
-    assert edits == [("splice_trimmed", 3, MID_CLAUSE)]
+    assert edits == [("splice_trimmed", 3, JOIN)]
     assert raw[0].text == AID_TAIL
 
 
 def test_a_trimmed_tail_takes_the_space_before_it():
-    texts, edits, raw = dedup(["健康扶贫见实效", AID, "大棚里的新希望", GREENHOUSE + " " + AID_TAIL])
+    texts, edits, raw = dedup(["健康扶贫见实效", AID, "大棚里的新希望", GREENHOUSE + " " + AID_TAIL], lexicon=LEX)
     assert texts[3] == GREENHOUSE
-    assert raw[0].text == " " + AID_TAIL and edits == [("splice_trimmed", 3, MID_CLAUSE)]
+    assert raw[0].text == " " + AID_TAIL and edits == [("splice_trimmed", 3, JOIN)]
 
 
 def test_a_span_that_stops_short_of_the_end_takes_the_space_after_it():
     # The span may end a character before the paragraph (a stray mark after it): that stays.
-    texts, _, raw = dedup(["健康扶贫见实效", AID, "大棚里的新希望", GREENHOUSE + AID_TAIL + " ■"])
+    texts, _, raw = dedup(["健康扶贫见实效", AID, "大棚里的新希望", GREENHOUSE + AID_TAIL + " ■"], lexicon=LEX)
     assert texts[3] == GREENHOUSE + "■"
     assert raw[0].kind == "splice_trimmed" and raw[0].text == AID_TAIL + " "
 
 
 def test_a_splice_of_a_removed_copy_is_not_trimmed_twice():
     misread = GREENHOUSE.replace("蔬菜", "蔬莱") + AID_TAIL
-    texts, edits, _ = dedup(["健康扶贫见实效", AID, "大棚里的新希望", GREENHOUSE + AID_TAIL, misread])
+    texts, edits, _ = dedup(["健康扶贫见实效", AID, "大棚里的新希望", GREENHOUSE + AID_TAIL, misread], lexicon=LEX)
     assert texts == ["健康扶贫见实效", AID, "大棚里的新希望", GREENHOUSE]
-    assert edits == [("splice_trimmed", 3, MID_CLAUSE), ("near_duplicate", 4, "first copy kept")]
+    assert edits == [("splice_trimmed", 3, JOIN), ("near_duplicate", 4, "fewer words broken by misreads (0 vs 1)")]
+
+
+# Tune half, generator seed 0: a paragraph that lost its own tail (…弹劾案将) took another article's
+# (接下来,福州…), which opens a sentence where it was written. The rule before (the span follows a
+# finished sentence in one paragraph and a Han character in the other) trimmed it from its own.
+GREENWAY_TAIL = "接下来,福州还将继续以水系为骨架,以城区58座山体为重要景观节点,打造“环山傍水通公园”的山水之城“绿岛链”。"
+GREENWAY = "截至目前,1161公里的绿道,为福州构建了一张立体城市绿网。" + GREENWAY_TAIL
+VOTE = "巴西众议院当地时间17号将对是否通过总统罗塞夫的弹劾案进行全会投票表决。如果获得三分之二以上众议员支持,弹劾案将"
+
+
+@pytest.mark.parametrize("swap", [False, True])
+def test_a_tail_that_opens_a_sentence_where_it_was_written_stays_there(swap):
+    articles = [["巴西众议院将投票表决总统弹劾案", VOTE + GREENWAY_TAIL], ["福州绿道:拉近生活与山水的距离", GREENWAY]]
+    page = [*articles[swap], *articles[not swap]]
+    host = page.index(VOTE + GREENWAY_TAIL)
+    # no word runs across either join: the vocabulary decides (the tail names 福州, its article's subject)
+    assert LEX.word_across(VOTE, GREENWAY_TAIL) is None and LEX.word_across(GREENWAY[:-len(GREENWAY_TAIL)],
+                                                                             GREENWAY_TAIL) is None
+    texts, edits, _ = dedup(page, lexicon=LEX)
+    assert texts[host] == VOTE and GREENWAY in texts
+    assert len(edits) == 1 and edits[0][:2] == ("splice_trimmed", host)
+    assert edits[0][2].startswith("span fits the other article")
 
 
 SERVICE_TAIL = "主动服务辖区重点项目推进和企业运营,全力推动营商环境大优化,以实干、实绩、实效交出贯彻落实党的二十大精神的优异答卷。"
