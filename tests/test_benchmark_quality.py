@@ -188,3 +188,16 @@ def test_language_checks_count_each_draw_once():
         assert 0 <= taken <= cuts and 0 <= found <= glues and cuts + glues > 0
     pointed = joins(articles, seed=0, draws=20)
     assert len(pointed) == 3 and all(0 <= right + wrong <= 20 for right, wrong in pointed.values())
+
+
+def test_residual_counts_text_kept_at_another_place():
+    from benchmarks.residual import missed, moved
+
+    first = "据报道,多国联军出动战机及军舰,对胡塞武装的防御工事发动打击,支持也门政府军的地面行动。"
+    second = "截至目前,1161公里的绿道,为福州构建了一张立体城市绿网。"
+    assert moved(first + "\n\n" + second, first + "\n\n" + second) == 0
+    assert moved(second + "\n\n" + first, first + "\n\n" + second) >= 2 * 12
+    page = Generator(ARTICLES, seed=3).pages(1)[0]
+    untouched = Result(page.raw, [(i,) for i in range(len(blocks_of(page.raw)))])
+    cost = missed(page, untouched)  # a cleaner that does nothing misses every fault
+    assert sum(cost.values()) > 0 and "removal repairing no fault" not in cost

@@ -120,6 +120,17 @@ def test_of_exact_copies_in_one_article_the_one_where_the_text_runs_stays(at):
     assert edits[0].evidence["rule"] == "first copy kept"
 
 
+@pytest.mark.parametrize("at", [1, 4])
+def test_copies_that_do_not_stand_apart_between_two_paragraphs_keep_the_first(at):
+    # at 1 the copy opens the article (one paragraph beside it); at 4 it shares P4 with its source,
+    # one stretch of text that OCR read twice: the paragraphs beside them do not compare.
+    source = CAMPAIGN[5]
+    page = [*CAMPAIGN[:at], source, *CAMPAIGN[at:]]
+    texts, edits = run(page)
+    assert texts == [*CAMPAIGN[:at], source, *CAMPAIGN[at:5], CAMPAIGN[6]]
+    assert [(e.kind, e.block, e.evidence["rule"]) for e in edits] == [("exact_duplicate", 6, "first copy kept")]
+
+
 def test_splice_keeps_the_unique_head():
     # 001: a paragraph whose tail was spliced from another paragraph.
     tail = "主动服务辖区重点项目推进和企业运营,全力推动营商环境大优化,以实干、实绩、实效交出贯彻落实党的二十大精神的优异答卷。"

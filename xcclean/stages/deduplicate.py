@@ -139,9 +139,21 @@ class _Page:
                 found.append(key)
         return found
 
+    def beside(self, index: int) -> tuple[int, ...]:
+        """The body paragraphs right before and after the block in its article (on each side the
+        nearest that repeats nothing)."""
+        found = []
+        for step in (-1, 1):
+            j = index + step
+            while 0 <= j < len(self.doc) and self.article[j] == self.article[index]:
+                if self.doc[j].kind is Kind.BODY and j not in self.repeated:
+                    found.append(j)
+                    break
+                j += step
+        return tuple(found)
+
     def flow(self, index: int) -> float:
-        """Share of the block's Han bigrams found in the body paragraphs right before and after it
-        in its article (on each side the nearest that repeats nothing).
+        """Share of the block's Han bigrams found in the paragraphs :meth:`beside` it.
 
         A story carries its names and terms from one paragraph to the next (lexical cohesion);
         a copy OCR put elsewhere stands between two paragraphs that continue each other, not it.
@@ -149,19 +161,30 @@ class _Page:
         paragraphs beside it stands where the text runs. The test half's articles, a paragraph
         against a copy of it 2 or more paragraphs away: its own place fits 1.5 times better or
         more in 1,032 of 2,032 draws, the copy's in 317 (``benchmarks/language_checks.py``); the
-        rest tie and the first copy stays.
+        rest tie and the first copy stays. Only for copies apart (:meth:`apart`).
         """
         if index not in self._flows:
             beside: set[str] = set()
-            for step in (-1, 1):
-                j = index + step
-                while 0 <= j < len(self.doc) and self.article[j] == self.article[index]:
-                    if self.doc[j].kind is Kind.BODY and j not in self.repeated:
-                        beside |= _bigrams(self.doc[j].text)
-                        break
-                    j += step
+            for j in self.beside(index):
+                beside |= _bigrams(self.doc[j].text)
             self._flows[index] = _affinity(self.doc[index].text, beside)
         return self._flows[index]
+
+    def apart(self, members: list[int]) -> bool:
+        """Whether each of these copies stands between two paragraphs of its article and no two
+        have a paragraph beside them in common: only then do the paragraphs beside them compare.
+        A copy that opens or closes its article has one paragraph beside it (a lede coheres with
+        its headline; on a real-OCR test page a lede lost to its copy three paragraphs on, beside
+        two). Copies beside one paragraph stand in one stretch of text, which OCR reads again and
+        puts the copy after (a lede and its copy two paragraphs on, the same page set). Otherwise
+        the first copy stays."""
+        seen: set[int] = set()
+        for i in members:
+            near = set(self.beside(i))
+            if len(near) < 2 or near & seen:
+                return False
+            seen |= near
+        return True
 
     def fit(self, index: int) -> float:
         """Share of the block's Han bigrams found in the rest of its article and its headline
@@ -354,8 +377,10 @@ def _preference(page: _Page, texts: list[str], groups: dict[str, list[int]],
     for k, text in enumerate(texts):
         members = groups[text]
         if len(members) > 1 or k in equal:
+            apart = page.apart(members)
             best = max(members, key=lambda i: (_bucket(page.fit(i), config.affinity_ratio),
-                                               _bucket(page.flow(i), config.affinity_ratio), page.fit(i), -i))
+                                               _bucket(page.flow(i), config.affinity_ratio) if apart else 0,
+                                               page.fit(i), -i))
             reps.append(best)
             fits.append(page.fit(best))
         else:
@@ -486,17 +511,17 @@ def _twins(page: _Page, texts: list[str], groups: dict[str, list[int]], prefer: 
             elif not _refrain(page, members, i, config):
                 whole = (0, len(text))
                 exact = Relation("exact", None, 1.0, whole, whole, rule="the same text")
-                out[i] = _Edge(i, rep, exact, whole, whole, _twin_rule(page, rep, i, config))
+                out[i] = _Edge(i, rep, exact, whole, whole, _twin_rule(page, rep, i, config, page.apart(members)))
     return out
 
 
-def _twin_rule(page: _Page, kept: int, dup: int, config: DedupConfig) -> str:
+def _twin_rule(page: _Page, kept: int, dup: int, config: DedupConfig, apart: bool) -> str:
     """Why of two exact copies this one is kept."""
     kept_fit, dup_fit = page.fit(kept), page.fit(dup)
     if _bucket(kept_fit, config.affinity_ratio) != _bucket(dup_fit, config.affinity_ratio):
         return f"fits its article {kept_fit:.2f} vs {dup_fit:.2f}"
     kept_flow, dup_flow = page.flow(kept), page.flow(dup)
-    if _bucket(kept_flow, config.affinity_ratio) != _bucket(dup_flow, config.affinity_ratio):
+    if _bucket(kept_flow, config.affinity_ratio) != _bucket(dup_flow, config.affinity_ratio) and apart:
         return f"fits the paragraphs beside it {kept_flow:.2f} vs {dup_flow:.2f}"
     if kept_fit != dup_fit:  # copies in two articles: position says nothing across articles
         return f"fits its article a little better {kept_fit:.3f} vs {dup_fit:.3f}"
