@@ -139,16 +139,16 @@ class _Page:
                 found.append(key)
         return found
 
-    def beside(self, index: int) -> tuple[int, ...]:
-        """The body paragraphs right before and after the block in its article (on each side the
-        nearest that repeats nothing)."""
+    def beside(self, index: int, reach: int = 1) -> tuple[int, ...]:
+        """Up to ``reach`` body paragraphs on each side of the block, nearest first, in its article
+        (those that repeat something left out)."""
         found = []
         for step in (-1, 1):
-            j = index + step
-            while 0 <= j < len(self.doc) and self.article[j] == self.article[index]:
+            j, taken = index + step, 0
+            while 0 <= j < len(self.doc) and self.article[j] == self.article[index] and taken < reach:
                 if self.doc[j].kind is Kind.BODY and j not in self.repeated:
                     found.append(j)
-                    break
+                    taken += 1
                 j += step
         return tuple(found)
 
@@ -503,6 +503,7 @@ def _twins(page: _Page, texts: list[str], groups: dict[str, list[int]], prefer: 
         members, rep = groups[text], prefer.reps[k]
         if len(members) < 2 or (rep not in removed and len(text) < engine.min_copy_chars):
             continue
+        apart = page.apart(members)
         for i in members:
             if i == rep:
                 continue
@@ -511,7 +512,7 @@ def _twins(page: _Page, texts: list[str], groups: dict[str, list[int]], prefer: 
             elif not _refrain(page, members, i, config):
                 whole = (0, len(text))
                 exact = Relation("exact", None, 1.0, whole, whole, rule="the same text")
-                out[i] = _Edge(i, rep, exact, whole, whole, _twin_rule(page, rep, i, config, page.apart(members)))
+                out[i] = _Edge(i, rep, exact, whole, whole, _twin_rule(page, rep, i, config, apart))
     return out
 
 
@@ -667,20 +668,15 @@ def _after_sentence(key: str, start: int) -> bool:
 
 def _near_vocabulary(page: _Page, index: int, reach: int) -> set[str]:
     """The bigrams of up to ``reach`` body paragraphs each side of ``index`` in its article
-    (blocks that repeat something left out), and of its headline."""
+    (:meth:`_Page.beside`), and of its headline."""
     doc, words = page.doc, set()
-    for step in (-1, 1):
-        found, j = 0, index + step
-        while 0 <= j < len(doc) and doc[j].kind not in (Kind.HEADLINE, Kind.JUMP) and found < reach:
-            if doc[j].kind is Kind.BODY and j not in page.repeated:
-                words |= _bigrams(doc[j].text)
-                found += 1
-            j += step
-        if step == -1:
-            while 0 <= j < len(doc) and doc[j].kind not in (Kind.HEADLINE, Kind.JUMP):
-                j -= 1
-            if j >= 0 and doc[j].kind is Kind.HEADLINE:
-                words |= _bigrams(doc[j].text)
+    for j in page.beside(index, reach):
+        words |= _bigrams(doc[j].text)
+    j = index - 1
+    while j >= 0 and doc[j].kind not in (Kind.HEADLINE, Kind.JUMP):
+        j -= 1
+    if j >= 0 and doc[j].kind is Kind.HEADLINE:
+        words |= _bigrams(doc[j].text)
     return words
 
 
