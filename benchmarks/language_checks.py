@@ -40,22 +40,17 @@ if str(ROOT) not in sys.path:
 
 from benchmarks.corpus_split import load  # noqa: E402
 from xcclean import Config  # noqa: E402
-from xcclean.chars import CLOSING_MARKS, HAN_RE, TERMINAL_PUNCTUATION, ends_sentence  # noqa: E402
+from xcclean.chars import HAN_RE, ends_sentence  # noqa: E402
 from xcclean.lexicon import Lexicon  # noqa: E402
+from xcclean.stages.deduplicate import _affinity, _after_sentence, _bigrams  # noqa: E402
 
-_NOT_HAN = re.compile(r"[^\u4e00-\u9fff]")
 _GLUE = re.compile(r"[\u4e00-\u9fff0-9]+")
 
 
-def _bigrams(text: str) -> set[str]:
-    han = _NOT_HAN.sub("", text)
-    return {han[i : i + 2] for i in range(len(han) - 1)}
-
-
 def _share(text: str, beside: list[str]) -> float:
-    grams = _bigrams(text)
-    context = set().union(*(_bigrams(p) for p in beside)) if beside else set()
-    return len(grams & context) / len(grams) if grams else 0.0
+    """The cleaner's own measure (:meth:`~xcclean.stages.deduplicate._Page.flow`): the share of
+    ``text``'s Han bigrams found in ``beside``."""
+    return _affinity(text, set().union(*(_bigrams(p) for p in beside)))
 
 
 def places(articles: list[dict[str, Any]], ratio: float, seed: int) -> tuple[int, int, int]:
@@ -108,11 +103,6 @@ def openings(articles: list[dict[str, Any]], limit: float, seed: int, sample: in
         "the shorter's own start (before)": lambda short, _long: short >= limit}
     return {name: (sum(rule(*c) for c in cut), len(cut), sum(rule(*g) for g in glued), len(glued))
             for name, rule in rules.items()}
-
-
-def _after_sentence(text: str, at: int) -> bool:
-    before = text[:at].rstrip(CLOSING_MARKS)
-    return bool(before) and before[-1] in TERMINAL_PUNCTUATION
 
 
 def joins(articles: list[dict[str, Any]], seed: int, draws: int) -> dict[str, tuple[int, int]]:
