@@ -104,9 +104,17 @@ class Block:
 
 @dataclass
 class Page:
+    """A damaged page, the page it should become, and what damaged it.
+
+    ``written``: the text before anything read it, where that differs from the truth: on the
+    real-OCR pages (:mod:`benchmarks.ocr_pages`) the truth is the engine's own reading of each whole
+    block, misreads included, and ``written`` the articles as typeset. None here: the generator's
+    truth is the text as written."""
+
     raw: str
     truth: str
     manifest: list[dict[str, Any]] = field(default_factory=list)
+    written: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {"raw": self.raw, "truth": self.truth, "manifest": self.manifest}

@@ -899,8 +899,28 @@ def load_pages(half: Half, seed: int = 0, pages: int = DEFAULT_PAGES, undamaged:
     """
     if half not in HALVES:
         raise ValueError(f"half must be one of {HALVES}")
-    records = build_records(half, seed, pages, undamaged, params or Params(), workers)
-    return [Page(r["raw"], r["truth"], r["manifest"]) for r in records]
+    params = params or Params()
+    records = build_records(half, seed, pages, undamaged, params, workers)
+    return pages_of_records(records, params)
+
+
+def pages_of_records(records: list[dict[str, Any]], params: Params) -> list[Page]:
+    """Cache records as pages, each with its articles as typeset (:func:`written_text`)."""
+    articles: dict[tuple[str, int], ArticlesOf] = {}
+    pages = []
+    for r in records:
+        if (r["half"], r["seed"]) not in articles:
+            articles[r["half"], r["seed"]] = page_articles(r["half"], r["seed"], params)
+        pages.append(Page(r["raw"], r["truth"], r["manifest"], written_text(r, articles[r["half"], r["seed"]], params)))
+    return pages
+
+
+def written_text(record: dict[str, Any], articles: ArticlesOf, params: Params) -> str:
+    """A page's articles as typeset, before the engine read them: each title and body paragraph
+    (a caption is a paragraph's opening and adds no text of its own). Where the truth reading
+    misread a glyph and another reading of that block did not, this has the glyph right."""
+    chosen = articles(not record["undamaged"], record["index"])
+    return "\n\n".join(text for article in chosen for _, text in article_blocks(article, params))
 
 
 # -- measuring ----------------------------------------------------------------------------------

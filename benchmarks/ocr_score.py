@@ -26,6 +26,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from benchmarks.damage import Page  # noqa: E402
+from benchmarks.ocr_pages import Params, pages_of_records  # noqa: E402
 from benchmarks.quality import (  # noqa: E402
     Result,
     blocks_of,
@@ -67,10 +68,11 @@ BUCKETS: list[tuple[str, tuple[str, ...], Callable[[dict[str, Any]], str]]] = [
 ]
 
 
-def pages_of(records: list[dict[str, Any]]) -> tuple[list[Page], list[Page]]:
-    """(damaged, undamaged) pages of cache records."""
-    damaged = [Page(r["raw"], r["truth"], r["manifest"]) for r in records if not r["undamaged"]]
-    undamaged = [Page(r["raw"], r["truth"], r["manifest"]) for r in records if r["undamaged"]]
+def pages_of(records: list[dict[str, Any]], params: Params) -> tuple[list[Page], list[Page]]:
+    """(damaged, undamaged) pages of cache records, each with its articles as typeset."""
+    pages = pages_of_records(records, params)
+    damaged = [p for p, r in zip(pages, records, strict=True) if not r["undamaged"]]
+    undamaged = [p for p, r in zip(pages, records, strict=True) if r["undamaged"]]
     return damaged, undamaged
 
 
@@ -115,10 +117,10 @@ def undamaged_errors(pages: list[Page], clean: Cleaner) -> dict[str, int]:
 def missing_characters(pages: list[Page], results: list[Result]) -> int:
     """Truth characters found nowhere in the output that the raw page had: content lost, whatever the order.
 
-    ``quality.lost_characters`` aligns whole pages, so where a cleaner keeps
-    the copy that stands a few blocks away instead of the block in its truth
-    place, the moved text counts as lost although nothing is; this measure
-    looks each truth block up anywhere in the output.
+    ``quality.lost_characters`` looks up six-character windows of the truth,
+    so a block whose every window holds a misread in the output counts whole;
+    this measure aligns each truth block with its best match in the output
+    (``quality.lost_in``) and counts the characters that alignment misses.
     """
     missing = 0
     for page, result in zip(pages, results, strict=True):
@@ -131,11 +133,11 @@ def _ratio(a: int, b: int) -> str:
     return f"{a / b:.3f}" if b else "—"
 
 
-def report(records: list[dict[str, Any]], command: str) -> str:
+def report(records: list[dict[str, Any]], command: str, params: Params) -> str:
     """The markdown report: per-type table, page figures, undamaged pages, recall per bucket."""
     import xcclean
 
-    damaged, undamaged = pages_of(records)
+    damaged, undamaged = pages_of(records, params)
     cleaners: dict[str, Cleaner] = {"xcclean": run_xcclean(xcclean.Cleaner()), "minhash lsh": run_minhash}
     names = list(cleaners)
     rep = evaluate(damaged, cleaners)
@@ -154,13 +156,17 @@ def report(records: list[dict[str, Any]], command: str) -> str:
         lines.append(f"| {kind} | {faults} | " + " | ".join(cells) + " |")
     results = {name: [clean(p.raw) for p in damaged] for name, clean in cleaners.items()}
     missing = {name: missing_characters(damaged, results[name]) for name in names}
-    lines += ["", "| cleaner | error reduction | lost characters | missing characters | seconds |",
-              "|---|---:|---:|---:|---:|"]
-    lines += [f"| {n} | {rep[n]['er']:.3f} | {rep[n]['lost']} | {missing[n]} | {rep[n]['seconds']:.2f} |"
-              for n in names]
-    lines += ["", "Lost characters: `quality.lost_characters` (one alignment of the whole page, so a block kept "
-              "in another copy's place also counts as lost); missing characters: truth blocks' characters found "
-              "nowhere in the output (`quality.lost_in` per block), less those already missing from the raw page."]
+    lines += ["", "| cleaner | error reduction | lost characters | missing characters | as written: lost beyond "
+              "the truth reading | as written: kept beyond it | seconds |", "|---|---:|---:|---:|---:|---:|---:|"]
+    lines += [f"| {n} | {rep[n]['er']:.3f} | {rep[n]['lost']} | {missing[n]} | {rep[n]['lost_written']} | "
+              f"{rep[n]['kept_written']} | {rep[n]['seconds']:.2f} |" for n in names]
+    lines += ["", "Lost characters: `quality.lost_characters` (truth characters in the raw page whose "
+              "six-character windows the output holds nowhere); missing characters: truth blocks' characters "
+              "that the block's best match in the output misses (`quality.lost_in`), less those already missing "
+              "from the raw page. "
+              "As written: the truth is the engine's reading of each whole block, misreads included; against the "
+              "articles as typeset (`quality.lost_as_written`), the characters the output loses beyond what the "
+              "truth reading loses, and those it keeps that the truth reading misread."]
     lines += undamaged_table(undamaged, cleaners) + bucket_table(damaged, results)
     return "\n".join(lines) + "\n"
 
@@ -189,7 +195,7 @@ def bucket_table(pages: list[Page], results: dict[str, list[Result]]) -> list[st
 
 
 def main(argv: list[str] | None = None) -> int:
-    from benchmarks.ocr_pages import DEFAULT_PAGES, DEFAULT_UNDAMAGED, OcrUnavailable, Params, build_records
+    from benchmarks.ocr_pages import DEFAULT_PAGES, DEFAULT_UNDAMAGED, OcrUnavailable, build_records
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--half", choices=("tune", "test"), default="test")
@@ -205,7 +211,8 @@ def main(argv: list[str] | None = None) -> int:
     except OcrUnavailable as error:
         print(f"ocr_score: {error}", file=sys.stderr)
         return 2
-    text = report(records, "python benchmarks/ocr_score.py " + " ".join(sys.argv[1:] if argv is None else argv))
+    text = report(records, "python benchmarks/ocr_score.py " + " ".join(sys.argv[1:] if argv is None else argv),
+                  Params())
     if args.output:
         args.output.parent.mkdir(parents=True, exist_ok=True)
         args.output.write_text(text, encoding="utf-8")

@@ -13,6 +13,7 @@ from benchmarks.quality import (
     blocks_of,
     error_reduction,
     fold,
+    lost_as_written,
     lost_characters,
     lost_in,
     lost_negatives,
@@ -160,6 +161,20 @@ def test_error_reduction_and_lost_characters():
     assert lost_in([negative], truth) == 2
     assert lost_negatives([negative], truth, truth) == 0
     assert lost_negatives([negative], truth.replace("企业园", ""), truth) == 3
+
+
+def test_lost_as_written_counts_what_the_truth_reading_misread_as_kept():
+    # The truth reading misread 堂 as 党; a re-read copy has it right.
+    written = "十三届全国人大常委会第四次会议在北京人民大会堂闭幕。"
+    truth = written.replace("大会堂", "大会党")
+    raw = truth + "\n\n" + written
+    page = Page(raw, truth, [], written)
+    assert lost_characters(raw, written, truth) > 0  # against the truth, keeping the re-read loses
+    assert lost_as_written(page, written) == (0, lost_characters(raw, truth, written))
+    assert lost_as_written(page, truth) == (0, 0)
+    assert lost_as_written(page, "十三届全国人大常委会第四次会议。") == (lost_characters(raw, "十三届全国人大常委会第四次会议。", written)
+                                                              - lost_characters(raw, truth, written), 0)
+    assert lost_as_written(Page(raw, truth, []), written) == (0, 0)  # the generator's truth is as written
 
 
 def test_clean_pages_carry_negatives_and_no_fault():
