@@ -515,7 +515,8 @@ def limits() -> dict[tuple[str, str], str]:
     return {
         ("near_copy", "misread share"): f"max_misread_share {e.max_misread_share}, "
                                         f"{e.max_shown_misread_share} where each breaks a word",
-        ("near_copy", "indels"): f"max_indel_marks {e.max_indel_marks}, max_han_indel_share {e.max_han_indel_share}",
+        ("near_copy", "indels"): f"max_indel_marks {e.max_indel_marks}, max_han_indel_share "
+                                 f"{e.max_han_indel_share} beside fewer than 2 word-breaking misreads",
         ("misplaced", "misread share"): f"max_misread_share {e.max_misread_share}, "
                                         f"{e.max_shown_misread_share} where each breaks a word",
         **{(kind, "longest misread run"): f"max_misread_run {e.max_misread_run}, {e.max_broken_misread_run} "

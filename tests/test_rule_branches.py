@@ -311,6 +311,24 @@ def test_a_copy_that_lost_more_marks_than_a_near_copy_may_is_aligned_whole():
     assert relate(para, para.replace("国土、", "国", 1).replace("发改、", "发", 1), E) is None
 
 
+AWARDS = "国务院扶贫开发领导小组成员,国务院扶贫办、各省区市和新疆生产建设兵团扶贫办负责同志等出席了表彰大会。"
+
+
+def test_dropped_glyphs_that_break_words_count_as_shown_misreads_not_against_the_han_indel_share():
+    lex = Lexicon()
+    # Tune half, generator seed 1: OCR lost 新 of 新疆 and 出 of 出席, two Han glyphs in 49 characters,
+    # past max_han_indel_share (0.02). Each leaves a word broken, as a misread does.
+    lost = AWARDS.replace("和新疆", "和疆").replace("等出席", "等席")
+    assert isinstance(ocr_noise(AWARDS, lost, E, lex), Noise)
+    # An editor leaves out whole one-glyph words (等, 了): still past the share.
+    edited = AWARDS.replace("同志等", "同志").replace("出席了", "出席")
+    assert ocr_noise(AWARDS, edited, E, lex) == Refusal("too many differences")
+    # One broken word alone shows too little (as for substitutions: two differences must show one).
+    assert ocr_noise(AWARDS, AWARDS.replace("和新疆", "和疆").replace("出席了", "出席"), E, lex) \
+        == Refusal("too many differences")
+    assert ocr_noise(AWARDS, lost, E) == Refusal("too many differences")  # no dictionary, no evidence
+
+
 def test_labels_shorter_than_a_shingle_relate_to_nothing():
     assert coverage("图片", "图片:张三", E.shingle_size) == [False, False]
     assert coverage("许昌日报", "许昌日报社", E.shingle_size) == [True] * 4

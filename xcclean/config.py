@@ -197,7 +197,11 @@ class EngineConfig:
     ``max_han_indel_share``: share of Han characters dropped or doubled, one
     at a time (a faint glyph lost, one read twice). Within a verbatim excerpt
     of whole sentences none is allowed but a doubled one: an editor echoing
-    a sentence adds 也 or 该.
+    a sentence adds 也 or 该. Where a dictionary is at hand and two or more
+    differences show a misread, a dropped glyph that leaves a word broken
+    (新疆 / 疆, 出席 / 席) or a doubled one counts under
+    ``max_shown_misread_share`` instead: an editor leaves out whole words
+    (等, 了), OCR loses a glyph wherever it falls.
     ``max_misread_run``: longest run of substituted characters (OCR
     misreads one glyph at a time; 烟叶税法 vs 船舶吨税法 is different wording;
     two neighbouring characters replaced by a real word are rewording:

@@ -269,7 +269,9 @@ def ocr_noise(x: str, y: str, config: EngineConfig, language: Language | None = 
     than ``max_indel_marks`` (``marks inserted``); then the totals: at most
     ``max_misread_share`` of the longer text differs, and at most
     ``max_han_indel_share`` of it is Han characters dropped or added (``too
-    many differences``); a short text (under ``min_unevidenced_chars``)
+    many differences``; where two or more differences show a misread, the
+    shown ones count under ``max_shown_misread_share`` instead:
+    :func:`_shown_chars`); a short text (under ``min_unevidenced_chars``)
     whose substitutions and dropped or added glyphs show no broken word is
     not shown to be a copy (``no misread shown``); in verse, substitutions,
     at least ``min_line_end_variations``, that all end a clause on both
@@ -288,9 +290,12 @@ def ocr_noise(x: str, y: str, config: EngineConfig, language: Language | None = 
     longest = max(len(x), len(y), 1)
     differing = tally.substituted + tally.indels
     shown = _shown_chars(x, y, tally, config)
+    # Glyphs dropped or doubled where the dictionary shows it count against the Han indel share no
+    # more than shown misreads count against the misread share (see _shown_chars).
+    han_indels = tally.han_indels - (tally.shown_han_indels if shown else 0)
     if differing - shown > max(1, config.max_misread_share * longest) \
             or differing > max(1, config.max_misread_share * longest, config.max_shown_misread_share * longest) \
-            or tally.han_indels > max(1, config.max_han_indel_share * longest):
+            or han_indels > max(1, config.max_han_indel_share * longest):
         return Refusal("too many differences")
     if sides is not None and (tally.substituted or tally.han_indels) and not tally.shown \
             and longest < config.min_unevidenced_chars:
@@ -354,6 +359,7 @@ class _Tally:
     han_indels: int = 0
     shown: int = 0
     shown_chars: int = 0  # the characters of the differences that showed a misread
+    shown_han_indels: int = 0  # of ``han_indels``, those that showed a misread
     worded: int = 0  # runs that read as a word put for a word (weighed against ``shown``)
     word_reason: str = ""  # the first such run's rule
     runs: int = 0  # substituted runs with a Han character
@@ -402,4 +408,5 @@ def _difference(op: Opcode, x: str, y: str, config: EngineConfig, sides: _Sides 
             and sides.glyph_shown(context, at, len(extra), longer_left=len(left) > len(right)):
         tally.shown += 1
         tally.shown_chars += len(extra)
+        tally.shown_han_indels += len(extra) - marks
     return None
