@@ -288,6 +288,26 @@ def test_a_short_tail_glued_after_a_finished_sentence_goes(tail, trimmed):
         assert "starts inside a word" in edits[0].evidence["rule"]
 
 
+GUESTS = "全国人大常委会副委员长王东明,国务院国务委员王勇,全国政协副主席郑建邦出席会议。"
+
+
+@pytest.mark.parametrize("tail, trimmed", [
+    ("、全国政协副主席郑建邦出席会议。", True),  # starts with 、: no sentence opens so
+    ("全国政协副主席郑建邦出席会议。", False),  # opens as a sentence; in the source a mark stands before it
+])
+def test_a_short_tail_after_a_stop_that_starts_as_no_sentence_starts_goes(tail, trimmed):
+    # Tune half, generator seed 1: 、全国… glued after the paragraph's full stop, the verbatim end of
+    # a paragraph of another article where it starts at a word boundary (…国务委员王勇 | 、全国…).
+    source = GUESTS.replace(",全国", "、全国")
+    page = ["会议在京召开", source, "大棚里的新希望", GREENHOUSE_OWN + tail]
+    texts, edits = run(page, Lexicon())
+    assert (texts[-1] == GREENHOUSE_OWN) is trimmed
+    assert [e.kind for e in edits] == (["splice_trimmed"] if trimmed else [])
+    if trimmed:
+        assert "opens as no sentence opens (starts with punctuation that continues a sentence)" \
+            in edits[0].evidence["rule"]
+
+
 def test_a_closing_sentence_that_ends_as_another_paragraph_ends_stays():
     # The same ending after a stop, but in the other paragraph it starts at a word (本次 | 活动…),
     # not inside one: a writer's short closing sentence, not a crop.

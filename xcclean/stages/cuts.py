@@ -171,11 +171,24 @@ def _joint(tail: str, open_quote: bool, lexicon: Lexicon) -> list[str]:
         reasons.append("tail closes the quote the head left open")
     if _CLAUSE_END.match(tail):
         reasons.append(CLAUSE_END_START)
-    if tail[0] in NON_INITIAL:
-        reasons.append(CONTINUING_START)
-    elif tail[0] in _PARTICLE_CHARS and lexicon.first_word(tail) in NON_INITIAL_WORDS:
-        reasons.append(PARTICLE_START)
+    start = continuing_start(tail, lexicon)
+    if start is not None:
+        reasons.append(start)
     return reasons
+
+
+def continuing_start(text: str, lexicon: Lexicon) -> str | None:
+    """Why ``text`` cannot open a sentence, or None: it starts with a mark that continues one
+    (，、；：）” …) or with a particle that is a word of its own there (了, 的, 们).
+
+    >>> continuing_start("、全国政协副主席", Lexicon()), continuing_start("全国政协副主席", Lexicon())
+    ('tail starts with punctuation that continues a sentence', None)
+    """
+    if text[:1] in NON_INITIAL:
+        return CONTINUING_START
+    if text[:1] in _PARTICLE_CHARS and lexicon.first_word(text) in NON_INITIAL_WORDS:
+        return PARTICLE_START
+    return None
 
 
 def cut_evidence(head: str, tail: str, config: SplitsConfig, lexicon: Lexicon) -> CutEvidence:

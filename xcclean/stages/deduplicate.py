@@ -59,6 +59,7 @@ from ..engine.noise import broken_words, garbled_side
 from ..engine.resolve import resolve
 from ..lexicon import Lexicon
 from ..model import Block, Document, Edit, Kind, PageText
+from .cuts import continuing_start
 
 STAGE = "deduplicate"
 _NOT_HAN = re.compile(f"[^{HAN}]+")
@@ -704,13 +705,14 @@ def _short_splices(page: _Page, engine: EngineConfig, lexicon: Lexicon) -> list[
     """Tails too short for the engine's splices (``min_unique_fragment_chars`` up to
     ``splice_min_chars``) glued after a paragraph's finished last sentence: the paragraph ends,
     after its stop, with the verbatim end of a body paragraph of another article, where a dictionary
-    word read in context spans the cut before that text (…救助、慈 | 善救助等帮扶力度。: 慈善), and the
-    text stands nowhere else on the page. OCR glues a crop cut at any glyph; a writer's closing
-    sentence that ends as another paragraph's sentence ends parts from it at a word there (…本次 |
-    活动取得了圆满成功。). A tail glued in place of a paragraph's own lost tail, mid-sentence, is
-    left alone: two sentences that end alike part at words the dictionary lists as one compound
-    (推动中韩 | 关系不断向前发展。 against …友好合作 | 关系…), and on the tune pages trimming them cost
-    text on untouched pages."""
+    word read in context spans the cut before that text (…救助、慈 | 善救助等帮扶力度。: 慈善) or the
+    text opens as no sentence opens (…增长。、全国政协…: :func:`~xcclean.stages.cuts.continuing_start`),
+    and the text stands nowhere else on the page. OCR glues a crop cut at any glyph; a writer's
+    closing sentence that ends as another paragraph's sentence ends parts from it at a word there
+    and opens as a sentence (…本次 | 活动取得了圆满成功。). A tail glued in place of a paragraph's
+    own lost tail, mid-sentence, is left alone: two sentences that end alike part at words the
+    dictionary lists as one compound (推动中韩 | 关系不断向前发展。 against …友好合作 | 关系…), and on
+    the tune pages trimming them cost text on untouched pages."""
     keys, low = page.keys, engine.min_unique_fragment_chars
     # The tail must stand in the two paragraphs only, so no third one ends as both do: in the keys
     # sorted by their reversed text the pair are neighbours (linear, whatever the page repeats).
@@ -746,10 +748,16 @@ def _short_splice(page: _Page, target: int, source: int, engine: EngineConfig, l
     start, at = len(key) - length, len(other) - length
     if not engine.min_unique_fragment_chars <= length < engine.splice_min_chars \
             or not _after_sentence(key, start) or not HAN_RE.match(other, at - 1) \
-            or not _cut_in_word(other, at, lexicon) or len(page.holders(key[start:])) != 2:
+            or len(page.holders(key[start:])) != 2:
+        return None
+    if _cut_in_word(other, at, lexicon):
+        why = "starts inside a word"
+    elif (start_rule := continuing_start(key[start:], lexicon)) is not None:
+        why = f"opens as no sentence opens ({start_rule.removeprefix('tail ')})"
+    else:
         return None
     return target, (start, len(key)), source, (at, len(other)), \
-        f"a short tail after a finished sentence here starts inside a word in p{page.doc[source].ids[0]}", 1.0
+        f"a short tail after a finished sentence here {why} in p{page.doc[source].ids[0]}", 1.0
 
 
 def _join_breaks(key: str, span: tuple[int, int], other_key: str, other_span: tuple[int, int],
