@@ -308,6 +308,34 @@ def test_a_short_tail_after_a_stop_that_starts_as_no_sentence_starts_goes(tail, 
             in edits[0].evidence["rule"]
 
 
+RECEPTION = ("坦桑尼亚多名政要及各界友好人士300多人出席了我驻坦桑尼亚使馆举行的国庆招待会。"
+             "与会嘉宾回顾了坦中两国的传统友谊,表示将积极参与“一带一路”建设。")
+EXHIBITION = "中国驻墨西哥使馆国庆招待会现场设立的“一带一路”和改革开放40周年专题图片展吸引了众多来宾。"
+
+
+@pytest.mark.parametrize("end, removed", [(30, True), (31, False)])
+def test_a_headline_shaped_piece_read_with_misreads_goes_where_it_cuts_a_word(end, removed):
+    # Tune half, generator seed 2: a piece of a paragraph's opening, no stop, so classify takes it
+    # for a headline, and a misread (界 -> 介) so it stands verbatim nowhere. It goes where the span it
+    # repeats ends inside a word of the paragraph (…坦桑尼亚使|馆); ending between words (…使馆|举行)
+    # it may be a title repeating words of its story, and stays.
+    piece = RECEPTION[:end].replace("各界", "各介")
+    texts, edits = run(["多国举行国庆招待会", piece, EXHIBITION, RECEPTION], Lexicon())
+    assert (piece not in texts) is removed
+    assert [e.kind for e in edits] == (["fragment_prefix"] if removed else [])
+
+
+def test_a_title_whose_edge_the_alignment_reads_as_misreads_stays():
+    # Tune half, an untouched page: the title repeats its lede but for the lede's dates and places;
+    # aligned as a piece, its 李克强 counts as misreads of 博鳌分别, and the span starts inside 博鳌.
+    # Where the line's first characters are not the span's, that edge shows nothing.
+    title = "李克强会见来华出席澜沧江-湄公河合作首次领导人会议和博鳌亚洲论坛2016年年会的各国领导人"
+    lede = ("国务院总理李克强23日、24日在海南省三亚、博鳌分别会见来华出席澜沧江-湄公河合作首次领导人会议和"
+            "博鳌亚洲论坛2016年年会的各国领导人。")
+    texts, edits = run([EXHIBITION, title, lede, RECEPTION], Lexicon())
+    assert title in texts and edits == []
+
+
 def test_a_closing_sentence_that_ends_as_another_paragraph_ends_stays():
     # The same ending after a stop, but in the other paragraph it starts at a word (本次 | 活动…),
     # not inside one: a writer's short closing sentence, not a crop.

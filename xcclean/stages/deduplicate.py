@@ -215,22 +215,59 @@ def _cut_pieces(page: _Page, engine: EngineConfig, lexicon: Lexicon | None) -> l
     stands (:func:`_repeats_an_opening`), is judged as a fragment (the engine still
     decides; a kept line stays a headline). Of the 84 titles of the tune half
     that stand verbatim in a paragraph of their own article, none cuts a word
-    there. The word rules need a dictionary: without ``lexicon`` only the
-    position rule applies.
+    there. A line that stands verbatim nowhere may be such a piece read with
+    misreads: :func:`_misread_pieces`. The word rules need a dictionary:
+    without ``lexicon`` only the position rule applies.
     """
     body = set(page.body)
-    pieces = []
+    pieces, unheld = [], []
     for i, block in enumerate(page.doc):
         key = page.keys[i]
         if block.kind is not Kind.HEADLINE or "\n" in block.text or len(key) < engine.min_unique_fragment_chars:
             continue
         holders = [j for j in page.holders(key, limit=3) if j != i]
+        if not holders and len(key) >= engine.min_fragment_chars:  # shorter, only a verbatim piece relates
+            unheld.append(i)
         if len(holders) != 1 or holders[0] not in body:
             continue
         if _repeats_an_opening(page, i, holders[0]) or (lexicon is not None
                                                          and _cut_in_words(key, page.keys[holders[0]], lexicon)):
             pieces.append(i)
+    return pieces + (_misread_pieces(page, unheld, engine, lexicon) if lexicon is not None else [])
+
+
+def _misread_pieces(page: _Page, lines: list[int], engine: EngineConfig, lexicon: Lexicon) -> list[int]:
+    """Of headline-shaped ``lines`` that stand verbatim nowhere, those the engine relates to exactly
+    one body paragraph as a truncated copy with misreads (a prefix, suffix or inner piece of it),
+    where the span they repeat starts or ends inside a dictionary word of that paragraph, or the
+    line stops where no title stops: the evidence of :func:`_cut_in_words`, read at the aligned
+    span. OCR misreads a piece it cut out of a paragraph as it misreads any text (…及各介友好人士…
+    for …及各界友好人士…); a title misread by OCR still has its edges between words. The evidence is
+    read at an edge: only lines whose first or last ``min_unique_fragment_chars`` characters stand
+    verbatim in a body paragraph where that edge shows it are aligned (most titles show nothing
+    at their edges, and cost a few look-ups of the page's text)."""
+    body, width, pieces = set(page.body), engine.min_unique_fragment_chars, []
+    for line in lines:
+        key = page.keys[line]
+        near = {j for edge in (key[:width], key[-width:]) for j in page.holders(edge, limit=3)
+                if j != line and j in body and page.doc[j].kind is Kind.BODY}
+        if not any(_edge_cut(key, page.keys[j], width, lexicon) for j in near):
+            continue
+        found = [(j, rel) for j in sorted(near)
+                 if (rel := relate(key, page.keys[j], engine, splices=False, language=lexicon,
+                                   elsewhere=page.elsewhere, lines=page.lines)) is not None
+                 and rel.dup == 0 and rel.kind in ("prefix", "suffix", "inner")]
+        if len(found) == 1 and _span_cut_in_words(key, page.keys[found[0][0]], found[0][1].other_span, lexicon):
+            pieces.append(line)
     return pieces
+
+
+def _edge_cut(key: str, long_: str, width: int, lexicon: Lexicon) -> bool:
+    """Whether ``key``'s first ``width`` characters stand in ``long_`` where the cut before them falls
+    inside a word, or its last ``width`` where the cut after them does or the line stops where no
+    title stops (:func:`_start_cut`, :func:`_end_cut` at the first place of each edge)."""
+    at, last = long_.find(key[:width]), long_.find(key[-width:])
+    return (at > 0 and _start_cut(long_, at, lexicon)) or (last >= 0 and _end_cut(key, long_, last + width, lexicon))
 
 
 def _repeats_an_opening(page: _Page, line: int, holder: int) -> bool:
@@ -260,9 +297,26 @@ def _cut_in_words(key: str, long_: str, lexicon: Lexicon) -> bool:
     """The line starts or ends inside a dictionary word of the paragraph that holds it, or stops where
     no title stops."""
     at = long_.find(key)
-    end = at + len(key)
-    if at > 0 and lexicon.word_across(long_[:at], long_[at:]) is not None:
-        return True
+    return _span_cut_in_words(key, long_, (at, at + len(key)), lexicon)
+
+
+def _span_cut_in_words(key: str, long_: str, span: tuple[int, int], lexicon: Lexicon) -> bool:
+    """:func:`_cut_in_words` for the line ``key`` that repeats ``long_[span[0]:span[1]]``. An edge
+    is read only where the line's first (last) two characters are the span's: where they differ the
+    alignment may have put the edge anywhere (李克强会见… aligned as misreads of …博鳌分别会见…)."""
+    at, end = span
+    return (key[:2] == long_[at : at + 2] and _start_cut(long_, at, lexicon)) \
+        or (key[-2:] == long_[max(at, end - 2) : end] and _end_cut(key, long_, end, lexicon))
+
+
+def _start_cut(long_: str, at: int, lexicon: Lexicon) -> bool:
+    """A dictionary word of ``long_`` spans the cut before ``long_[at]``."""
+    return at > 0 and lexicon.word_across(long_[:at], long_[at:]) is not None
+
+
+def _end_cut(key: str, long_: str, end: int, lexicon: Lexicon) -> bool:
+    """The paragraph goes on after ``long_[:end]``, and a dictionary word spans that cut or the line
+    ``key`` stops where no title stops."""
     return end < len(long_) and (_unfinished(key, lexicon) or lexicon.word_across(long_[:end], long_[end:]) is not None)
 
 
