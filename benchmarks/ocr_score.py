@@ -28,6 +28,7 @@ if str(ROOT) not in sys.path:
 from benchmarks.damage import Page  # noqa: E402
 from benchmarks.ocr_pages import Params, pages_of_records  # noqa: E402
 from benchmarks.quality import (  # noqa: E402
+    AS_WRITTEN_NOTE,
     Result,
     blocks_of,
     evaluate,
@@ -163,10 +164,7 @@ def report(records: list[dict[str, Any]], command: str, params: Params) -> str:
     lines += ["", "Lost characters: `quality.lost_characters` (truth characters in the raw page whose "
               "six-character windows the output holds nowhere); missing characters: truth blocks' characters "
               "that the block's best match in the output misses (`quality.lost_in`), less those already missing "
-              "from the raw page. "
-              "As written: the truth is the engine's reading of each whole block, misreads included; against the "
-              "articles as typeset (`quality.lost_as_written`), the characters the output loses beyond what the "
-              "truth reading loses, and those it keeps that the truth reading misread."]
+              "from the raw page. " + AS_WRITTEN_NOTE]
     lines += undamaged_table(undamaged, cleaners) + bucket_table(damaged, results)
     return "\n".join(lines) + "\n"
 

@@ -132,6 +132,12 @@ def lost_as_written(page: Page, out: str) -> tuple[int, int]:
     return max(0, diff), max(0, -diff)
 
 
+AS_WRITTEN_NOTE = ("As written: the truth of the real-OCR pages is the engine's reading of each whole block, "
+                   "misreads included; against the articles as typeset (`quality.lost_as_written`), the "
+                   "characters the output loses beyond what the truth reading loses, and those it keeps that "
+                   "the truth reading misread (another reading of the block had them right).")
+
+
 def lost_in(texts: list[str], out: str) -> int:
     """Characters of hard-negative blocks not found in the output."""
     out = fold(out)
@@ -727,10 +733,7 @@ def _ocr_section(ocr: dict[str, Any]) -> list[str]:
               "as written: kept beyond it |", "|---|---:|---:|---:|---:|"]
     lines += [f"| {n} | {report[n]['er']:.3f} | {report[n]['lost']} | {report[n].get('lost_written', '—')} | "
               f"{report[n].get('kept_written', '—')} |" for n in names]
-    lines += ["", "The truth of these pages is the engine's reading of each whole block, misreads included; "
-              "\"as written\" compares with the articles as typeset (`quality.lost_as_written`): characters "
-              "the output loses beyond what the truth reading loses, and those it keeps that the truth "
-              "reading misread (another reading of the block had them right)."]
+    lines += ["", AS_WRITTEN_NOTE]
     lines += _alarms_section(ocr["undamaged"], "Undamaged real-OCR pages")
     lines += _boundary_section({0: report}, names[0], "real-OCR pages")
     return lines
