@@ -1,5 +1,6 @@
 """The deduplicate stage and the pairwise alignment behind it, on seed snippets."""
 
+import importlib
 import itertools
 from dataclasses import replace
 
@@ -323,6 +324,22 @@ def test_a_headline_shaped_piece_read_with_misreads_goes_where_it_cuts_a_word(en
     texts, edits = run(["多国举行国庆招待会", piece, EXHIBITION, RECEPTION], Lexicon())
     assert (piece not in texts) is removed
     assert [e.kind for e in edits] == (["fragment_prefix"] if removed else [])
+
+
+def test_the_body_holders_index_answers_as_the_search(monkeypatch):
+    # A page asks a few edge look-ups (a search of its text); past _EDGE_SCANS it builds one index of
+    # every body paragraph's grams. Both give the same first body paragraphs, in page order, capped.
+    stage = importlib.import_module("xcclean.stages.deduplicate")  # the package's name is the function
+    piece = RECEPTION[:30]
+    page = stage._Page(classified("\n\n".join(["多国举行国庆招待会", piece, RECEPTION, EXHIBITION, piece,
+                                                 RECEPTION, RECEPTION, RECEPTION]), C, Lexicon()))
+    grams = {key[i : i + 8] for key in page.keys for i in range(len(key) - 7)}
+    searched = stage._BodyHolders(page, 8)
+    monkeypatch.setattr(stage, "_EDGE_SCANS", 0)
+    indexed = stage._BodyHolders(page, 8)
+    for gram in sorted(grams):
+        assert searched(gram) == indexed(gram)
+    assert searched(piece[:8]) == [2, 5, 6]  # the headline-shaped copies of the piece are no body
 
 
 def test_a_title_whose_edge_the_alignment_reads_as_misreads_stays():

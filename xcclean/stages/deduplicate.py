@@ -246,11 +246,11 @@ def _misread_pieces(page: _Page, lines: list[int], engine: EngineConfig, lexicon
     read at an edge: only lines whose first or last ``min_unique_fragment_chars`` characters stand
     verbatim in a body paragraph where that edge shows it are aligned (most titles show nothing
     at their edges, and cost a few look-ups of the page's text)."""
-    body, width, pieces = set(page.body), engine.min_unique_fragment_chars, []
+    width, pieces = engine.min_unique_fragment_chars, []
+    holders = _BodyHolders(page, width)
     for line in lines:
         key = page.keys[line]
-        near = {j for edge in (key[:width], key[-width:]) for j in page.holders(edge, limit=3)
-                if j != line and j in body and page.doc[j].kind is Kind.BODY}
+        near = set(holders(key[:width])) | set(holders(key[-width:]))
         if not any(_edge_cut(key, page.keys[j], width, lexicon) for j in near):
             continue
         found = [(j, rel) for j in sorted(near)
@@ -260,6 +260,49 @@ def _misread_pieces(page: _Page, lines: list[int], engine: EngineConfig, lexicon
         if len(found) == 1 and _span_cut_in_words(key, page.keys[found[0][0]], found[0][1].other_span, lexicon):
             pieces.append(line)
     return pieces
+
+
+# Look-ups answered by searching the page's text before one index of every body paragraph's grams is
+# built: a page asks a few (most of its lines show no cut at an edge), a page of thousands of
+# headline-shaped lines stays linear (as repair_splits._Ends).
+_EDGE_SCANS = 64
+_EDGE_HOLDERS = 3
+
+
+class _BodyHolders:
+    """The first ``_EDGE_HOLDERS`` body paragraphs, in page order, that hold a ``width``-character
+    text: by searching the page's text for the first ``_EDGE_SCANS`` look-ups, then from one index of
+    every body paragraph's grams (the same answers)."""
+
+    def __init__(self, page: _Page, width: int) -> None:
+        self._page, self._width, self._asked = page, width, 0
+        self._body = [j for j in page.body if page.doc[j].kind is Kind.BODY]
+        self._index: dict[str, list[int]] | None = None
+
+    def __call__(self, gram: str) -> list[int]:
+        self._asked += 1
+        if self._index is None and self._asked > _EDGE_SCANS:
+            self._index = self._build()
+        if self._index is not None:
+            return self._index.get(gram, [])
+        body, found = set(self._body), []
+        for j in self._page.holders(gram):
+            if j in body:
+                found.append(j)
+                if len(found) == _EDGE_HOLDERS:
+                    break
+        return found
+
+    def _build(self) -> dict[str, list[int]]:
+        index: dict[str, list[int]] = {}
+        n = self._width
+        for j in self._body:
+            key = self._page.keys[j]
+            for at in range(len(key) - n + 1):
+                places = index.setdefault(key[at : at + n], [])
+                if len(places) < _EDGE_HOLDERS and (not places or places[-1] != j):
+                    places.append(j)
+        return index
 
 
 def _edge_cut(key: str, long_: str, width: int, lexicon: Lexicon) -> bool:
