@@ -326,6 +326,17 @@ def test_a_headline_shaped_piece_read_with_misreads_goes_where_it_cuts_a_word(en
     assert [e.kind for e in edits] == (["fragment_prefix"] if removed else [])
 
 
+@pytest.mark.parametrize("start, removed", [(1, True), (2, False)])
+def test_a_misread_piece_takes_part_from_min_fragment_chars(start, removed):
+    # …坦桑|尼亚…人出|席…: both edges cut words. 20 characters (min_fragment_chars) take part; at 19
+    # the engine relates no misread piece (a short one must stand verbatim), so it is not looked up.
+    piece = RECEPTION[start:21].replace("各界", "各介")
+    assert len(piece) == 21 - start
+    texts, edits = run(["多国举行国庆招待会", piece, EXHIBITION, RECEPTION], Lexicon())
+    assert (piece not in texts) is removed
+    assert [e.kind for e in edits] == (["fragment_inner"] if removed else [])
+
+
 def test_the_body_holders_index_answers_as_the_search(monkeypatch):
     # A page asks a few edge look-ups (a search of its text); past _EDGE_SCANS it builds one index of
     # every body paragraph's grams. Both give the same first body paragraphs, in page order, capped.
