@@ -277,6 +277,7 @@ class _BodyHolders:
     def __init__(self, page: _Page, width: int) -> None:
         self._page, self._width, self._asked = page, width, 0
         self._body = [j for j in page.body if page.doc[j].kind is Kind.BODY]
+        self._members = set(self._body)
         self._index: dict[str, list[int]] | None = None
 
     def __call__(self, gram: str) -> list[int]:
@@ -285,9 +286,9 @@ class _BodyHolders:
             self._index = self._build()
         if self._index is not None:
             return self._index.get(gram, [])
-        body, found = set(self._body), []
+        found: list[int] = []
         for j in self._page.holders(gram):
-            if j in body:
+            if j in self._members:
                 found.append(j)
                 if len(found) == _EDGE_HOLDERS:
                     break
@@ -310,7 +311,7 @@ def _edge_cut(key: str, long_: str, width: int, lexicon: Lexicon) -> bool:
     inside a word, or its last ``width`` where the cut after them does or the line stops where no
     title stops (:func:`_start_cut`, :func:`_end_cut` at the first place of each edge)."""
     at, last = long_.find(key[:width]), long_.find(key[-width:])
-    return (at > 0 and _start_cut(long_, at, lexicon)) or (last >= 0 and _end_cut(key, long_, last + width, lexicon))
+    return _start_cut(long_, at, lexicon) or (last >= 0 and _end_cut(key, long_, last + width, lexicon))
 
 
 def _repeats_an_opening(page: _Page, line: int, holder: int) -> bool:
