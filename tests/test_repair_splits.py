@@ -266,6 +266,19 @@ def test_a_head_ending_in_a_speck_ended_its_sentence():
     assert cut_evidence("当天最高气温达到35℃", "左右,市民纷纷前往游泳馆避暑。", c, lex).veto is None
 
 
+@pytest.mark.parametrize("head, speck", [
+    # Damaged tune pages read by Tesseract: the stop read as <, and the next paragraph is another one.
+    ("湖南同时进行巡视回头看的省份还有安徽、山东、辽于<", True),
+    ("条以生态优先、绿色发展为导向的高质量发展新路了平＜", True),
+    # < inside an open 《: the inner title mark the corpus does write (its eight < all stand so)
+    ("会议审议通过了《关于修改<", False),
+    ("会议审议通过了《关于修改<中华人民共和国文物保护法>的决定》,并修改<", True),
+])
+def test_a_head_ending_in_an_angle_bracket_outside_a_title_ended_its_sentence(head, speck, lex):
+    veto = cut_evidence(head, "这也是十八大以来,首次对已经巡视过的地区进行回访。", Config().splits, lex).veto
+    assert (veto == "head ends in a speck (a stop misread)") is speck
+
+
 def test_a_head_whose_end_is_another_blocks_text_is_not_joined(lex):
     # Tune half, generator seed 0: a paragraph whose tail was spliced from another article's paragraph
     # (…网友留言说:向老一辈革命家致敬!老) ends mid-word; the next paragraph is another report. Its

@@ -112,6 +112,15 @@ def _echoed(head: str, tail: str, config: SplitsConfig) -> bool:
     return len(grams) >= 2 and sum(g in tail for g in grams) >= config.echo_min_share * len(grams)
 
 
+def _ends_in_speck(head: str) -> bool:
+    """No word ends in a speck; at a paragraph's end OCR reads the small round stop as one (…在高水平
+    运行& / 巴尔德斯转达了…), so the sentence ended there. ``<`` is a speck too where no 《 is open:
+    Chinese writes it only as the inner title mark inside one (《关于修改<…法>的决定》), and OCR reads
+    a stop as it (…安徽、山东、辽于< / 这也是十八大以来…)."""
+    end = head[-1]
+    return end in SPECKS or (end in "<＜" and head.count("《") <= head.count("》"))
+
+
 def _speech_line(head: str, tail: str) -> bool:
     """The head ends with a verb of saying and a comma and the tail is one whole quotation, nothing
     after it (…很和气的对他说, / “大哥,我有话告诉你。”): fiction sets what is said as a paragraph of
@@ -132,9 +141,7 @@ def _veto(head: str, tail: str, open_quote: bool, config: SplitsConfig) -> str |
     """Why ``head`` and ``tail`` cannot be halves of one paragraph, or None."""
     if ends_sentence(head) and not _decimal_point(head, tail):
         return "head ends a sentence"
-    if head[-1] in SPECKS:
-        # No word ends in a speck; at a paragraph's end OCR reads the small round stop as one
-        # (…在高水平运行& / 巴尔德斯转达了…, 遇难。<): the sentence ended there.
+    if _ends_in_speck(head):
         return "head ends in a speck (a stop misread)"
     if (head.endswith("--") or head.rstrip("-").endswith("—")) and not (open_quote and unbalanced_closing(tail)):
         return "head ends in a dash (a list follows)"  # not inside a quote: “嘭—— / —啪”
