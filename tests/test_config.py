@@ -37,6 +37,7 @@ def test_replace_refuses_an_unknown_field():
     lambda: SplitsConfig(echo_min_share=-0.1),
     lambda: SplitsConfig(cut_window_chars=0),
     lambda: DedupConfig(affinity_ratio=1.0),
+    lambda: DedupConfig(likelier_min_nats=0),
     lambda: TokensConfig(stray_min_han_share=2),
     lambda: Config(min_chinese_share=1.2),
 ])

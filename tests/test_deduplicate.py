@@ -178,14 +178,48 @@ def test_of_three_readings_the_one_nearest_the_others_stays(order):
     texts, edits = run(page, Lexicon())
     assert texts == ["春运里的暖心人", WATER]
     assert any("nearest the other readings" in e.evidence["rule"] for e in edits)
-    # Two readings are equally near each other: that rule says nothing, the first stays.
+    # Two readings are equally near each other: that rule says nothing. The character n-gram model
+    # reads 选择都他 3.0 nats likelier than 选择喝他 (wrongly), under likelier_min_nats: the first stays.
     texts, edits = run(["春运里的暖心人", readings[1], WATER], Lexicon())
     assert texts == ["春运里的暖心人", readings[1]] and edits[0].evidence["rule"] == "first copy kept"
-    # Past medoid_max_readings the distances are not summed: the first reading stays again.
+    # Past medoid_max_readings the distances are not summed: the rules after it decide.
     config = Config().replace(medoid_max_readings=2)
     doc = classified("\n\n".join(["春运里的暖心人", readings[1], WATER, readings[2]]), config, Lexicon())
-    out, _ = deduplicate(doc, config.dedup, config.engine, Lexicon())
+    out, edits = deduplicate(doc, config.dedup, config.engine, Lexicon())
     assert [b.text for b in out] == ["春运里的暖心人", readings[1]]
+    assert not any("nearest the other readings" in e.evidence["rule"] for e in edits)
+
+
+# Tune half, generator seed 5, page 38: the copy before its source read 百花齐放 as 百花齐长, which
+# breaks no word (齐长 is none, 长春 is one). The n-gram model reads the source 4.7 nats likelier.
+BLOOM = ("对于习主席演讲中提到的“一花独放不是春,百花齐放春满园”,第73届联合国大会主席埃斯皮诺萨表示,"
+         "这与联合国所坚持的推动可持续发展、包容性增长的理念不谋而合。")
+SHEEP = "2000年,晴隆就开始尝试在石旮旯里种草养羊。政府用项目资金发羊给群众,群众养羊生崽后还羊给政府,这种扶贫方式被称为“晴隆模式”。"
+
+
+def test_of_two_readings_that_both_make_words_the_much_likelier_one_stays_whichever_comes_first():
+    misread = BLOOM.replace("齐放", "齐长")
+    for page in (["联合国大会主席", BLOOM, misread], ["联合国大会主席", misread, BLOOM]):
+        texts, edits = run(page, Lexicon())
+        assert texts == ["联合国大会主席", BLOOM]
+        assert edits[0].evidence["rule"] == "the likelier reading (4.7 vs -4.7 nats)"
+    # Without a dictionary and its language model (the corpus API's engine alone) position decides.
+    texts, edits = run(["联合国大会主席", misread, BLOOM])
+    assert texts == ["联合国大会主席", misread] and edits[0].evidence["rule"] == "first copy kept"
+
+
+@pytest.mark.parametrize(("source", "misread", "margin"), [(BLOOM, BLOOM.replace("齐放", "齐长"), 5.0),
+                                                           (SHEEP, SHEEP.replace("种草", "种扶"), 4.0)])
+def test_a_reading_likelier_by_less_than_likelier_min_nats_says_nothing(source, misread, margin):
+    # The other side of the limit: 4.7 nats under a 5-nat margin, and 种草养羊 / 种扶养羊 (tune seed 0,
+    # page 26: 扶养 is a word too) 0.5 nats under the shipped 4: where the model is unsure (right about
+    # half the time under 1 nat on the tune half), the first copy stays, as without the rule.
+    config = Config().replace(likelier_min_nats=margin)
+    for first, second in ((source, misread), (misread, source)):
+        doc = classified("\n\n".join(["晴隆模式", first, second]), config, Lexicon())
+        out, edits = deduplicate(doc, config.dedup, config.engine, Lexicon())
+        assert [b.text for b in out] == ["晴隆模式", first]
+        assert edits[0].evidence["rule"] == "first copy kept"
 
 
 SHANXI = "煤炭大省山西以改革促转型,瞄准高端前沿产业,不断拓展经济发展空间,推动经济高质量发展。"

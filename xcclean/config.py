@@ -390,6 +390,12 @@ class DedupConfig:
     the others is kept (OCR misreads each copy on its own); past this many
     readings (never seen on a page; a pathological page repeats one reading)
     the distances are not summed, so the cost stays linear.
+    ``likelier_min_nats``: of near copies still tied, the one the character
+    n-gram model reads likelier where they differ stays, where it is at least
+    this many nats likelier (summed over its near copies); below, position
+    decides. Calibrated on the tune half's damaged pages (3,116 source/copy
+    pairs, 10 generator seeds): at a margin under 1 nat the model is right
+    half the time, 1-2 nats 65 %, 2-4 nats 81 %, 4 or more 99 %.
     ``refrain_max_chars`` / ``repeat_max_distance``: OCR repeats a block
     where it read it; a short line (a dateline, a refrain, a slogan) of up to
     ``refrain_max_chars`` recurs by design, so its exact copy counts only
@@ -402,11 +408,12 @@ class DedupConfig:
     splice_context_paragraphs: int = 2
     splice_junction_chars: int = 4
     medoid_max_readings: int = 16
+    likelier_min_nats: float = 4.0
     refrain_max_chars: int = 30
     repeat_max_distance: int = 3
 
     def __post_init__(self) -> None:
-        _check_positive(self, "splice_fit_ratio")
+        _check_positive(self, "splice_fit_ratio", "likelier_min_nats")
         if not self.affinity_ratio > 1:
             raise ValueError(f"DedupConfig.affinity_ratio must be above 1, got {self.affinity_ratio!r}")
         _check_count(self, 0, "split_context_chars", "splice_context_paragraphs", "refrain_max_chars",

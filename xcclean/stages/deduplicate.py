@@ -430,7 +430,8 @@ def _garbled_chars(a: str, b: str, runs: Opcodes, lexicon: Lexicon, engine: Engi
 @dataclass(frozen=True)
 class _Preference:
     """Why one of equal copies is kept: per distinct text, words its misreads break, its fit, its
-    characters the language model finds garbled."""
+    characters the language model finds garbled, its exact copies, its distance from the other
+    readings, how much likelier the language model reads it; then its position."""
 
     broken: list[int]
     fit: list[float]
@@ -438,11 +439,13 @@ class _Preference:
     garbled: list[int]
     copies: list[int]
     spread: list[int]
+    likelier: list[float]
     reps: list[int]
 
     def order(self) -> np.ndarray:
         """The resolver's ``prefer`` ranks (lower kept first)."""
-        keys = np.lexsort((np.asarray(self.reps), np.asarray(self.spread), -np.asarray(self.copies),
+        keys = np.lexsort((np.asarray(self.reps), -np.asarray(self.likelier), np.asarray(self.spread),
+                           -np.asarray(self.copies),
                            np.asarray(self.garbled), -np.asarray(self.bucket), np.asarray(self.broken)))
         rank = np.empty(len(keys), dtype=np.int64)
         rank[keys] = np.arange(len(keys))
@@ -460,6 +463,8 @@ class _Preference:
             return f"the reading of more copies ({self.copies[keep]} vs {self.copies[dup]})"
         if self.spread[keep] != self.spread[dup]:
             return f"nearest the other readings ({self.spread[keep]} vs {self.spread[dup]} characters apart)"
+        if self.likelier[keep] != self.likelier[dup]:
+            return f"the likelier reading ({self.likelier[keep]:.1f} vs {self.likelier[dup]:.1f} nats)"
         return "first copy kept"
 
 
@@ -470,7 +475,7 @@ def _preference(page: _Page, texts: list[str], groups: dict[str, list[int]],
     its article best, then the paragraphs beside it (then the first)."""
     page.repeated = {i for text in texts if len(groups[text]) > 1 for i in groups[text]}
     page.repeated |= {i for a, b, _ in relations for text in (texts[a], texts[b]) for i in groups[text]}
-    broken, garbled = _misread_counts(texts, relations, lexicon, engine)
+    broken, garbled, likelier = _misread_counts(texts, relations, lexicon, engine)
     equal = {k for a, b, rel in relations if rel.dup is None for k in (a, b)}
     reps, fits = [], []
     for k, text in enumerate(texts):
@@ -487,7 +492,10 @@ def _preference(page: _Page, texts: list[str], groups: dict[str, list[int]],
             fits.append(0.0)
     bucket = [_bucket(f, config.affinity_ratio) for f in fits]
     copies = [len(groups[t]) for t in texts]
-    return _Preference(broken, fits, bucket, garbled, copies, _spread(texts, relations, copies, config), reps)
+    # a margin the model is not sure of says nothing: position decides there
+    likelier = [gain if abs(gain) >= config.likelier_min_nats else 0.0 for gain in likelier]
+    return _Preference(broken, fits, bucket, garbled, copies, _spread(texts, relations, copies, config), likelier,
+                       reps)
 
 
 def _spread(texts: list[str], relations: list[tuple[int, int, Relation]], copies: list[int],
@@ -520,21 +528,41 @@ def _spread(texts: list[str], relations: list[tuple[int, int, Relation]], copies
 
 
 def _misread_counts(texts: list[str], relations: list[tuple[int, int, Relation]], lexicon: Lexicon | None,
-                    engine: EngineConfig) -> tuple[list[int], list[int]]:
-    """Per distinct text, the words its misreads break and its characters the language model finds
-    garbled, against its near copies (none without a dictionary)."""
-    broken, garbled = [0] * len(texts), [0] * len(texts)
+                    engine: EngineConfig) -> tuple[list[int], list[int], list[float]]:
+    """Per distinct text, the words its misreads break, its characters the language model finds
+    garbled, and how much likelier the model reads it where it differs (:func:`_likelier`), against
+    its near copies (none without a dictionary)."""
+    broken, garbled, likelier = [0] * len(texts), [0] * len(texts), [0.0] * len(texts)
     if lexicon is not None:
         for a, b, rel in relations:
             if rel.kind == "near_copy":
-                runs = Levenshtein.opcodes(texts[a], texts[b])  # one alignment for both counts
+                runs = Levenshtein.opcodes(texts[a], texts[b])  # one alignment for all three
                 x, y = broken_words(texts[a], texts[b], runs, lexicon)
                 broken[a] += x
                 broken[b] += y
                 x, y = _garbled_chars(texts[a], texts[b], runs, lexicon, engine)
                 garbled[a] += x
                 garbled[b] += y
-    return broken, garbled
+                gain = _likelier(texts[a], texts[b], runs, lexicon)
+                likelier[a] += gain
+                likelier[b] -= gain
+    return broken, garbled, likelier
+
+
+def _likelier(a: str, b: str, runs: Opcodes, lexicon: Lexicon) -> float:
+    """How many nats likelier the character n-gram model reads ``a`` than ``b`` where they differ
+    (each differing run and the two characters after it). An OCR misread puts a glyph for a glyph
+    whatever the language, so where neither reading breaks a word the other keeps (百花齐放 /
+    百花齐长) the reading the model prefers is usually the one as written: on the tune half's damaged
+    pages 99 % of the time at a margin of 4 nats or more, about half the time under 1 nat
+    (``DedupConfig.likelier_min_nats``). On the real-OCR tune pages it keeps glyphs the engine's
+    whole-block reading got wrong (大会堂 where that reads 大会党)."""
+    gain = 0.0
+    for run in runs:
+        if run.tag != "equal":
+            gain += lexicon.log_likelihood(a, run.src_start, min(len(a), run.src_end + 2))
+            gain -= lexicon.log_likelihood(b, run.dest_start, min(len(b), run.dest_end + 2))
+    return gain
 
 
 def deduplicate(doc: Document, config: DedupConfig, engine: EngineConfig, lexicon: Lexicon | None = None,
