@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from xcclean import Config
+from xcclean.chars import compare_key
 from xcclean.config import EngineConfig
 from xcclean.engine.align import coverage, may_contain, relate
 from xcclean.engine.noise import Noise, Refusal, ocr_noise
@@ -735,3 +736,20 @@ def test_a_fragment_that_starts_inside_a_quotation_is_no_quotation():
     # a quotation the longer really closes around it stays editorial
     quoted = "他强调" + "“" + fragment + "”"
     assert relate(quoted, fragment, E) is None
+
+
+# Tune half, generator seed 0 (page 68): OCR dropped the figure of 今年4月 and left its unit orphaned.
+ORPHAN = "据气象部门预计,这轮低温雨雪天气将持续到今年4月,有关部门提醒市民注意出行安全,做好防寒保暖。"
+# An editor's other figure: 86% / 6% both read as language (to the n-gram model digits are one symbol).
+SHARE = "目前近99%的城镇家庭和86%的农村家庭,都可以在家门口就近上小学,享受优质的义务教育资源。"
+
+
+def test_a_figure_dropped_where_its_unit_is_left_orphaned_is_a_misread_another_figure_is_not():
+    lex, engine = Lexicon(), Config().engine
+    orphan, share = ORPHAN.replace("今年4月", "今年月"), SHARE.replace("86%", "6%")
+    assert relate(compare_key(ORPHAN), compare_key(orphan), engine, language=lex).kind == "near_copy"
+    # the other sides: another figure that reads as language, no language model, a margin above this one's
+    assert ocr_noise(compare_key(SHARE), compare_key(share), engine, lex).rule == "figures differ"
+    assert relate(compare_key(ORPHAN), compare_key(orphan), engine) is None
+    strict = Config().replace(dropped_figure_min_nats=20.0).engine
+    assert relate(compare_key(ORPHAN), compare_key(orphan), strict, language=lex) is None

@@ -3,7 +3,9 @@
 OCR misreads one glyph at a time (``已`` for ``己``), now and then drops or
 doubles a glyph or a mark, splits a glyph in two (``文`` read as ``支-``). It
 does not change figures, replace a word by another word, or insert a word:
-those are how an editor writes a second, different paragraph. Each
+those are how an editor writes a second, different paragraph. It may drop a
+figure, which leaves its unit orphaned where no editor would (今年4月 /
+今年月): with a language model at hand that is a dropped glyph. Each
 difference in the alignment is weighed by a named rule; the first rule that
 refuses says why the two are not copies (:class:`Refusal`), otherwise the
 differences are counted (:class:`Noise`).
@@ -94,6 +96,24 @@ def _figures_differ(x: str, y: str) -> bool:
     if len(x) == len(y):
         return any(_is_digit(a) and _is_digit(b) for a, b in zip(x, y, strict=True))
     return True
+
+
+def _dropped_figure(op: Opcode, x: str, y: str, sides: _Sides | None, config: EngineConfig) -> bool:
+    """Digits on one side only whose absence leaves the other side at least
+    ``config.dropped_figure_min_nats`` less likely there (the digits and the two characters after
+    them, against those two characters after the gap): OCR dropped a figure and left its unit
+    orphaned (到今年4月。 / 到今年月。). Another figure an editor wrote reads as language."""
+    left, right = x[op.src_start : op.src_end], y[op.dest_start : op.dest_end]
+    if sides is None or (left and right) or not all(map(_is_digit, left + right)):
+        return False
+    language = sides.language
+    if left:
+        gain = language.log_likelihood(x, op.src_start, op.src_end + 2) \
+            - language.log_likelihood(y, op.dest_start, op.dest_start + 2)
+    else:
+        gain = language.log_likelihood(y, op.dest_start, op.dest_end + 2) \
+            - language.log_likelihood(x, op.src_start, op.src_start + 2)
+    return gain >= config.dropped_figure_min_nats
 
 
 # The mood a sentence-final mark gives its sentence: OCR confuses marks of like shape (，、．。),
@@ -371,7 +391,7 @@ def _difference(op: Opcode, x: str, y: str, config: EngineConfig, sides: _Sides 
     """Weigh one difference of the alignment (see :func:`ocr_noise`): why it is no OCR noise, or
     None after counting it in ``tally``."""
     left, right = x[op.src_start : op.src_end], y[op.dest_start : op.dest_end]
-    if _figures_differ(left, right):
+    if _figures_differ(left, right) and not _dropped_figure(op, x, y, sides, config):
         return "figures differ"
     if _mood_changed(left, right):
         return "a sentence's mood changed"
