@@ -106,14 +106,15 @@ def _dropped_figure(op: Opcode, x: str, y: str, sides: _Sides | None, config: En
     left, right = x[op.src_start : op.src_end], y[op.dest_start : op.dest_end]
     if sides is None or (left and right) or not all(map(_is_digit, left + right)):
         return False
-    language = sides.language
-    if left:
-        gain = language.log_likelihood(x, op.src_start, op.src_end + 2) \
-            - language.log_likelihood(y, op.dest_start, op.dest_start + 2)
-    else:
-        gain = language.log_likelihood(y, op.dest_start, op.dest_end + 2) \
-            - language.log_likelihood(x, op.src_start, op.src_start + 2)
-    return gain >= config.dropped_figure_min_nats
+    gain = run_gain(x, y, op, sides.language)
+    return (gain if left else -gain) >= config.dropped_figure_min_nats
+
+
+def run_gain(x: str, y: str, op: Opcode, language: Language) -> float:
+    """How many nats likelier the character n-gram model reads ``x`` than ``y`` at one difference of
+    their alignment: each side's run and the two characters after it, in context."""
+    return language.log_likelihood(x, op.src_start, op.src_end + 2) \
+        - language.log_likelihood(y, op.dest_start, op.dest_end + 2)
 
 
 # The mood a sentence-final mark gives its sentence: OCR confuses marks of like shape (，、．。),

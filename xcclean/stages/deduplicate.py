@@ -55,7 +55,7 @@ from ..chars import (
 from ..config import DedupConfig, EngineConfig
 from ..engine.align import Relation, relate
 from ..engine.candidates import find_candidates
-from ..engine.noise import broken_words, garbled_side
+from ..engine.noise import broken_words, garbled_side, run_gain
 from ..engine.resolve import resolve
 from ..lexicon import Lexicon
 from ..model import Block, Document, Edit, Kind, PageText
@@ -557,12 +557,7 @@ def _likelier(a: str, b: str, runs: Opcodes, lexicon: Lexicon) -> float:
     pages 99 % of the time at a margin of 4 nats or more, about half the time under 1 nat
     (``DedupConfig.likelier_min_nats``). On the real-OCR tune pages it keeps glyphs the engine's
     whole-block reading got wrong (大会堂 where that reads 大会党)."""
-    gain = 0.0
-    for run in runs:
-        if run.tag != "equal":
-            gain += lexicon.log_likelihood(a, run.src_start, min(len(a), run.src_end + 2))
-            gain -= lexicon.log_likelihood(b, run.dest_start, min(len(b), run.dest_end + 2))
-    return gain
+    return sum(run_gain(a, b, run, lexicon) for run in runs if run.tag != "equal")
 
 
 def deduplicate(doc: Document, config: DedupConfig, engine: EngineConfig, lexicon: Lexicon | None = None,
