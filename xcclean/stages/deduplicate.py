@@ -276,7 +276,7 @@ class _BodyHolders:
 
     def __init__(self, page: _Page, width: int) -> None:
         self._page, self._width, self._asked = page, width, 0
-        self._body = [j for j in page.body if page.doc[j].kind is Kind.BODY]
+        self._body = page.body
         self._members = set(self._body)
         self._index: dict[str, list[int]] | None = None
 
