@@ -398,6 +398,36 @@ def test_of_near_copies_the_one_in_its_own_article_is_kept():
     assert edits == [("near_duplicate", 5, "first copy kept")]
 
 
+# A tune-half article (seed 4, page 91) with a near copy OCR read beside its source: 江的 and 林西 for
+# 江西 and 广西; its chance bigram 的南 (的南国水乡 in the lede) fits the article 0.07 against 0.06.
+SPRING = ["新春佳节南北共度 家国情怀薪火相传",
+          "大年初二,不论是温暖如春的南国水乡,还是滴水成冰的塞外边城,都有不少人选择拖家带口,走出家门寻找年味。"
+          "北京的地坛庙会,不论摊位规模,还是游人数量,都排在前列。昆明的游园会营造春的色彩。兰州的庙会主打西北年俗。"
+          "人们徜徉其中,幸福的味道写在脸上。",
+          "有亲人的地方就有家,有家的地方就有牵挂。忙碌了一年,中国人不管多远,不论多忙,都要跨越千山万水,回家过年。"
+          "团圆饭上那杯中酒里,有对新时代美好生活的点赞,也有对一家人和和美美的期盼。",
+          "在山西乡宁塔尔移民村,50多名乡亲一起包起传统“福饺”。在湖南新化杨家边村,全村4000多名村民同吃团圆饭。",
+          "过去一年,我国经济稳中有进,改革开放迈出新步伐,发展也让节日的夜晚更加多彩。新疆乌鲁木齐的主题灯光秀,"
+          "四川南充的嘉陵江灯光带,湖北武汉园博园的118组彩灯,都把城市装点得分外美丽。"]
+SPRING_CLEAN = ("喜迎新春,共享发展之福。江西南昌县的采茶戏、广西马山县的会鼓、宁夏中卫市的旱船,都跳出收获的味道。"
+                "海南三亚,16万人在蜈之洲、红树林水上世界的碧海蓝天中玩沙、看海、晒太阳。")
+SPRING_MISREAD = ("喜迎新春,共享发展之、福。江的南昌县的采茶戏、林西马山县的会鼓、收夏中卫市的旱船,获县出收获的味道。"
+                  "海南三亚,16万人在蜈之洲洲、红树林水上世界的碧海蓝天中玩沙、看海、晒太阳。")
+
+
+def test_near_copies_in_one_article_are_not_told_apart_by_their_fit(lex):
+    # Both readings stand in one article: the fit tells nothing of place, the misreads decide.
+    for pair in ((SPRING_CLEAN, SPRING_MISREAD), (SPRING_MISREAD, SPRING_CLEAN)):
+        texts, edits, _ = dedup([*SPRING, *pair], lexicon=lex)
+        assert SPRING_CLEAN in texts and SPRING_MISREAD not in texts
+        assert edits == [("near_duplicate", 5 + pair.index(SPRING_MISREAD),
+                          "fewer characters garbled by misreads (0 vs 3)")]
+    # the same two readings in two articles: the fit decides (the misread one fits its article better)
+    texts, edits, _ = dedup([*SPRING, SPRING_MISREAD, *HARVEST, SPRING_CLEAN], lexicon=lex)
+    assert SPRING_MISREAD in texts and SPRING_CLEAN not in texts
+    assert edits[0][2].startswith("fits its article")
+
+
 # -- deduplicate: page rules around split paragraphs -----------------------------------------------
 DIGGERS = PARAGRAPHS[4]  # 钩机长臂挥舞…20多名施工人员和十多辆机械正进行该项目一期厂房的土方开挖。
 CUT = DIGGERS.index("机械正进行")
