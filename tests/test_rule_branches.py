@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from rapidfuzz.distance import Levenshtein
 
 from xcclean import Config
 from xcclean.chars import compare_key
 from xcclean.config import EngineConfig
 from xcclean.engine.align import coverage, may_contain, relate
-from xcclean.engine.noise import Noise, Refusal, ocr_noise
+from xcclean.engine.noise import Noise, Refusal, broken_words, ocr_noise
 from xcclean.lexicon import Lexicon
 from xcclean.model import Block
 from xcclean.stages.stray_tokens import remove_stray_tokens
@@ -208,6 +209,20 @@ def test_in_verse_a_broken_word_does_not_take_a_copy_past_max_misread_share(lex)
     assert isinstance(ocr_noise(a, b, EngineConfig(verse_line_max_chars=3, min_line_end_variations=9), lex), Noise)
 
 
+@pytest.mark.parametrize(("a", "b", "shown"), [
+    # a one-glyph word one copy lost (tune seed 4): neither side shows a misread
+    ("但这么多年一直连个加工厂都没有,问题主要就卡在了贷款上。", "但这么多年一直连个加工厂都没有,问题主要就卡在了贷款。", (0, 0)),
+    ("全面推进进改革开放。", "全面推进改革开放。", (1, 0)),  # a doubled glyph: on the side that has it
+    ("他在会上讲话。", "他在会上话。", (0, 1)),  # a dropped glyph that leaves a word broken: on the short side
+    ("而在北方,雷雨天气依旧频繁。", "而-在北方,雷雨天气依旧频繁。", (0, 0)),  # a speck beside one-glyph words
+    # a clause mark between one-glyph words keeps the older test: on the short side (real OCR drops them)
+    ("医院开始向他发出邀请,他都婉言谢绝了。", "医院开始向他发出邀请他都婉言谢绝了。", (0, 1)),
+])
+def test_a_glyph_on_one_side_only_shows_a_misread_where_it_doubles_or_breaks_a_word(lex, a, b, shown):
+    assert broken_words(a, b, Levenshtein.opcodes(a, b), lex) == shown
+    assert broken_words(b, a, Levenshtein.opcodes(b, a), lex) == shown[::-1]
+
+
 # -- containment: which of two nested paragraphs goes --------------------------------------------
 SHORT = "要扎实做好整治工作的“后半篇”文章,对于已拆除的安全隐患要立即清运建筑垃圾。"
 
@@ -398,34 +413,23 @@ def test_of_near_copies_the_one_in_its_own_article_is_kept():
     assert edits == [("near_duplicate", 5, "first copy kept")]
 
 
-# A tune-half article (seed 4, page 91) with a near copy OCR read beside its source: 江的 and 林西 for
-# 江西 and 广西; its chance bigram 的南 (的南国水乡 in the lede) fits the article 0.07 against 0.06.
-SPRING = ["新春佳节南北共度 家国情怀薪火相传",
-          "大年初二,不论是温暖如春的南国水乡,还是滴水成冰的塞外边城,都有不少人选择拖家带口,走出家门寻找年味。"
-          "北京的地坛庙会,不论摊位规模,还是游人数量,都排在前列。昆明的游园会营造春的色彩。兰州的庙会主打西北年俗。"
-          "人们徜徉其中,幸福的味道写在脸上。",
-          "有亲人的地方就有家,有家的地方就有牵挂。忙碌了一年,中国人不管多远,不论多忙,都要跨越千山万水,回家过年。"
-          "团圆饭上那杯中酒里,有对新时代美好生活的点赞,也有对一家人和和美美的期盼。",
-          "在山西乡宁塔尔移民村,50多名乡亲一起包起传统“福饺”。在湖南新化杨家边村,全村4000多名村民同吃团圆饭。",
-          "过去一年,我国经济稳中有进,改革开放迈出新步伐,发展也让节日的夜晚更加多彩。新疆乌鲁木齐的主题灯光秀,"
-          "四川南充的嘉陵江灯光带,湖北武汉园博园的118组彩灯,都把城市装点得分外美丽。"]
-SPRING_CLEAN = ("喜迎新春,共享发展之福。江西南昌县的采茶戏、广西马山县的会鼓、宁夏中卫市的旱船,都跳出收获的味道。"
-                "海南三亚,16万人在蜈之洲、红树林水上世界的碧海蓝天中玩沙、看海、晒太阳。")
-SPRING_MISREAD = ("喜迎新春,共享发展之、福。江的南昌县的采茶戏、林西马山县的会鼓、收夏中卫市的旱船,获县出收获的味道。"
-                  "海南三亚,16万人在蜈之洲洲、红树林水上世界的碧海蓝天中玩沙、看海、晒太阳。")
+# A tune-half article (seed 7, page 18) whose paragraph OCR read twice, 局部 the second time as 分部
+# (both words: no word broken); 分部 also stands in the article, so the misread copy fits it better.
+WEATHER = ["华北迎来强对流天气",
+           "中央气象台预计,未来三天,华北、东北等地仍会出现雷雨、大风或冰雹等强对流天气。",
+           "气象部门提醒,各分部要做好防范,公众出行注意安全。"]
+HAIL = "今天,南方部分地区仍出现了大到暴雨。而在北方,雷雨天气依旧频繁,局部地区出现了冰雹。"
 
 
 def test_near_copies_in_one_article_are_not_told_apart_by_their_fit(lex):
-    # Both readings stand in one article: the fit tells nothing of place, the misreads decide.
-    for pair in ((SPRING_CLEAN, SPRING_MISREAD), (SPRING_MISREAD, SPRING_CLEAN)):
-        texts, edits, _ = dedup([*SPRING, *pair], lexicon=lex)
-        assert SPRING_CLEAN in texts and SPRING_MISREAD not in texts
-        assert edits == [("near_duplicate", 5 + pair.index(SPRING_MISREAD),
-                          "fewer characters garbled by misreads (0 vs 3)")]
-    # the same two readings in two articles: the fit decides (the misread one fits its article better)
-    texts, edits, _ = dedup([*SPRING, SPRING_MISREAD, *HARVEST, SPRING_CLEAN], lexicon=lex)
-    assert SPRING_MISREAD in texts and SPRING_CLEAN not in texts
-    assert edits[0][2].startswith("fits its article")
+    # Both readings stand in one article: the fit (0.15 vs 0.12) tells nothing of place, the
+    # language model's garbling decides. (In two articles the fit decides:
+    # test_of_near_copies_the_one_in_its_own_article_is_kept.)
+    misread = HAIL.replace("局部", "分部")
+    for pair in ((HAIL, misread), (misread, HAIL)):
+        texts, edits, _ = dedup([*WEATHER, *pair], lexicon=lex)
+        assert HAIL in texts and misread not in texts
+        assert edits == [("near_duplicate", 3 + pair.index(misread), "fewer characters garbled by misreads (0 vs 1)")]
 
 
 # -- deduplicate: page rules around split paragraphs -----------------------------------------------
