@@ -432,6 +432,35 @@ def test_near_copies_in_one_article_are_not_told_apart_by_their_fit(lex):
         assert edits == [("near_duplicate", 3 + pair.index(misread), "fewer characters garbled by misreads (0 vs 1)")]
 
 
+# A tune-half article (seed 7, page 69): OCR read the title into a copy of the lede's next paragraph,
+# whose first glyph it misread at the join (李 -> 坚).
+QATAR_TITLE = "李克强会见卡塔尔埃米尔"
+QATAR_LEDE = "国务院总理李克强31日在人民大会堂会见卡塔尔埃米尔塔米姆。"
+QATAR = ("李克强表示,卡塔尔是中国在中东和海湾地区的重要合作伙伴。近年来,中卡关系始终健康稳定发展,"
+         "贸易投资等领域合作快速推进。习近平主席同你举行会谈,规划两国关系未来发展。")
+
+
+def test_a_title_glued_onto_a_copy_makes_it_contaminated_not_the_paragraph_a_piece_of_it(lex):
+    glued = QATAR_TITLE + "坚" + QATAR[1:].replace("中东", "好东")
+    texts, edits, _ = dedup([QATAR_TITLE, glued, QATAR_LEDE, QATAR], lexicon=lex)
+    assert QATAR in texts and glued not in texts and QATAR_TITLE in texts
+    assert edits == [("contaminated_copy", 1, "the glued-on text is found elsewhere on the page")]
+    # a headline-shaped line that is a piece of a paragraph (cut inside a word: 联|合) is no title:
+    # it and the block after it are the two pieces of a cut copy, and both go
+    hk = "香港旅游业议会日前联合多个香港旅游界团体发表声明,强烈谴责近日发生在香港国际机场的袭击内地记者与旅客的极端暴力事件。"
+    piece = "香港旅游业议会日前联"
+    texts, edits, _ = dedup([piece, hk[len(piece):], hk], lexicon=lex)
+    assert texts == [hk]
+    assert sorted(edit[0] for edit in edits) == ["fragment_prefix", "fragment_suffix"]
+    # nor is one that runs on into the block under it as another block of the page reads (tune
+    # seed 0: the copy cut in two stands before the whole paragraph): the whole paragraph stays
+    head = "距离宜昌几百公里外的黄石也在为修复长江生态努力"
+    tail = "着,这是一座因矿得名的老牌重工业城市。几年前,黄石开始拆迁污染企业,整治沿江码头。"
+    texts, edits, _ = dedup([head, tail, QATAR_LEDE, head + tail], lexicon=lex)
+    assert head + tail in texts and tail not in texts
+    assert edits[0][:2] == ("fragment_suffix", 1)
+
+
 # -- deduplicate: page rules around split paragraphs -----------------------------------------------
 DIGGERS = PARAGRAPHS[4]  # 钩机长臂挥舞…20多名施工人员和十多辆机械正进行该项目一期厂房的土方开挖。
 CUT = DIGGERS.index("机械正进行")

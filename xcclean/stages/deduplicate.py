@@ -200,6 +200,29 @@ class _Page:
         return self._fits[index]
 
 
+def _title_lines(page: _Page, pieces: list[int], config: DedupConfig) -> frozenset[str]:
+    """The page's titles: lines of their own kind, like bylines and captions. OCR glues a title
+    whole onto the paragraph under it (a crop that took in the title line: 李克强会见卡塔尔埃米尔 +
+    李克强表示,…, tune seed 7), so a copy that is the title and the paragraph is contaminated, not
+    the paragraph a piece of it.
+
+    A title is a headline that is no piece of a paragraph (:func:`_cut_pieces`) and that does not
+    run on into the block under it as another block of the page reads: a headline-shaped line
+    whose last ``split_context_chars`` characters and the next block's first as many stand together
+    in another block is the head of a copy cut in two (酉水河里耶段8米高的堤坝 / 被洪水冲开…, the
+    paragraph whole three blocks on), not a title over a paragraph.
+    """
+    n, taken = config.split_context_chars, set(pieces)
+    titles = []
+    for i, block in enumerate(page.doc):
+        if block.kind is not Kind.HEADLINE or i in taken:
+            continue
+        across = page.keys[i][-n:] + page.keys[i + 1][:n] if i + 1 < len(page.doc) else ""
+        if not across or not set(page.holders(across)) - {i, i + 1}:
+            titles.append(page.keys[i])
+    return frozenset(titles)
+
+
 def _cut_pieces(page: _Page, engine: EngineConfig, lexicon: Lexicon | None) -> list[int]:
     """Headline-shaped lines that are pieces OCR cut out of a body paragraph: they take part.
 
@@ -598,7 +621,9 @@ def deduplicate(doc: Document, config: DedupConfig, engine: EngineConfig, lexico
     """
     memo = {} if memo is None else memo
     page = _Page(doc)
-    page.body = sorted(page.body + _cut_pieces(page, engine, lexicon))
+    pieces = _cut_pieces(page, engine, lexicon)
+    page.body = sorted(page.body + pieces)
+    page.lines = page.lines | _title_lines(page, pieces, config)
     if len(page.body) < 2 or (focus is not None and not focus and not memo):
         return doc, []
     groups = _groups(page)
