@@ -389,7 +389,9 @@ class DedupConfig:
     unfinished and ends with the same this many characters as precede the
     fragment in the paragraph it repeats is the tail of a cut paragraph: it
     stays, to be rejoined (a chance match of 8 characters at exactly that
-    place is rare).
+    place is rare). Likewise a headline whose last this many characters and
+    the next block's first stand together in another block is the head of a
+    copy cut in two, not a title (titles are lines glued on whole).
     ``splice_context_paragraphs``: body paragraphs each side that count as
     a splice's article when its fit is weighed.
     ``splice_junction_chars``: a spliced tail is no splice where the text
