@@ -34,6 +34,7 @@ def test_replace_refuses_an_unknown_field():
     lambda: EngineConfig(num_perm=100, lsh_bands=32),
     lambda: EngineConfig(shingle_size=0),
     lambda: EngineConfig(dropped_figure_min_nats=0),
+    lambda: EngineConfig(inserted_mark_min_nats=-1.0),
     lambda: ClassifyConfig(headline_max_chars=-3),
     lambda: SplitsConfig(echo_min_share=-0.1),
     lambda: SplitsConfig(cut_window_chars=0),

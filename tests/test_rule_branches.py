@@ -215,12 +215,24 @@ def test_in_verse_a_broken_word_does_not_take_a_copy_past_max_misread_share(lex)
     ("全面推进进改革开放。", "全面推进改革开放。", (1, 0)),  # a doubled glyph: on the side that has it
     ("他在会上讲话。", "他在会上话。", (0, 1)),  # a dropped glyph that leaves a word broken: on the short side
     ("而在北方,雷雨天气依旧频繁。", "而-在北方,雷雨天气依旧频繁。", (0, 0)),  # a speck beside one-glyph words
-    # a clause mark between one-glyph words keeps the older test: on the short side (real OCR drops them)
+    # a comma where clauses meet (1.5 nats): the side without it lost it (real OCR drops commas)
     ("医院开始向他发出邀请,他都婉言谢绝了。", "医院开始向他发出邀请他都婉言谢绝了。", (0, 1)),
+    # one where the language hardly writes it (9.8 nats, inserted_mark_min_nats 4): a speck read as a mark
+    ("我国经济稳中有进,改革、开放迈出新步伐。", "我国经济稳中有进,改革开放迈出新步伐。", (1, 0)),
+    # a colon keeps the older test: on the short side, where a character beside the gap (从) stands
+    # outside words (the model reads 时期:从 8 nats less likely, though real OCR dropped this one)
+    ("四个历史时期:从1945年到1952年为第一期。", "四个历史时期从1945年到1952年为第一期。", (0, 1)),
 ])
 def test_a_glyph_on_one_side_only_shows_a_misread_where_it_doubles_or_breaks_a_word(lex, a, b, shown):
-    assert broken_words(a, b, Levenshtein.opcodes(a, b), lex) == shown
-    assert broken_words(b, a, Levenshtein.opcodes(b, a), lex) == shown[::-1]
+    assert broken_words(a, b, Levenshtein.opcodes(a, b), lex, E) == shown
+    assert broken_words(b, a, Levenshtein.opcodes(b, a), lex, E) == shown[::-1]
+
+
+def test_a_comma_the_language_model_finds_unlikely_by_inserted_mark_min_nats_was_put_in():
+    lex = Lexicon()
+    a, b = "我国经济稳中有进,改革、开放迈出新步伐。", "我国经济稳中有进,改革开放迈出新步伐。"  # 9.8 nats
+    assert broken_words(a, b, Levenshtein.opcodes(a, b), lex, EngineConfig(inserted_mark_min_nats=9.0)) == (1, 0)
+    assert broken_words(a, b, Levenshtein.opcodes(a, b), lex, EngineConfig(inserted_mark_min_nats=11.0)) == (0, 1)
 
 
 # -- containment: which of two nested paragraphs goes --------------------------------------------

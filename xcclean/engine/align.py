@@ -360,7 +360,7 @@ def _better_reading(short: str, long_: str, span: tuple[int, int], config: Engin
     part = long_[span[0] : span[1]]
     if language is None or part == short or len(long_) - len(part) >= config.min_spill_chars:
         return False
-    mine, theirs = broken_words(short, part, Levenshtein.opcodes(short, part), language)
+    mine, theirs = broken_words(short, part, Levenshtein.opcodes(short, part), language, config)
     return mine < theirs
 
 

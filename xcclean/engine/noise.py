@@ -191,7 +191,7 @@ def garbled_side(x: str, y: str, op: Opcode, language: Language, config: EngineC
     return 0 if ll_x < ll_y else 1
 
 
-def broken_words(a: str, b: str, runs: Opcodes, language: Language) -> tuple[int, int]:
+def broken_words(a: str, b: str, runs: Opcodes, language: Language, config: EngineConfig) -> tuple[int, int]:
     """For each text, how many of the characters where the two differ show a misread: they stand
     outside dictionary words there while the other reading keeps its words whole (a misread glyph,
     a dropped or doubled one, leaves a word broken: 推迸 / 推进, 话 / 讲话). A difference broken on
@@ -210,14 +210,19 @@ def broken_words(a: str, b: str, runs: Opcodes, language: Language) -> tuple[int
     against the typeset text, none added) while the generator adds them, and the words around the
     gap tell neither apart (counted on neither side, the generator's pages gained and three
     real-OCR pages kept the copy that lost its comma; counted on the short side always, the
-    generator's tune seeds 2 and 6 lost).
+    generator's tune seeds 2 and 6 lost). A comma or enumeration comma (:func:`_comma_shown`) is
+    told by the language model instead.
     """
     words_a, words_b = language.in_words(a), language.in_words(b)
     shown_a = shown_b = 0
     for run in runs:
         if run.tag == "equal":
             continue
-        if run.tag == "delete":
+        if run.tag == "delete" and _comma_alone(a, (run.src_start, run.src_end)):
+            x, y = _comma_shown(-run_gain(a, b, run, language), config)
+        elif run.tag == "insert" and _comma_alone(b, (run.dest_start, run.dest_end)):
+            y, x = _comma_shown(run_gain(a, b, run, language), config)
+        elif run.tag == "delete":
             x, y = _indel_shown(a, words_a, (run.src_start, run.src_end), b, words_b, run.dest_start)
         elif run.tag == "insert":
             y, x = _indel_shown(b, words_b, (run.dest_start, run.dest_end), a, words_a, run.src_start)
@@ -236,11 +241,30 @@ def _outside_words(text: str, words: AbstractSet[int], positions: Iterable[int])
     return sum(0 <= i < len(text) and i not in words and bool(HAN_RE.match(text[i])) for i in positions)
 
 
+def _mark_alone(long_: str, extra: tuple[int, int], marks: str) -> bool:
+    """The long side's extra text is one of ``marks`` between two Han characters."""
+    at = extra[0]
+    return (extra[1] - at == 1 and long_[at] in marks and at > 0
+            and bool(HAN_RE.match(long_[at - 1])) and bool(HAN_RE.match(long_[at + 1 : at + 2])))
+
+
 def _clause_mark_alone(long_: str, extra: tuple[int, int]) -> bool:
     """The long side's extra text is one clause mark (not a sentence's end) between two Han characters."""
-    at = extra[0]
-    return (extra[1] - at == 1 and long_[at] in ",，、:：;；" and at > 0
-            and bool(HAN_RE.match(long_[at - 1])) and bool(HAN_RE.match(long_[at + 1 : at + 2])))
+    return _mark_alone(long_, extra, ",，、:：;；")
+
+
+def _comma_alone(long_: str, extra: tuple[int, int]) -> bool:
+    """The long side's extra text is one comma or enumeration comma between two Han characters."""
+    return _mark_alone(long_, extra, ",，、")
+
+
+def _comma_shown(loss: float, config: EngineConfig) -> tuple[int, int]:
+    """Misread characters shown on the side with a comma and on the side without it, where the
+    language model reads the side with it ``loss`` nats less likely (see
+    ``EngineConfig.inserted_mark_min_nats``): a comma where the language hardly writes one
+    (改革、开放, 改革开,放) is a speck read as a mark, on the side that has it; elsewhere it stands
+    where clauses meet, and the side without it lost it (邀请,他都 / 邀请他都)."""
+    return (1, 0) if loss >= config.inserted_mark_min_nats else (0, 1)
 
 
 def _indel_shown(long_: str, long_words: AbstractSet[int], extra: tuple[int, int], short: str,

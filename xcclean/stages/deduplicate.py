@@ -585,7 +585,7 @@ def _misread_counts(texts: list[str], relations: list[tuple[int, int, Relation]]
         for a, b, rel in relations:
             if rel.kind == "near_copy":
                 runs = Levenshtein.opcodes(texts[a], texts[b])  # one alignment for all three
-                x, y = broken_words(texts[a], texts[b], runs, lexicon)
+                x, y = broken_words(texts[a], texts[b], runs, lexicon, engine)
                 broken[a] += x
                 broken[b] += y
                 x, y = _garbled_chars(texts[a], texts[b], runs, lexicon, engine)
