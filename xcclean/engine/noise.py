@@ -204,14 +204,12 @@ def broken_words(a: str, b: str, runs: Opcodes, language: Language, config: Engi
     from 讲话 leaves 话), and on the long side where a glyph doubles its neighbour (推进进改革). A
     glyph that does neither shows nothing: OCR doubles glyphs and drops them but does not add one
     from nowhere, so it is a one-glyph word the other side lost (贷款上。 / 贷款。); and a speck
-    read as a mark beside two one-glyph words (而-在 / 而在) leaves them as they were. A clause mark
-    between two Han characters keeps the older test, the short side's characters beside the gap
-    outside words: Tesseract drops such marks (the real-OCR tune pages: 96 single commas lost
-    against the typeset text, none added) while the generator adds them, and the words around the
-    gap tell neither apart (counted on neither side, the generator's pages gained and three
-    real-OCR pages kept the copy that lost its comma; counted on the short side always, the
-    generator's tune seeds 2 and 6 lost). A comma or enumeration comma (:func:`_comma_shown`) is
-    told by the language model instead.
+    read as a mark beside two one-glyph words (而-在 / 而在) leaves them as they were. A comma
+    between two Han characters is told by the language model (:func:`_comma_shown`): Tesseract
+    drops commas where clauses meet (the real-OCR tune pages: 96 single commas lost against the
+    typeset text, none added) while the generator adds them anywhere, and the words around the gap
+    tell neither apart. A colon or semicolon keeps the older test, the short side's characters
+    beside the gap outside words: no evidence either way.
     """
     words_a, words_b = language.in_words(a), language.in_words(b)
     shown_a = shown_b = 0
