@@ -199,7 +199,7 @@ def broken_words(a: str, b: str, runs: Opcodes, language: Language, config: Engi
     charge the clean reading once for each misread copy it is compared with. ``runs``: the
     alignment's opcodes.
 
-    Characters on one side only (:func:`_indel_shown`) show a misread on the short side where a
+    Characters on one side only (:func:`_one_side_shown`) show a misread on the short side where a
     character beside the gap stands outside words there and inside one on the long side (讲 dropped
     from 讲话 leaves 话), and on the long side where a glyph doubles its neighbour (推进进改革). A
     glyph that does neither shows nothing: OCR doubles glyphs and drops them but does not add one
@@ -216,14 +216,8 @@ def broken_words(a: str, b: str, runs: Opcodes, language: Language, config: Engi
     for run in runs:
         if run.tag == "equal":
             continue
-        if run.tag == "delete" and _comma_alone(a, (run.src_start, run.src_end)):
-            x, y = _comma_shown(-run_gain(a, b, run, language), config)
-        elif run.tag == "insert" and _comma_alone(b, (run.dest_start, run.dest_end)):
-            y, x = _comma_shown(run_gain(a, b, run, language), config)
-        elif run.tag == "delete":
-            x, y = _indel_shown(a, words_a, (run.src_start, run.src_end), b, words_b, run.dest_start)
-        elif run.tag == "insert":
-            y, x = _indel_shown(b, words_b, (run.dest_start, run.dest_end), a, words_a, run.src_start)
+        if run.tag in ("delete", "insert"):
+            x, y = _one_side_shown(a, b, run, (words_a, words_b), language, config)
         else:
             x = _outside_words(a, words_a, range(run.src_start, run.src_end))
             y = _outside_words(b, words_b, range(run.dest_start, run.dest_end))
@@ -246,14 +240,25 @@ def _mark_alone(long_: str, extra: tuple[int, int], marks: str) -> bool:
             and bool(HAN_RE.match(long_[at - 1])) and bool(HAN_RE.match(long_[at + 1 : at + 2])))
 
 
-def _clause_mark_alone(long_: str, extra: tuple[int, int]) -> bool:
-    """The long side's extra text is one clause mark (not a sentence's end) between two Han characters."""
-    return _mark_alone(long_, extra, ",，、:：;；")
-
-
-def _comma_alone(long_: str, extra: tuple[int, int]) -> bool:
-    """The long side's extra text is one comma or enumeration comma between two Han characters."""
-    return _mark_alone(long_, extra, ",，、")
+def _one_side_shown(a: str, b: str, run: Opcode, words: tuple[AbstractSet[int], AbstractSet[int]],
+                    language: Language, config: EngineConfig) -> tuple[int, int]:
+    """Misread characters shown in ``a`` and in ``b`` by a run on one side only (an ``insert`` or
+    ``delete`` opcode; see :func:`broken_words`)."""
+    if run.tag == "delete":  # ``a`` has the extra text
+        long_, short, extra, gap = a, b, (run.src_start, run.src_end), run.dest_start
+        long_words, short_words = words
+    else:
+        long_, short, extra, gap = b, a, (run.dest_start, run.dest_end), run.src_start
+        short_words, long_words = words
+    if _mark_alone(long_, extra, ",，、"):
+        # the language model reads the side with the comma ``loss`` nats less likely
+        loss = run_gain(a, b, run, language) * (-1 if run.tag == "delete" else 1)
+        shown = _comma_shown(loss, config)
+    elif _mark_alone(long_, extra, ":：;；"):
+        shown = 0, _outside_words(short, short_words, (gap - 1, gap))
+    else:
+        shown = _glyph_shown(long_, long_words, extra, short, short_words, gap)
+    return shown if run.tag == "delete" else (shown[1], shown[0])
 
 
 def _comma_shown(loss: float, config: EngineConfig) -> tuple[int, int]:
@@ -265,12 +270,11 @@ def _comma_shown(loss: float, config: EngineConfig) -> tuple[int, int]:
     return (1, 0) if loss >= config.inserted_mark_min_nats else (0, 1)
 
 
-def _indel_shown(long_: str, long_words: AbstractSet[int], extra: tuple[int, int], short: str,
+def _glyph_shown(long_: str, long_words: AbstractSet[int], extra: tuple[int, int], short: str,
                  short_words: AbstractSet[int], gap: int) -> tuple[int, int]:
     """Misread characters shown on the long and the short side of ``long_[extra[0]:extra[1]]``, which
-    ``short`` lacks at ``gap`` (see :func:`broken_words`)."""
-    if _clause_mark_alone(long_, extra):
-        return 0, _outside_words(short, short_words, (gap - 1, gap))
+    ``short`` lacks at ``gap``: glyphs that double a neighbour on the long side, glyphs beside the
+    gap that stand outside words on the short side and inside one on the long side."""
     doubled = [i for i in range(*extra) if _outside_words(long_, long_words, (i,))
                and ((i > 0 and long_[i - 1] == long_[i]) or long_[i + 1 : i + 2] == long_[i])]
     # the characters beside the gap, each with its place on the long side
