@@ -418,7 +418,7 @@ def score(page: Page, result: Result, tally: Tally, buckets: dict[tuple[str, str
             tally[row][0] += hit
             tally[row][1] += 1
         if buckets is not None:
-            for name, label in parameters(entry):
+            for name, label in parameters(entry) + _page_parameters(entry, page):
                 cell = buckets[(row_of(entry), name, label)]
                 cell[0] += hit
                 cell[1] += 1
@@ -508,8 +508,35 @@ def parameters(entry: dict[str, Any]) -> list[tuple[str, str]]:
                 ("cut right after a full stop", str(entry["after_stop"]))]
     if kind == "stray_token":
         out += [("English Zipf", _bucket(entry["zipf"], (0.0, 3.0, 4.0, 5.0))),
+                ("Chinese Zipf", _chinese_use(entry["token"])),
                 ("spacing", "spaced" if entry["spaced"] else "glued")]
     return out
+
+
+_LATIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9.\-—_/:@'’+#&]*")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _page_parameters(entry: dict[str, Any], page: Page) -> list[tuple[str, str]]:
+    """Buckets that read the damaged page: for a stray token, the page's Chinese characters per word
+    in Latin letters (three letters or more, not an acronym, no digit; the strays counted)."""
+    if entry["type"] != "stray_token":
+        return []
+    words = [t for t in _LATIN.findall(page.raw)
+             if sum(c.isascii() and c.isalpha() for c in t) >= 3 and not t.isupper()
+             and not any(c.isdigit() for c in t)]
+    return [("page: Chinese characters per Latin word", _bucket(len(_HAN.findall(page.raw)) / max(1, len(words)),
+                                                                (0, 300, 600, 1000)))]
+
+
+def _chinese_use(token: str) -> str:
+    """A stray's bucket by wordfreq's Chinese Zipf and, from 3 up, its gap below the English Zipf."""
+    import wordfreq
+
+    zh = wordfreq.zipf_frequency(token, "zh")
+    if zh < 3.0:
+        return _bucket(zh, (0.0, 2.0, 3.0))
+    return "3+, gap " + ("under 1.5" if wordfreq.zipf_frequency(token, "en") - zh < 1.5 else "1.5+")
 
 
 def limits() -> dict[tuple[str, str], str]:
@@ -538,6 +565,10 @@ def limits() -> dict[tuple[str, str], str]:
         ("split", "head length"): f"model_min_head_chars {xcclean.Config().splits.model_min_head_chars} "
                                   "without rule evidence",
         ("stray_token", "English Zipf"): f"stray_min_zipf {t.stray_min_zipf}",
+        ("stray_token", "Chinese Zipf"): f"loanword_min_zipf {t.loanword_min_zipf} less than loanword_max_gap "
+                                         f"{t.loanword_max_gap} below English; mixed_loanword_min_zipf "
+                                         f"{t.mixed_loanword_min_zipf} on mixed pages",
+        ("stray_token", "page: Chinese characters per Latin word"): f"mixed_han_per_word {t.mixed_han_per_word}",
     }
 
 

@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 
 from xcclean import Config
@@ -68,6 +70,21 @@ def test_an_annotated_word_is_a_mention(lex):
     assert [e.kind for e in edits] == ["stray_token"]
 
 
+@pytest.mark.parametrize("text", [
+    "而老莱子在父母面前弄孩子的玩具,也比弄小禽鸟更自然。所以英语的doll,即我们现在称为“洋囡囡”或“泥人儿”。",  # Lu Xun
+    "〔26〕 yes 英语:是的。",  # Lu Xun's editors gloss a word of his
+    "现象是,过去不少翻译成英文的中国词,开始被汉语拼音替代。比如熊猫,外国人不光知道panda,还知道它的中文叫法“熊猫”。",
+])
+def test_a_word_in_a_paragraph_about_english_is_a_mention(lex, text):
+    out, edits = scrub(text, lex)
+    assert out == text and [e.evidence["rule"] for e in edits] == ["in a paragraph about English"]
+
+
+def test_without_its_language_named_the_word_is_a_leak():
+    # On a page of print, 所以的doll is debris like any other word.
+    assert "doll" not in on_a_page("所以的doll,即我们现在称为“洋囡囡”或“泥人儿”。", Lexicon())
+
+
 def test_allow_and_deny_lists(lex):
     text = "确保质量的 principle,经过严格规范的选树程序。"
     assert scrub(text, lex, Config().replace(allow_tokens=frozenset({"Principle"})))[0] == text
@@ -80,25 +97,59 @@ def test_a_glued_leak_is_as_stray_as_a_spaced_one(lex):
     assert [e.kind for e in edits] == ["stray_token"]
 
 
-@pytest.mark.parametrize("text, word", [
-    ("这个项目的 deadline 是下周五,大家抓紧。", "deadline"),
-    ("最近工作压力大,心里有点 emo。", "emo"),
-    ("他一上台就紧张,当场就 hold 不住了。", "hold"),
-    ("新版本修复了一个 bug,运行更稳定。", "bug"),
+ESTABLISHED = "an English word used in Chinese text"
+MIXED = "an English word used in Chinese text that mixes English in"
+# A page of print: OCR's strays stand one or two among thousands of Chinese characters.
+NEWS = Path(__file__).resolve().parents[1].joinpath("examples", "page.txt").read_text(encoding="utf-8")
+
+
+def on_a_page(text: str, lex: Lexicon, config: Config | None = None) -> str:
+    """``text`` as one paragraph of the example page: the stage's output for it."""
+    blocks = [Block(text, (0,))] + [Block(p, (i,)) for i, p in enumerate(NEWS.split("\n\n"), 1) if p.strip()]
+    out, _ = remove_stray_tokens(tuple(blocks), (config or Config()).tokens, lex)
+    return out[0].text
+
+
+@pytest.mark.parametrize("text, word, rule", [
+    ("这个项目的 deadline 是下周五,大家抓紧。", "deadline", MIXED),
+    ("最近工作压力大,心里有点 emo。", "emo", MIXED),
+    ("他一上台就紧张,当场就 hold 不住了。", "hold", MIXED),
+    ("新版本修复了一个 bug,运行更稳定。", "bug", ESTABLISHED),
 ])
-def test_loanwords_in_use_stay(lex, text, word):
+def test_loanwords_in_use_stay(lex, text, word, rule):
     out, edits = scrub(text, lex)
     assert out == text
-    assert [e.evidence["rule"].split(" (")[0] for e in edits if e.evidence["token"] == word] == \
-        ["an English word used in Chinese text"]
+    assert [e.evidence["rule"] for e in edits if e.evidence["token"] == word] == [rule]
 
 
-def test_loanword_limit_on_both_sides(lex):
-    # deadline: Chinese Zipf 2.34. Just above the limit it is a leak, at the limit a loanword.
+@pytest.mark.parametrize("text, word, kept", [
+    ("新版本修复了一个 bug,运行更稳定。", "bug", True),  # zh 3.73, 0.47 below English: a loan
+    ("这个项目的 deadline 是下周五,大家抓紧。", "deadline", False),  # zh 2.34: any word's level
+    ("他一上台就紧张,当场就 hold 不住了。", "hold", False),  # zh 3.18 but 2.01 below: quoted English
+    ("会议强调,要把the各项工作落到实处。", "the", False),  # zh 5.73, 2.00 below: never borrowed
+])
+def test_on_a_page_of_print_only_established_loans_stay(lex, text, word, kept):
+    assert (word in on_a_page(text, lex)) is kept
+
+
+def test_loanword_limits_on_both_sides(lex):
+    # On a page of print the established-loan limits decide: bug, Chinese Zipf 3.73, 0.47 below English.
+    text = "新版本修复了一个 bug,运行更稳定。"
+    zh, gap = lex.zipf("bug", "zh"), lex.zipf("bug") - lex.zipf("bug", "zh")
+    assert on_a_page(text, lex, Config().replace(loanword_min_zipf=zh)) == text
+    assert "bug" not in on_a_page(text, lex, Config().replace(loanword_min_zipf=zh + 0.01))
+    assert on_a_page(text, lex, Config().replace(loanword_max_gap=gap + 0.01)) == text
+    assert "bug" not in on_a_page(text, lex, Config().replace(loanword_max_gap=gap))
+
+
+def test_mixed_loanword_limits_on_both_sides(lex):
+    # deadline (Chinese Zipf 2.34) in a sentence of 9 Chinese characters: one English word per 9.
     text = "这个项目的 deadline 是下周五。"
     zh = lex.zipf("deadline", "zh")
-    assert scrub(text, lex, Config().replace(loanword_min_zipf=zh))[0] == text
-    assert scrub(text, lex, Config().replace(loanword_min_zipf=zh + 0.01))[0] == "这个项目的是下周五。"
+    assert scrub(text, lex, Config().replace(mixed_loanword_min_zipf=zh))[0] == text
+    assert scrub(text, lex, Config().replace(mixed_loanword_min_zipf=zh + 0.01))[0] == "这个项目的是下周五。"
+    assert scrub(text, lex, Config().replace(mixed_han_per_word=9))[0] == text
+    assert scrub(text, lex, Config().replace(mixed_han_per_word=8))[0] == "这个项目的是下周五。"
 
 
 def test_a_code_switching_page_keeps_its_words(lex):

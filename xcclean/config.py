@@ -464,9 +464,21 @@ class TokensConfig:
     ``stray_min_han_share``: a line must be at least this Chinese for a
     token in it to be stray (XUCHANG DAILY stands on its own).
     ``loanword_min_zipf``: an English word this frequent in text written in
-    Chinese (wordfreq ``zh``; 2 = once in ten million words) is a loanword in
-    use and stays: deadline 2.34, emo 2.45, hold 3.18, bug 3.73, against
-    principle 0.02, growth 0.60.
+    Chinese (wordfreq ``zh``; 3 = once per million words) and less than
+    ``loanword_max_gap`` below its English frequency is a loanword in use and
+    stays: bug 3.73 (0.47 below), pdf 4.12, blog 3.90. Chinese text quotes
+    English, so every English word shows in it about 2 below its English
+    frequency (the 2.00, of 2.00, for 2.02, and 2.09: never borrowed);
+    ``loanword_max_gap`` 1.5 asks for three times that background or more.
+    ``mixed_loanword_min_zipf``: a word at least this frequent in Chinese text
+    (2 = once in ten million words: deadline 2.34, emo 2.45; hold 3.18, which
+    the background explains) stays where the page writes Latin at a
+    writer's rate: a word in Latin letters (a name, a term, an English word;
+    acronyms and codes aside) per ``mixed_han_per_word`` Chinese characters
+    or more (a sentence of chat: 这个项目的 deadline 是下周五; a technical
+    page). OCR and translation leaks leave one or two words on a page of
+    print (thousands of characters; news writes little but acronyms in
+    Latin). principle (0.02) and growth (0.60) are no loans anywhere.
     ``code_switch_min_words``: a page whose Chinese prose holds this many
     distinct lowercase English words or more code-switches on purpose (a
     blog, a chat); OCR leaves one or two strays on a page (one in the five
@@ -482,13 +494,17 @@ class TokensConfig:
     stray_min_zipf: float = 3.0
     stray_min_letters: int = 3
     stray_min_han_share: float = 0.8
-    loanword_min_zipf: float = 2.0
+    loanword_min_zipf: float = 3.0
+    loanword_max_gap: float = 1.5
+    mixed_loanword_min_zipf: float = 2.0
+    mixed_han_per_word: int = 300
     code_switch_min_words: int = 4
     term_min_uses: int = 2
 
     def __post_init__(self) -> None:
         _check_share(self, "stray_min_han_share")
-        _check_count(self, 1, "stray_min_letters", "code_switch_min_words", "term_min_uses")
+        _check_count(self, 1, "stray_min_letters", "code_switch_min_words", "term_min_uses", "mixed_han_per_word")
+        _check_positive(self, "loanword_max_gap")
         # Normalise the token lists so callers may pass any iterable and case.
         object.__setattr__(self, "allow_tokens", frozenset(t.lower() for t in self.allow_tokens))
         object.__setattr__(self, "deny_tokens", frozenset(t.lower() for t in self.deny_tokens))
