@@ -825,3 +825,21 @@ def test_a_copy_cut_mid_sentence_keeps_the_paragraph_whose_last_line_spilled_bel
     result = xcclean.clean_and_explain("\n\n".join([whole, cut, "国际社会面临的挑战。" + nxt, nxt]))
     assert result.text == whole + "\n\n" + nxt
     assert sorted(e.kind for e in result.changes()) == ["contaminated_copy", "fragment_prefix"]
+
+
+PEACEKEEPING = "自1948年5月29日联合国第一个维和特派团成立以来,已有100多万维和人员前赴后继投身维和事业,其中有3700多人牺牲。"
+
+
+@pytest.mark.parametrize("length, kept", [(20, True), (19, False)])
+def test_a_run_of_the_paragraph_itself_glued_in_front_is_a_spill_from_min_fragment_chars(length, kept):
+    # Tune half, page 199 of generator seed 0: a copy with a run of the paragraph's own first line
+    # glued in front. From min_fragment_chars characters on (20) the run is the paragraph's, read
+    # twice: the copy is contaminated and the paragraph stays, in either order. Shorter, a phrase
+    # recurring inside a paragraph says nothing, and the paragraph is taken for the copy's cut tail.
+    glue = PEACEKEEPING[10 : 10 + length]
+    copy = glue + PEACEKEEPING
+    for page in ([PEACEKEEPING, copy], [copy, PEACEKEEPING]):
+        texts, edits = run(page, Lexicon())
+        assert (texts == [PEACEKEEPING]) is kept
+        if kept:
+            assert [e.kind for e in edits] == ["contaminated_copy"]

@@ -192,7 +192,7 @@ def _spilled(front: str, back: str, short: str, long_: str, span: tuple[int, int
     checks = [(front, long_[span[0] : span[0] + k], True, ends_sentence(front)),
               (back, long_[max(0, span[1] - k) : span[1]], False, ends_sentence(long_[: span[1]]))]
     checks = [c for c in checks if len(c[0]) >= config.min_spill_chars]
-    return bool(checks) and all(any(_edge_line(short, part, is_front) if block == short
+    return bool(checks) and all(any(_edge_line(short, part, is_front, config) if block == short
                                     else _spill_source(block, part, context, is_front, lines, after_stop)
                                     for block in elsewhere(part, (long_,)))
                                 for part, context, is_front, after_stop in checks)
@@ -205,13 +205,19 @@ def _took_the_last_line(part: str, beyond: str, front: bool, after_stop: bool) -
     return bool(beyond) and not front and not after_stop and ends_sentence(part)
 
 
-def _edge_line(short: str, part: str, front: bool) -> bool:
+def _edge_line(short: str, part: str, front: bool, config: EngineConfig) -> bool:
     """The shorter copy itself as the source of the longer's glued text: a re-read crop that reached
     into it took its edge line (its last line glued in front, its first behind), or the whole of
-    it (the paragraph read twice into one block: 丁薛祥、…参加会见。丁薛祥、…参加会见。), never a
-    phrase from its middle (政府采购 opens one copy and recurs in its own 《关于优化政府采购…》)."""
+    it (the paragraph read twice into one block: 丁薛祥、…参加会见。丁薛祥、…参加会见。), or a run of
+    ``min_fragment_chars`` or more from anywhere in it (日联合国第一个维和特派团成立以来,已有100多万 in
+    front of 自1948年5月29日联合国第一个维和特派团成立以来,已有100多万维和人员…): a paragraph does
+    not open by repeating a score of its own characters, and names and formulae that recur are
+    shorter. A shorter phrase from its middle says nothing (政府采购 opens one copy and recurs in its
+    own 《关于优化政府采购…》)."""
     if len(short) < len(part):
         return False
+    if len(part) >= config.min_fragment_chars and part in short:
+        return True
     return short.endswith(part) if front else short.startswith(part)
 
 
