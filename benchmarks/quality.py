@@ -513,19 +513,17 @@ def parameters(entry: dict[str, Any]) -> list[tuple[str, str]]:
     return out
 
 
-_LATIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9.\-—_/:@'’+#&]*")
-_HAN = re.compile(r"[\u4e00-\u9fff]")
-
-
 def _page_parameters(entry: dict[str, Any], page: Page) -> list[tuple[str, str]]:
     """Buckets that read the damaged page: for a stray token, the page's Chinese characters per word
-    in Latin letters (three letters or more, not an acronym, no digit; the strays counted)."""
+    in Latin letters as the stray-token stage counts them, over the whole raw page (the strays counted)."""
     if entry["type"] != "stray_token":
         return []
-    words = [t for t in _LATIN.findall(page.raw)
-             if sum(c.isascii() and c.isalpha() for c in t) >= 3 and not t.isupper()
-             and not any(c.isdigit() for c in t)]
-    return [("page: Chinese characters per Latin word", _bucket(len(_HAN.findall(page.raw)) / max(1, len(words)),
+    from xcclean.chars import HAN_RE
+    from xcclean.config import TokensConfig
+    from xcclean.stages.stray_tokens import _latin_words, _tokens
+
+    words = _latin_words([token for token, _, _ in _tokens(page.raw)], TokensConfig())
+    return [("page: Chinese characters per Latin word", _bucket(len(HAN_RE.findall(page.raw)) / max(1, len(words)),
                                                                 (0, 300, 600, 1000)))]
 
 
