@@ -843,17 +843,3 @@ def test_a_run_of_the_paragraph_itself_glued_in_front_is_a_spill_from_min_fragme
         assert (texts == [PEACEKEEPING]) is kept
         if kept:
             assert [e.kind for e in edits] == ["contaminated_copy"]
-
-
-FORUM = "在福建南安,作为海峡论坛子论坛的海峡百姓论坛以“两岸同根,闽南同源”为主题,以“我的家,我的姓”为议题,开展文化论坛、恳亲联谊等系列活动。"
-
-
-@pytest.mark.parametrize("piece, kind", [
-    ("在福建南安,作为海海论坛子论坛的海峡百姓论坛以“两", "prefix"),  # stops inside 两岸: OCR cut it
-    ("在福建南安,作为海海论坛子论坛的海峡百姓论坛", None),  # stops between words: a line of its own
-])
-def test_a_short_misread_piece_is_a_fragment_where_it_stops_inside_a_word(piece, kind):
-    # Tune half, generator seed 0: a prefix under min_unevidenced_chars with one misread
-    # (峡 read as 海) that shows no broken word; the cut inside a word shows OCR at work instead.
-    relation = relate(FORUM, piece, E, language=Lexicon())
-    assert (relation.kind if relation else None) == kind

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
@@ -395,10 +395,6 @@ def _contained(a: str, b: str, config: EngineConfig, language: Language | None, 
     if span is None:
         return False
     noise = ocr_noise(short, long_[span[0] : span[1]], config, language)
-    if isinstance(noise, Refusal) and noise.rule == "no misread shown" and _cut_in_word(short, long_, span, language):
-        # A short copy needs a misread shown to be OCR's; a cut inside a word shows OCR at work as
-        # well (…人数较少民族也都要奔小, …的海峡百姓论坛以“两): writers end no line there.
-        noise = ocr_noise(short, long_[span[0] : span[1]], replace(config, min_unevidenced_chars=0), language)
     if isinstance(noise, Refusal) or noise.unexplained_similarity < config.fragment_min_similarity:
         return False
     if span == (0, len(long_)):
