@@ -288,7 +288,9 @@ def remove_stray_tokens(doc: Document, config: TokensConfig, lexicon: Lexicon) -
     lines = _prose_lines(doc, config)
     tokens = [token for i, _ in lines for token, _, _ in _tokens(doc[i].text)]
     switched = _code_switched(tokens, config, lexicon)
-    mixed = len(_latin_words(tokens, config)) * config.mixed_han_per_word >= _han_count(doc)
+    words = _latin_words(tokens, config)
+    # most pages hold no Latin word: their Chinese characters need no counting
+    mixed = bool(words) and len(words) * config.mixed_han_per_word >= _han_count(doc)
     uses = Counter(token.lower() for token in tokens)
     for i, share in lines:
         text, found = _scan(blocks[i], i, share, (switched, mixed), uses, config, lexicon)
