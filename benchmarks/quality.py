@@ -528,13 +528,19 @@ def _page_parameters(entry: dict[str, Any], page: Page) -> list[tuple[str, str]]
 
 
 def _chinese_use(token: str) -> str:
-    """A stray's bucket by wordfreq's Chinese Zipf and, from 3 up, its gap below the English Zipf."""
+    """A stray's bucket by wordfreq's Chinese Zipf and, from ``loanword_min_zipf`` up, its gap below
+    the English Zipf against ``loanword_max_gap`` (the limits of the Config in use)."""
     import wordfreq
 
+    from xcclean.config import TokensConfig
+
+    t = TokensConfig()
     zh = wordfreq.zipf_frequency(token, "zh")
-    if zh < 3.0:
-        return _bucket(zh, (0.0, 2.0, 3.0))
-    return "3+, gap " + ("under 1.5" if wordfreq.zipf_frequency(token, "en") - zh < 1.5 else "1.5+")
+    if zh < t.loanword_min_zipf:
+        return _bucket(zh, (0.0, t.mixed_loanword_min_zipf, t.loanword_min_zipf))
+    gap = wordfreq.zipf_frequency(token, "en") - zh
+    return f"{t.loanword_min_zipf:g}+, gap " + (f"under {t.loanword_max_gap:g}" if gap < t.loanword_max_gap
+                                               else f"{t.loanword_max_gap:g}+")
 
 
 def limits() -> dict[tuple[str, str], str]:
