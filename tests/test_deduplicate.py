@@ -843,3 +843,36 @@ def test_a_run_of_the_paragraph_itself_glued_in_front_is_a_spill_from_min_fragme
         assert (texts == [PEACEKEEPING]) is kept
         if kept:
             assert [e.kind for e in edits] == ["contaminated_copy"]
+
+
+# Tune half, clean pages of generator seed 11: 常万全参加会见。 closes one article, and a sentence of
+# another opens with the formula 会议强调,要深入学习贯彻习近平新时代中国特色社会主义思想, that a third
+# paragraph also opens with; the sentence went as that short line's copy with a spill glued on.
+FORMULA = "会议强调,要深入学习贯彻习近平新时代中国特色社会主义思想,"
+CLOSING = "常万全参加会见。"
+FORMULA_ON = FORMULA + "美军在这一地区设有训练叙利亚反政府武装的基地。"
+
+
+def _page(blocks):
+    """``elsewhere`` for a page that holds ``blocks`` besides the pair."""
+    return lambda text, exclude: [b for b in blocks if text in b and b not in exclude]
+
+
+@pytest.mark.parametrize("lead, spill", [(",", False), ("，", False), ("、", False), ("等", True)])
+def test_no_spill_leads_into_a_short_line_with_a_comma(lead, spill):
+    # Under min_fragment_chars a line closes a writer's sentence as often as it stands alone: a comma
+    # before it may lead a clause of the longer's own into it, and the text in front shows no spill
+    # (the cut rule decides: the line is the longer's cut tail where its text occurs nowhere else).
+    # Without the comma the text in front runs into the line as OCR glue does: a spill.
+    front = FORMULA[:-1] + lead
+    rel = relate(CLOSING, front + CLOSING, E, elsewhere=_page([front + FORMULA_ON[len(FORMULA) :]]))
+    assert rel is not None
+    assert (rel.kind, rel.dup) == (("contaminated", 1) if spill else ("suffix", 0))
+
+
+@pytest.mark.parametrize("length, spill", [(19, False), (20, True)])
+def test_a_comma_lead_in_spares_lines_under_min_fragment_chars(length, spill):
+    # From min_fragment_chars (20) on the copy names its paragraph whatever leads into it: a spill.
+    line = ("国务委员兼外交部长王毅参加了上述活动和会见。" * 2)[: length - 1] + "。"
+    rel = relate(line, FORMULA + line, E, elsewhere=_page([FORMULA_ON]))
+    assert rel is not None and (rel.kind == "contaminated") is spill

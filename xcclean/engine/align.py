@@ -22,8 +22,9 @@ shorter is a title cited in a line of titles (…他人?,李克强…: both stay
 few characters stand in front of a shorter paragraph that opens the way
 paragraphs open (OCR junk: the longer goes), the
 shorter stops, without a stop, inside a word the longer goes on with (a
-truncated copy: the shorter goes), text of the page found elsewhere (a
-spill: the longer goes), the shorter is cut mid-sentence (a fragment: the
+truncated copy: the shorter goes), text of the page found elsewhere, unless
+it leads into a line under twenty characters with a comma (a spill: the
+longer goes), the shorter is cut mid-sentence (a fragment: the
 shorter goes), the extra is a few glued characters around a complete
 paragraph (the longer goes), or the shorter is whole sentences of the
 longer, verbatim (an OCR copy: it goes; with a word added it is an editor's
@@ -184,7 +185,8 @@ def _spilled(front: str, back: str, short: str, long_: str, span: tuple[int, int
     page that does not go on as the longer does: an OCR spill from a neighbouring block (a crop
     that took in another column's line). Parts shorter than ``min_spill_chars`` recur anywhere by
     chance; text found only in other copies of the same paragraph is that paragraph's own; in the
-    shorter copy itself only its edge line counts (:func:`_edge_line`)."""
+    shorter copy itself only its edge line counts (:func:`_edge_line`). Nothing is a spill in front
+    of a short line that the longer leads into with a comma (:func:`_led_into`)."""
     if elsewhere is None:
         return False
     k = config.spill_context_chars
@@ -192,10 +194,25 @@ def _spilled(front: str, back: str, short: str, long_: str, span: tuple[int, int
     checks = [(front, long_[span[0] : span[0] + k], True, ends_sentence(front)),
               (back, long_[max(0, span[1] - k) : span[1]], False, ends_sentence(long_[: span[1]]))]
     checks = [c for c in checks if len(c[0]) >= config.min_spill_chars]
+    if _led_into(short, front, config):
+        return False
     return bool(checks) and all(any(_edge_line(short, part, is_front, config) if block == short
                                     else _spill_source(block, part, context, is_front, lines, after_stop)
                                     for block in elsewhere(part, (long_,)))
                                 for part, context, is_front, after_stop in checks)
+
+
+_LEAD_IN_MARKS = (",", "，", "、")
+
+
+def _led_into(short: str, front: str, config: EngineConfig) -> bool:
+    """The shorter is a line under ``min_fragment_chars`` that the longer leads into with a comma
+    (会议经过表决, + 通过了这三个审查结果报告。): a clause of the longer's own sentence may lead into
+    it, as well as glue. Short lines (等参加会见。, 会议还研究了其他事项。) close a writer's sentences
+    as often as they stand alone, and the glue OCR puts in front of a paragraph ends wherever a line
+    or crop ended, seldom at a comma: the text in front shows no spill. From
+    ``min_fragment_chars`` on, a copy names its paragraph whatever leads into it."""
+    return len(short) < config.min_fragment_chars and front.endswith(_LEAD_IN_MARKS)
 
 
 def _took_the_last_line(part: str, beyond: str, front: bool, after_stop: bool) -> bool:
@@ -307,7 +324,7 @@ def _glued(front: str, back: str, short: str, config: EngineConfig) -> bool:
     in front not ending in a comma (a clause of the paragraph's own would lead into it), behind
     not a finished sentence (a sentence of its own would be the longer's text)."""
     return (0 < len(front) + len(back) <= config.contamination_max_chars and ends_sentence(short)
-            and not (front and front[-1] in ",，、") and not (back and ends_sentence(back)))
+            and not front.endswith(_LEAD_IN_MARKS) and not (back and ends_sentence(back)))
 
 
 def judge_containment(index: int, short: str, long_: str, span: tuple[int, int], similarity: float,
