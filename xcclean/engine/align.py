@@ -22,9 +22,9 @@ shorter is a title cited in a line of titles (…他人?,李克强…: both stay
 few characters stand in front of a shorter paragraph that opens the way
 paragraphs open (OCR junk: the longer goes), the
 shorter stops, without a stop, inside a word the longer goes on with (a
-truncated copy: the shorter goes), text of the page found elsewhere, unless
-it leads into a line under twenty characters with a comma (a spill: the
-longer goes), the shorter is cut mid-sentence (a fragment: the
+truncated copy: the shorter goes), text of the page found elsewhere (a
+spill: the longer goes; none leads into a line under twenty characters with
+a comma), the shorter is cut mid-sentence (a fragment: the
 shorter goes), the extra is a few glued characters around a complete
 paragraph (the longer goes), or the shorter is whole sentences of the
 longer, verbatim (an OCR copy: it goes; with a word added it is an editor's
@@ -187,15 +187,13 @@ def _spilled(front: str, back: str, short: str, long_: str, span: tuple[int, int
     chance; text found only in other copies of the same paragraph is that paragraph's own; in the
     shorter copy itself only its edge line counts (:func:`_edge_line`). Nothing is a spill in front
     of a short line that the longer leads into with a comma (:func:`_led_into`)."""
-    if elsewhere is None:
+    if elsewhere is None or _led_into(short, front, config):
         return False
     k = config.spill_context_chars
     # the join follows a finished sentence: the glued part's in front, the paragraph's behind
     checks = [(front, long_[span[0] : span[0] + k], True, ends_sentence(front)),
               (back, long_[max(0, span[1] - k) : span[1]], False, ends_sentence(long_[: span[1]]))]
     checks = [c for c in checks if len(c[0]) >= config.min_spill_chars]
-    if _led_into(short, front, config):
-        return False
     return bool(checks) and all(any(_edge_line(short, part, is_front, config) if block == short
                                     else _spill_source(block, part, context, is_front, lines, after_stop)
                                     for block in elsewhere(part, (long_,)))
