@@ -264,6 +264,29 @@ def test_a_title_in_a_line_of_titles_is_cited():
     assert (rel.kind, rel.dup) == ("inner", 1)
 
 
+# Tune half, clean pages of generator seed 12: the page's first title went as a cut copy of a line
+# that runs the page's titles together with commas (no ? or ! to close its items).
+KOREA = "谱写中朝友谊新篇，维护半岛和平稳定——习近平对朝鲜进行国事访问成果丰硕 影响深远"
+SPRING = "高科技智能化 今年春耕有点“潮”"
+GENEVA = "叙问题日内瓦新一轮和谈举行"
+
+
+@pytest.mark.parametrize("line, cited", [
+    (f"{KOREA},{SPRING},{GENEVA}", True),  # first item of a line of titles
+    (f"{SPRING},{KOREA},{GENEVA}", True),  # a middle one
+    (f"{GENEVA},{SPRING},{KOREA}", False),  # last: the head of a cut paragraph holds no stop either
+    (f"{KOREA},{SPRING}。{GENEVA}", False),  # a full stop inside: prose
+    (f"{KOREA},{SPRING};{GENEVA}", False),  # a semicolon inside: prose
+    (f"{KOREA},{SPRING},{GENEVA}。", False),  # it ends a sentence: prose
+    (f"{SPRING},{GENEVA}{KOREA},", False),  # no comma before it: cut inside an item
+])
+def test_a_title_in_a_line_of_titles_without_a_full_stop_is_cited(line, cited):
+    rel = relate(line, KOREA, E, elsewhere=lambda text, exclude: [])
+    assert (rel is None) is cited
+    if not cited:
+        assert rel is not None and rel.dup == 1 and rel.kind in ("prefix", "inner", "suffix")
+
+
 def test_without_a_lead_in_the_shorter_is_a_cut_fragment():
     rel = relate("卢希望同志," + SHORT, SHORT, E)  # a comma, but no word that quotes
     assert (rel.kind, rel.dup, rel.rule) == ("suffix", 1, "cut mid-sentence: a truncated copy")
