@@ -43,7 +43,7 @@ import numpy as np
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel, Levenshtein
 
-from ..chars import LEAD_IN_RE, SPECKS, ends_sentence, starts_sentence
+from ..chars import LEAD_IN_RE, SPECKS, ends_sentence, starts_sentence, title_line
 from ..config import EngineConfig
 from .noise import Language, Noise, Refusal, broken_words, ocr_noise
 
@@ -254,20 +254,12 @@ def _listed(short: str, long_: str, front: str, back: str) -> bool:
     """The shorter is one whole item of a list the longer runs on with commas, where the longer is
     a line of titles: the comma comes straight after a question or exclamation mark (…到处欺侮恫吓
     他人?,李克强同…: prose never writes a comma after ? or !, which end a sentence), or the line
-    holds no full stop and does not end a sentence (:func:`_title_line`). A title cited in a line
-    of titles (a 导读 box, related titles), not a cut copy: both stay."""
+    reads as titles run together (:func:`~xcclean.chars.title_line`) and another item follows
+    (the head of a paragraph OCR cut in two reads so too, and a copy cut at its last comma is its
+    cut tail: 精神;…,刘保新指出,…联系广 / 刘保新指出,…联系广). A title cited in a line of titles
+    (a 导读 box, related titles), not a cut copy: both stay."""
     item = back[:1] in ",，" and (not front or front[-1] in ",，")
-    return item and (short.endswith(_LOUD_ENDS) or (bool(back) and _title_line(long_)))
-
-
-def _title_line(text: str) -> bool:
-    """No full stop or semicolon anywhere and no sentence end: titles run together with commas
-    (谱写中朝友谊新篇，维护半岛和平稳定——…影响深远,高科技智能化 今年春耕有点“潮”,…). Prose closes
-    its sentences with 。: of the tune half's body paragraphs of 20 characters or more, 1.5 % hold
-    none, and most of those end a sentence with ！ or ？. The head of a paragraph OCR cut in two
-    holds no stop either, so an item counts only with another after it (a copy cut at the head's
-    last comma is its cut tail: 精神;…,刘保新指出,…联系广 / 刘保新指出,…联系广)."""
-    return not any(mark in text for mark in "。;；") and not ends_sentence(text)
+    return item and (short.endswith(_LOUD_ENDS) or (bool(back) and title_line(long_)))
 
 
 def _specks(front: str, back: str) -> bool:
