@@ -781,13 +781,18 @@ YU_PIECE = YU[: YU.index("各方")]
 SUBHEAD = "意气用事,从执法到犯法"
 TITLE = "商务部新闻发言人应询介绍缓解中美贸易摩擦影响有关政策考虑"  # tune half: its lede opens with it
 TEASER = DENG_PIECE + ",【创新发展 笃定前行】积极作为 赢得市场,李克强分别会见出席第八次中国——中东欧国家领导人会晤的八国总理"
+# Found by the thorough hypothesis profile: a copy of a paragraph's first clause, cut at its comma,
+# after the paragraph at the end of the page, kept as a title.
+ANTHEM = "肃立、整理着装、佩戴红领巾……随着庄严的国歌声响起,隔着屏幕,一个个着装整齐的学子,向着冉冉升起的五星红旗敬礼,神情庄严肃穆。"
+ANTHEM_PIECE = ANTHEM[: ANTHEM.index(",")]
 
 
 @pytest.mark.parametrize("blocks, removed", [
     ([DENG, DENG_PIECE, NEXT], True),  # after the paragraph it stands in, cut mid-clause: a piece
     ([DENG_PIECE, DENG, NEXT], False),  # before it: a title the lede opens with, as titles are
     ([DENG, "另一篇报道的标题", DENG_PIECE, NEXT], False),  # a headline between: another article's
-    ([TEASER, "本报记者 李新", DENG_PIECE, NEXT], False),  # a teaser line of titles cites it
+    ([TEASER, "本报记者 李新", DENG_PIECE, NEXT], False),  # a teaser line of titles cites it, a comma after
+    ([NEXT, ANTHEM, ANTHEM_PIECE], True),  # after a prose paragraph, cut at its first comma: a piece
     ([LABELLED, LABEL, NEXT], False),  # a set phrase inside the paragraph above: the next article's label
     ([YU_PIECE, YU, NEXT], True),  # right before it, a comma inside: prose, no title
     ([YU_PIECE, NEXT, YU], False),  # not right before it
@@ -796,7 +801,7 @@ TEASER = DENG_PIECE + ",【创新发展 笃定前行】积极作为 赢得市场
 ])
 def test_a_headline_shaped_line_repeating_a_paragraph_opening_where_no_title_stands(blocks, removed):
     assert classified(TEASER, C, Lexicon())[0].kind is BlockKind.BODY  # long, with commas
-    piece = next(b for b in blocks if b in (DENG_PIECE, LABEL, YU_PIECE, SUBHEAD, TITLE))
+    piece = next(b for b in blocks if b in (DENG_PIECE, LABEL, YU_PIECE, SUBHEAD, TITLE, ANTHEM_PIECE))
     texts, edits = run(blocks, Lexicon())
     assert (piece not in texts) is removed
     assert [e.kind for e in edits] == (["fragment_prefix"] if removed else [])
