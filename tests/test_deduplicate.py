@@ -881,3 +881,23 @@ def test_a_comma_lead_in_spares_lines_under_min_fragment_chars(length, spill):
     line = ("国务委员兼外交部长王毅参加了上述活动和会见。" * 2)[: length - 1] + "。"
     rel = relate(line, FORMULA + line, E, elsewhere=_page([FORMULA_ON]))
     assert rel is not None and (rel.kind == "contaminated") is spill
+
+
+# Found by the thorough hypothesis profile: a copy that lost a paragraph's first characters up to a
+# closing bracket, where another paragraph of the page opens with the same dateline; the complete
+# paragraph went as a contaminated copy (本报讯(记者付家宝 taken for a spill) and lost its opening.
+DATELINE = "本报讯(记者付家宝)3月2日上午,市政协党组扩大会议召开。市政协党组书记、主席刘保新主持会议并讲话。"
+SAME_DATELINE = "本报讯(记者 付家宝)5月14日,市政协党组扩大会议召开。市政协党组书记、主席刘保新主持会议并讲话。"
+
+
+@pytest.mark.parametrize("cut, spill", [(DATELINE.index(")"), False), (DATELINE.index(")") + 1, True)])
+def test_no_spill_stands_in_front_of_a_copy_that_opens_with_a_closing_mark(cut, spill):
+    # )3月2日上午,… opens as no paragraph opens: it was cut from inside one, and the dateline in front
+    # is the paragraph's own. Cut one character later (3月2日上午,…), it could be a whole paragraph with
+    # another block's opening line spilled in front: the spill rule decides as before.
+    rel = relate(DATELINE[cut:], DATELINE, E, elsewhere=_page([SAME_DATELINE.replace(" ", "")]))
+    assert rel is not None
+    assert (rel.kind, rel.dup) == (("contaminated", 1) if spill else ("suffix", 0))
+    if not spill:
+        texts, _ = run([DATELINE, DATELINE[cut:], SAME_DATELINE], Lexicon())
+        assert texts == [DATELINE, SAME_DATELINE]

@@ -43,7 +43,7 @@ import numpy as np
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel, Levenshtein
 
-from ..chars import LEAD_IN_RE, SPECKS, ends_sentence, starts_sentence, title_line
+from ..chars import LEAD_IN_RE, NON_INITIAL, SPECKS, ends_sentence, starts_sentence, title_line
 from ..config import EngineConfig
 from .noise import Language, Noise, Refusal, broken_words, ocr_noise
 
@@ -187,8 +187,9 @@ def _spilled(front: str, back: str, short: str, long_: str, span: tuple[int, int
     that took in another column's line). Parts shorter than ``min_spill_chars`` recur anywhere by
     chance; text found only in other copies of the same paragraph is that paragraph's own; in the
     shorter copy itself only its edge line counts (:func:`_edge_line`). Nothing is a spill in front
-    of a short line that the longer leads into with a comma (:func:`_led_into`)."""
-    if elsewhere is None or _led_into(short, front, config):
+    of a short line that the longer leads into with a comma (:func:`_led_into`), nor in front of a
+    shorter cut from inside a paragraph (:func:`_opens_inside`)."""
+    if elsewhere is None or _led_into(short, front, config) or _opens_inside(short, front):
         return False
     k = config.spill_context_chars
     # the join follows a finished sentence: the glued part's in front, the paragraph's behind
@@ -212,6 +213,14 @@ def _led_into(short: str, front: str, config: EngineConfig) -> bool:
     or crop ended, seldom at a comma: the text in front shows no spill. From
     ``min_fragment_chars`` on, a copy names its paragraph whatever leads into it."""
     return len(short) < config.min_fragment_chars and front.endswith(_LEAD_IN_MARKS)
+
+
+def _opens_inside(short: str, front: str) -> bool:
+    """The shorter, with text in front of it, opens with a mark no paragraph opens with (a comma, a
+    closing bracket: :data:`~xcclean.chars.NON_INITIAL`): it was cut from inside a paragraph, so the
+    text in front is that paragraph's own, not a spill glued onto a whole one (本报讯(记者付家宝 in
+    front of )3月2日上午,…, where another paragraph of the page opens with the same dateline)."""
+    return bool(front) and short[:1] in NON_INITIAL
 
 
 def _took_the_last_line(part: str, beyond: str, front: bool, after_stop: bool) -> bool:
