@@ -352,10 +352,10 @@ def _repeats_an_opening(page: _Page, line: int, holder: int) -> bool:
     Both are pieces OCR cut out of a copy of the paragraph. Only the opening: a set phrase inside a
     paragraph can be the next article's label (践行社会主义核心价值观 after …为青少年践行社会主义
     核心价值观起到了…, on a seed page), and a teaser line citing a title puts a mark or a space
-    after it (…提升捷中关系,【创新发展…). After the paragraph, a piece that stops at a clause mark
-    counts too where the paragraph is prose (:func:`~xcclean.chars.title_line`: a full stop in
-    it): the opening clause of a sentence is no title of the next article, while a teaser line,
-    titles run together, cites the title with the mark after it."""
+    after it (…提升捷中关系,【创新发展…). After the paragraph, a piece that stops at a mark or a
+    space there counts too where the paragraph is prose (:func:`~xcclean.chars.title_line`: a full
+    stop in it): the opening clause of a sentence is no title of the next article, while a teaser
+    line, titles run together, cites the title with the mark after it."""
     text, piece = page.doc[holder].text.lstrip(), page.doc[line].text.strip()
     if not (text.startswith(piece) and len(text) > len(piece)):
         return False
