@@ -522,9 +522,12 @@ def _page_parameters(entry: dict[str, Any], page: Page) -> list[tuple[str, str]]
     from xcclean.config import TokensConfig
     from xcclean.stages.stray_tokens import _latin_words, _tokens
 
-    words = _latin_words([token for token, _, _ in _tokens(page.raw)], TokensConfig())
-    return [("page: Chinese characters per Latin word", _bucket(len(HAN_RE.findall(page.raw)) / max(1, len(words)),
-                                                                (0, 300, 600, 1000)))]
+    config = TokensConfig()
+    words = _latin_words([token for token, _, _ in _tokens(page.raw)], config)
+    per_word = len(HAN_RE.findall(page.raw)) / max(1, len(words))
+    # edges straddle mixed_han_per_word in use (300, 600, 1000 at the default)
+    edges = (0, config.mixed_han_per_word, 2 * config.mixed_han_per_word, 1000)
+    return [("page: Chinese characters per Latin word", _bucket(per_word, edges))]
 
 
 def _chinese_use(token: str) -> str:

@@ -261,11 +261,15 @@ def _han_count(doc: Document) -> int:
 
 def _scan(block: Block, index: int, share: float, page: tuple[bool, bool], uses: Counter[str],
           config: TokensConfig, lexicon: Lexicon) -> tuple[str, list[Edit]]:
+    """The block with its stray tokens removed, and an edit per token. ``page``: whether the page
+    code-switches and whether it writes Latin at a writer's rate (:class:`Token`'s fields)."""
+    switched, mixed = page
     text = block.text
     edits: list[Edit] = []
     removals: list[tuple[int, int, Edit]] = []
     for token, start, end in _tokens(text):
-        verdict, rule = decide(Token(token, text, start, end, page[0], page[1], uses[token.lower()]), config, lexicon)
+        t = Token(token, text, start, end, code_switched=switched, mixed=mixed, uses=uses[token.lower()])
+        verdict, rule = decide(t, config, lexicon)
         evidence = {"token": token, "rule": rule, "zipf": round(lexicon.zipf(token), 2) if token.isalpha() else None,
                     "zh_zipf": round(lexicon.zipf(token, "zh"), 2) if token.isalpha() else None,
                     "chinese_share": round(share, 3)}
