@@ -570,7 +570,7 @@ def limits() -> dict[tuple[str, str], str]:
         ("splice", "spliced tail"): f"splice_min_chars {e.splice_min_chars}, {e.min_unique_fragment_chars} "
                                     "after a finished sentence",
         ("split", "head length"): f"model_min_head_chars {xcclean.Config().splits.model_min_head_chars} "
-                                  "without rule evidence",
+                                  "without a mark at the cut",
         ("stray_token", "English Zipf"): f"stray_min_zipf {t.stray_min_zipf}",
         ("stray_token", "Chinese Zipf"): f"loanword_min_zipf {t.loanword_min_zipf} less than loanword_max_gap "
                                          f"{t.loanword_max_gap} below English; mixed_loanword_min_zipf "

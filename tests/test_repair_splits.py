@@ -70,10 +70,20 @@ def test_a_footnote_reference_after_the_stop_ends_the_paragraph(end, lex):
     ("关雎", "关关雎鸠,在河之洲。窈窕淑女,君子好逑。", False),
     ("江泽民", "同志们、朋友们:今天,我们在这里隆重集会,纪念这一伟大的历史事件。", False),
     ("苏易简", "神仙神仙瑶池宴。片片碧桃零落春风晚。", False),
-    # A head this short with rule evidence still goes to the model (a seed page: 日前 / ,魏都区…).
+    # A word the line's last glyph makes with the next line's first is chance (永远, 篇子, 二老), and
+    # so is a short sentence under it: 宋词, 论语 and 呐喊 lines of their own.
+    ("柳永", "远岸收残雨。", False),
+    ("学而篇", "子曰:“学而时习之,不亦说乎?有朋自远方来,不亦乐乎?”", False),
+    ("二", "老栓走到家,店面早经收拾干净,一排一排的茶桌,滑溜溜的发光。", False),
+    ("寇准", "春早。", False),
+    # A head this short with a mark or a particle at the cut still goes to the model (a seed page:
+    # 日前 / ,魏都区…; a quote left open; a particle no line opens with).
     ("日前", ",魏都区召开安全稳定暨疫情防控工作会议,魏都区委书记李朝锋出席会议并讲话。", True),
+    ("此外,", "伊朗、土耳其等国也向卡塔尔伸出了援手。", True),
+    ("《意见", "》指出,建立“一带一路”国际商事争端解决机制和机构。", True),
+    ("专家", "们认为,近期美国财政部的做法有违事实。", True),
 ])
-def test_a_head_under_model_min_head_chars_needs_rule_evidence(head, tail, joined, lex):
+def test_a_head_under_model_min_head_chars_needs_a_mark_at_the_cut(head, tail, joined, lex):
     texts, _edits = repair([head, tail], lex)
     assert (texts == [head + tail]) is joined
     # A title the text opens with is echoed, not cut (园有桃 / 园有桃,其实之肴。).

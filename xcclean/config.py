@@ -130,12 +130,16 @@ class SplitsConfig:
     longer than a formula recurs with another ending on a page (以人民为中心的发展思想,
     is 12); a real split's head is its paragraph's own text.
     ``model_min_head_chars``: a shorter head goes to the boundary model only
-    where the rule evidence speaks (a comma, an open quote, a word across the
-    cut: 日前 / ,魏都区召开…); without it, it stays apart. A column break
+    where a mark or a particle shows the cut (:data:`~xcclean.stages.cuts.MARKED`:
+    the head ends in a comma or leaves a quote open, the tail opens with ，、
+    or 了: 日前 / ,魏都区召开…); otherwise it stays apart. A column break
     leaves at least a paragraph's first line above it, and a line that short
     standing alone is a title, a name or a label (关雎 above 关关雎鸠,…; 苏易简
     above his 词), while the model learned its short heads from the
-    generator's cuts at any glyph.
+    generator's cuts at any glyph. Such a line ends in whole words, and that
+    its last glyph makes a dictionary word with the next line's first
+    (柳永 / 远岸收残雨。: 永远; 学而篇 / 子曰: 篇子) or that a short sentence
+    stands under it (寇准 / 春早。) is chance, not evidence of a cut.
     """
 
     max_captions_between: int = 2

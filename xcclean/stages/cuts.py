@@ -58,6 +58,11 @@ PARTICLE_START = "tail starts with a particle"
 TAIL_OPENS = "tail opens a paragraph of its own"
 ECHOED = "tail repeats the head (a headline, then the lede quoting it)"
 SPEECH = "tail is one whole line of speech after 说, (fiction sets it as a paragraph of its own)"
+OPEN_QUOTE = "head leaves a quote or bracket open"
+CLOSES_QUOTE = "tail closes the quote the head left open"
+# Reasons that rest on a mark or a particle, which no line standing alone shows: a title never
+# ends in a comma or leaves a quote open, and no line opens with 、 or 了.
+MARKED = frozenset({COMMA_END, ONE_CHARACTER_CLAUSE, OPEN_QUOTE, CLOSES_QUOTE, CONTINUING_START, PARTICLE_START})
 
 
 @dataclass(frozen=True)
@@ -76,6 +81,10 @@ class CutEvidence:
 
     def reasons(self) -> list[str]:
         return list(self.head_cut + self.joint)
+
+    def marked(self) -> list[str]:
+        """The reasons that rest on a mark or a particle (:data:`MARKED`)."""
+        return [reason for reason in self.reasons() if reason in MARKED]
 
 
 def past_captions(blocks: Sequence[Block], index: int, step: int, config: SplitsConfig) -> tuple[int, int] | None:
@@ -167,7 +176,7 @@ def _head_cut(head: str, open_quote: bool) -> list[str]:
     elif _ONE_CHARACTER_CLAUSE.search(head):
         reasons.append(ONE_CHARACTER_CLAUSE)
     if open_quote:
-        reasons.append("head leaves a quote or bracket open")
+        reasons.append(OPEN_QUOTE)
     return reasons
 
 
@@ -175,7 +184,7 @@ def _joint(tail: str, open_quote: bool, lexicon: Lexicon) -> list[str]:
     """Reasons read off the tail's start: it goes on with a sentence begun before it."""
     reasons = []
     if open_quote and unbalanced_closing(tail):
-        reasons.append("tail closes the quote the head left open")
+        reasons.append(CLOSES_QUOTE)
     if _CLAUSE_END.match(tail):
         reasons.append(CLAUSE_END_START)
     start = continuing_start(tail, lexicon)

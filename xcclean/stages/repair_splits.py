@@ -44,7 +44,7 @@ STAGE = "repair_splits"
 COPY = "a half repeats another block: a copy, not a cut"
 TRIMMED = "deduplicate trimmed a spliced tail off the head: that explains its unfinished end"
 COPIED_END = "the head's end stands in another block that goes on otherwise: a copy's cut, not a split"
-SHORT_HEAD = "a head this short with no rule evidence is a title, a name or a label"
+SHORT_HEAD = "a head this short with no mark or particle at the cut is a title, a name or a label"
 _HEADS = (Kind.BODY, Kind.HEADLINE, Kind.DECK)
 _TAILS = (Kind.BODY, Kind.HEADLINE)
 _PROSE_STOP = re.compile(r"[,，;；、:：。!?！？]")
@@ -288,7 +288,7 @@ def _decide(blocks: list[Block], i: int, cut: Cut, config: SplitsConfig, lexicon
         return "continuation", {"reasons": cut.evidence.reasons()}
     if strong_only or not cut.weighable or head.kind is Kind.DECK:
         return "", {"reasons": cut.evidence.reasons() or ["head does not end a sentence"]}
-    if len(head.text.strip()) < config.model_min_head_chars and not cut.evidence.reasons():
+    if len(head.text.strip()) < config.model_min_head_chars and not cut.evidence.marked():
         return "", {"reasons": [SHORT_HEAD]}
     if ends.copied(head, tail):
         return "", {"reasons": [COPIED_END]}
