@@ -141,6 +141,16 @@ def test_parallel_lines_that_vary_their_last_words_are_no_copies():
     assert ocr_noise(a, b, EngineConfig(verse_line_max_chars=3)) != Refusal("lines vary at their ends")
 
 
+def test_a_line_final_particle_leaves_the_varied_word_at_the_line_end():
+    # 诗经, 桑中: the varied word stands before the particle that closes the line (唐矣? / 麦矣?).
+    rest = "期我乎桑中,要我乎上宫,送我乎淇之上矣。"
+    a = "爰采唐矣?沬之乡矣。云谁之思?美孟姜矣。" + rest
+    b = "爰采麦矣?沬之北矣。云谁之思?美孟弋矣。" + rest
+    assert ocr_noise(a, b, E) == Refusal("lines vary at their ends")
+    # A particle inside a line (云谁之思) ends nothing: one change there, one at an end, reads as misreads.
+    assert isinstance(ocr_noise(a, a.replace("唐", "麦").replace("谁", "淮"), E), Noise)
+
+
 def test_a_run_of_marks_longer_than_max_indel_marks_is_edited():
     x = "会议强调,要推动“十四五”开好局起好步,为全面建设社会主义现代化国家开好局。"
     two, three = x.replace("起好步,", "起好步——,"), x.replace("起好步,", "起好步———,")

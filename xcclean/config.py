@@ -276,7 +276,8 @@ class EngineConfig:
     verse (no clause longer than ``verse_line_max_chars``: 诗经's four
     characters, a 词's three to seven; prose runs longer) whose
     substitutions, ``min_line_end_variations`` or more, each sit right
-    before a clause mark in both are stanzas that vary their last words
+    before a clause mark in both (or before a line-final particle and then a
+    mark: 爰采唐矣? / 爰采麦矣?) are stanzas that vary their last words
     (绿衣黄裹。…曷维其已! / 绿衣黄裳。…曷维其亡!), not copies. In prose a
     misread lands before a mark as readily as anywhere (热闹。 read 热闲。).
     ``min_unevidenced_chars``: where a dictionary is at hand (a page), a text

@@ -79,6 +79,8 @@ class Refusal:
 _NUMERALS = frozenset("一二三四五六七八九十百千万亿零〇两")
 # Marks that end a line of verse or a clause (full- and half-width; the empty string never matches).
 _CLAUSE_MARKS = frozenset("，。！？；：、,.!?;:")
+# Particles that close a line of classical verse (诗经's 兮 矣 也 哉 乎 只 止 思 之).
+_LINE_PARTICLES = frozenset("兮矣也哉乎只止思之")
 _CLAUSE_SPLIT = re.compile(f"[{re.escape(''.join(sorted(_CLAUSE_MARKS)))}]")
 
 
@@ -416,6 +418,15 @@ def _shown_chars(x: str, y: str, tally: _Tally, config: EngineConfig) -> int:
     return tally.shown_chars
 
 
+def _line_end(text: str, at: int) -> bool:
+    """Whether ``text[:at]`` ends a line of verse: a clause mark follows, or a line-final particle
+    and then a mark. Classical verse closes its lines with a particle (爰采唐矣? / 爰采麦矣?,
+    胡瞻尔庭有县鹑兮? / …县特兮?), and the word a stanza varies stands right before it."""
+    if text[at : at + 1] in _LINE_PARTICLES:
+        at += 1
+    return text[at : at + 1] in _CLAUSE_MARKS
+
+
 def _verse(text: str, config: EngineConfig) -> bool:
     """No clause of ``text`` is longer than ``verse_line_max_chars``: lines of verse."""
     return max(map(len, _CLAUSE_SPLIT.split(text))) <= config.verse_line_max_chars
@@ -474,8 +485,7 @@ def _difference(op: Opcode, x: str, y: str, config: EngineConfig, sides: _Sides 
         tally.substituted += len(left)
         if HAN_RE.search(left):  # a mark put for a mark (。 / ,) varies no word
             tally.runs += 1
-            tally.line_ends += x[op.src_end : op.src_end + 1] in _CLAUSE_MARKS \
-                and y[op.dest_end : op.dest_end + 1] in _CLAUSE_MARKS
+            tally.line_ends += _line_end(x, op.src_end) and _line_end(y, op.dest_end)
         return None
     # Unequal replace, insert or delete: the common part substituted, the rest on one side only;
     # a Han character left over from a replacement is a longer word put for a shorter one.
