@@ -180,3 +180,28 @@ def test_a_term_the_page_uses_again_stays(lex):
     assert out[0].text == "组件会把没有声明的透传自动加到根元素上。"
     out, _ = remove_stray_tokens(doc, Config().replace(term_min_uses=3).tokens, lex)
     assert "attribute" not in out[0].text
+
+
+def test_a_word_glossed_after_a_dash_is_a_mention(lex):
+    # Lu Xun, 坟: a term given its original after a dash. OCR leaks fall between words, not there.
+    text = "自从那执拗的奥国学者弗罗特提倡了精神分析说——psychoanalysis,听说章士钊先生是译作“心解”的,实在难解得很。"
+    out, edits = scrub(text, lex)
+    assert out == text and edits[0].evidence["rule"] == "glossed after a dash"
+    out, _ = scrub(text.replace("——psychoanalysis", " psychoanalysis "), lex)
+    assert "psychoanalysis" not in out
+
+
+def test_a_technical_page_keeps_its_terms(lex):
+    # The Vue guide's Chinese translation: API names as the writer's terms, rarely borrowed into
+    # Chinese text (provide 1.56, inject 0.87), on a page with four distinct Latin words at a
+    # writer's rate (code_switch_min_words).
+    paragraphs = ["为保证注入方和供给方之间的响应性链接,我们需要使用 computed() 函数提供一个计算属性:",
+                  "带有响应性的 provide + inject 完整示例",
+                  "在 TypeScript 中为注入的值标注类型,可以得到更好的提示。"]
+    doc = tuple(Block(text, (i,)) for i, text in enumerate(paragraphs))
+    out, edits = remove_stray_tokens(doc, Config().tokens, lex)
+    assert [b.text for b in out] == paragraphs
+    assert {e.evidence["rule"] for e in edits if e.evidence["token"] == "inject"} == {"the page code-switches"}
+    # Three distinct Latin words (TypeScript left out): one short of code_switch_min_words.
+    out, _ = remove_stray_tokens(doc[:2], Config().tokens, lex)
+    assert out[1].text == "带有响应性的+完整示例"

@@ -486,8 +486,11 @@ class TokensConfig:
     Latin). principle (0.02) and growth (0.60) are no loans anywhere.
     ``code_switch_min_words``: a page whose Chinese prose holds this many
     distinct lowercase English words or more code-switches on purpose (a
-    blog, a chat); OCR leaves one or two strays on a page (one in the five
-    seed pages), so their words are kept there.
+    blog, a chat), and so does a page holding this many distinct Latin words
+    (names, terms, identifiers: Vue, createApp, template) at the rate of
+    ``mixed_han_per_word`` (a technical page: provide + inject); OCR leaves
+    one or two strays on a page (one in the five seed pages), so their words
+    are kept there.
     ``term_min_uses``: a lowercase English word that stands this many times
     or more in a page's Chinese prose is a term the writer uses (透传
     attribute, again and again in a technical text); a leak or an OCR

@@ -9,8 +9,9 @@ applies (:data:`RULES`), and the rule is logged:
 4. a capital letter (NAPA, II, iPhone, Beijing) → kept: names, acronyms,
    roman numerals.
 5. one or two letters glued to Chinese (i许昌, x光) → kept.
-6. part of a phrase of Latin words, quoted/bracketed (“principle”), or
-   followed by a footnote reference (romantic〔20〕) → kept, logged as
+6. part of a phrase of Latin words, quoted/bracketed (“principle”), set
+   after a dash (精神分析说——psychoanalysis), or followed by a footnote
+   reference (romantic〔20〕) → kept, logged as
    ``suspect_token``: a mention, not debris.
 7. an English word Chinese writers use (wordfreq's Chinese list has it at
    Zipf ≥ ``loanword_min_zipf``, more often than quoted English explains:
@@ -22,7 +23,9 @@ applies (:data:`RULES`), and the rule is logged:
    ``mixed_han_per_word`` Chinese characters or more) → kept as a
    ``suspect_token``.
 9. on a page that code-switches (``code_switch_min_words`` distinct English
-   words or more in its Chinese prose), or a word the page's prose holds
+   words or more in its Chinese prose, or as many distinct Latin words --
+   names, terms, identifiers -- at a writer's rate: a technical page), or a
+   word the page's prose holds
    ``term_min_uses`` times or more (透传 attribute) → kept as a
    ``suspect_token``: the writer mixes languages on purpose; OCR leaves one
    or two strays a page, each once.
@@ -56,6 +59,7 @@ _KINDS = (Kind.BODY, Kind.CAPTION, Kind.DECK, Kind.HEADLINE)
 _FOOTNOTE = re.compile(r"\s*" + FOOTNOTE_REF)
 # The paragraph names the English language: 英语的doll, yes 英语:是的, 翻译成英文…外国人知道panda.
 _NAMES_ENGLISH = re.compile(r"英语|英文|英語|英译")
+_DASHES = frozenset("—–－-―")
 
 
 @dataclass(frozen=True)
@@ -125,14 +129,17 @@ def _short_prefix(t: Token, config: TokensConfig, lexicon: Lexicon) -> Verdict |
 
 
 def _mentioned(t: Token, config: TokensConfig, lexicon: Lexicon) -> Verdict | None:
-    """Part of a Latin phrase, quoted or bracketed (“principle”), followed by a footnote reference
+    """Part of a Latin phrase, quoted or bracketed (“principle”), set after a dash (精神分析说——
+    psychoanalysis, a term glossed with its original), followed by a footnote reference
     (普通认为romantic〔20〕的), or in a paragraph that names the English language (所以英语的doll,
     即…; yes 英语:是的; 翻译成英文的中国词…外国人不光知道panda): the word is talked about, or
-    annotated by the writer."""
+    annotated by the writer. OCR and translation leaks fall between words, not after a dash."""
     if (t.left.isascii() and t.left.isalpha()) or (t.right.isascii() and t.right.isalpha()):
         return "suspect", "part of a Latin phrase"
     if t.left and t.left in _QUOTES and t.right and t.right in _QUOTES:
         return "suspect", "quoted or bracketed"
+    if t.left in _DASHES:
+        return "suspect", "glossed after a dash"
     if _FOOTNOTE.match(t.line, t.end):
         return "suspect", "annotated: a footnote reference follows"
     if _NAMES_ENGLISH.search(t.line):
@@ -244,6 +251,16 @@ def _code_switched(tokens: list[str], config: TokensConfig, lexicon: Lexicon) ->
     return len(words) >= config.code_switch_min_words
 
 
+def _technical(words: list[str], mixed: bool, config: TokensConfig) -> bool:
+    """Whether the page writes Latin at a writer's rate (``mixed``) and holds
+    ``code_switch_min_words`` distinct Latin words or more (names, terms, identifiers: Vue,
+    createApp, innerHTML, template): a technical page, whose English words are the writer's terms
+    (provide + inject, the template option) however rarely Chinese text borrows them. OCR and
+    translation leaks leave one or two words on a page of print, and news writes little but
+    acronyms in Latin."""
+    return mixed and len({word.lower() for word in words}) >= config.code_switch_min_words
+
+
 def _latin_words(tokens: list[str], config: TokensConfig) -> list[str]:
     """The words among a page's ``tokens`` written in Latin letters: names, terms, identifiers and
     lowercase words alike (Vue, shallowRef, v-bind, props, deadline), with ``stray_min_letters``
@@ -291,10 +308,10 @@ def remove_stray_tokens(doc: Document, config: TokensConfig, lexicon: Lexicon) -
     edits: list[Edit] = []
     lines = _prose_lines(doc, config)
     tokens = [token for i, _ in lines for token, _, _ in _tokens(doc[i].text)]
-    switched = _code_switched(tokens, config, lexicon)
     words = _latin_words(tokens, config)
     # most pages hold no Latin word: their Chinese characters need no counting
     mixed = bool(words) and len(words) * config.mixed_han_per_word >= _han_count(doc)
+    switched = _code_switched(tokens, config, lexicon) or _technical(words, mixed, config)
     uses = Counter(token.lower() for token in tokens)
     for i, share in lines:
         text, found = _scan(blocks[i], i, share, (switched, mixed), uses, config, lexicon)
