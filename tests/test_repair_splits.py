@@ -4,12 +4,12 @@ import importlib
 
 import pytest
 
-from xcclean import Config
+from xcclean import BlockKind, Config
 from xcclean.chars import compare_key
 from xcclean.lexicon import Lexicon
 from xcclean.pipeline import classified
 from xcclean.stages.cuts import ECHOED, SPEECH, cut_evidence
-from xcclean.stages.repair_splits import repair_splits
+from xcclean.stages.repair_splits import UNSTOPPED, repair_splits, unstopped_page
 
 
 @pytest.fixture(scope="module")
@@ -340,3 +340,28 @@ def test_the_ends_index_answers_as_the_search(monkeypatch, lex):
     for gram in sorted(grams):
         assert searched.places(gram) == indexed.places(gram)
     assert len(searched.places(compare_key(texts[0])[:16])) == stage._PLACES
+
+
+# Weibo posts (a public COVID-19 corpus): most end without a stop, and the model, taught by news
+# where an unfinished end is a cut, joined one post to the next.
+POSTS = ["今天去超市买了好多菜,准备在家好好待着,谁也别来找我哈哈哈,等疫情过去了再约饭吧",
+         "河南郑州分会场,争气!排场!打call不能停",
+         "河南省这次表现第一名,牛批plus 看到老家人民这么硬核,过年回不了家的我,也就放心了。",
+         "希望疫情快点过去,想出去玩了,在家都快发霉了真的,每天就是吃了睡睡了吃"]
+
+
+def test_on_a_page_that_ends_most_paragraphs_without_a_stop_only_rule_evidence_joins(lex):
+    texts, edits = repair(POSTS, lex)
+    assert texts == POSTS and edits[0].evidence["reasons"] == [UNSTOPPED]
+    # The same posts, stopped: an unfinished end is rare there, and the model weighs it.
+    stopped = [POSTS[0] + "。", POSTS[1], POSTS[2], POSTS[3] + "。"]
+    texts, _ = repair(stopped, lex)
+    assert texts == [stopped[0], POSTS[1] + POSTS[2], stopped[3]]
+
+
+def test_unstopped_page_share_on_both_sides(lex):
+    # Two of the three body paragraphs end unfinished (the second post reads as a headline).
+    doc = classified("\n\n".join(POSTS), Config(), lex)
+    assert sum(b.kind is BlockKind.BODY for b in doc) == 3
+    assert unstopped_page(list(doc), Config().replace(unstopped_page_share=0.66).splits)
+    assert not unstopped_page(list(doc), Config().replace(unstopped_page_share=0.67).splits)

@@ -31,7 +31,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 from typing import Any
 
-from ..chars import NON_INITIAL, compare_key
+from ..chars import NON_INITIAL, compare_key, ends_sentence
 from ..config import EngineConfig, SplitsConfig
 from ..engine.align import Relation, relate
 from ..engine.candidates import find_candidates
@@ -45,6 +45,7 @@ COPY = "a half repeats another block: a copy, not a cut"
 TRIMMED = "deduplicate trimmed a spliced tail off the head: that explains its unfinished end"
 COPIED_END = "the head's end stands in another block that goes on otherwise: a copy's cut, not a split"
 SHORT_HEAD = "a head this short with no mark or particle at the cut is a title, a name or a label"
+UNSTOPPED = "most paragraphs of the page end without a stop: an unfinished end is the writer's habit"
 _HEADS = (Kind.BODY, Kind.HEADLINE, Kind.DECK)
 _TAILS = (Kind.BODY, Kind.HEADLINE)
 _PROSE_STOP = re.compile(r"[,，;；、:：。!?！？]")
@@ -276,9 +277,24 @@ class Cut:
         return list(_row(head.text, tail.text, (head.kind, tail.kind, tail.continuation), self.evidence, lexicon))
 
 
+def unstopped_page(blocks: Sequence[Block], config: SplitsConfig) -> bool:
+    """Whether more than ``unstopped_page_share`` of the page's body paragraphs end without a stop:
+    the page is written so (posts, chat), and OCR cuts too few paragraphs to make it so.
+
+    >>> body = [Block("今天天气不错,出去走走", (0,)), Block("明天再说吧。", (1,)), Block("大家加油", (2,))]
+    >>> unstopped_page(body, SplitsConfig()), unstopped_page(body[:2], SplitsConfig())
+    (True, False)
+    """
+    body = [block for block in blocks if block.kind is Kind.BODY]
+    unfinished = sum(not ends_sentence(block.text) for block in body)
+    return unfinished > config.unstopped_page_share * len(body)
+
+
 def _decide(blocks: list[Block], i: int, cut: Cut, config: SplitsConfig, lexicon: Lexicon, strong_only: bool,
-            ends: _Ends) -> tuple[str, dict[str, Any]]:
-    """(rule, facts): the rule that joins the cut ("" for none) and what the edit records."""
+            ends: _Ends, unstopped: bool) -> tuple[str, dict[str, Any]]:
+    """(rule, facts): the rule that joins the cut ("" for none) and what the edit records.
+    ``unstopped``: the page ends most paragraphs without a stop (:func:`unstopped_page`), so
+    only rule evidence joins a cut there."""
     head, tail = blocks[i], blocks[cut.tail]
     if cut.evidence.veto is not None:
         return "", {"reasons": [cut.evidence.veto]}
@@ -290,6 +306,8 @@ def _decide(blocks: list[Block], i: int, cut: Cut, config: SplitsConfig, lexicon
         return "", {"reasons": cut.evidence.reasons() or ["head does not end a sentence"]}
     if len(head.text.strip()) < config.model_min_head_chars and not cut.evidence.marked():
         return "", {"reasons": [SHORT_HEAD]}
+    if unstopped and not cut.evidence.reasons():
+        return "", {"reasons": [UNSTOPPED]}
     if ends.copied(head, tail):
         return "", {"reasons": [COPIED_END]}
     model = shipped_model()
@@ -324,6 +342,7 @@ def repair_splits(doc: Document, config: SplitsConfig, engine: EngineConfig, lex
     edits: list[Edit] = []
     copies = _Copies(blocks, engine, lexicon) if strong_only else None
     ends = _Ends(blocks, config)
+    unstopped = unstopped_page(blocks, config)
     i = 0
     while i < len(blocks):
         cut = weigh_cut(blocks, i, config, lexicon)
@@ -331,7 +350,7 @@ def repair_splits(doc: Document, config: SplitsConfig, engine: EngineConfig, lex
             i += 1
             continue
         head, tail = blocks[i], blocks[cut.tail]
-        rule, facts = _decide(blocks, i, cut, config, lexicon, strong_only, ends)
+        rule, facts = _decide(blocks, i, cut, config, lexicon, strong_only, ends, unstopped)
         if rule and copies is not None and (copies.judged(head) or copies.judged(tail)):
             rule, facts["reasons"] = "", [COPY]
         if not rule:
