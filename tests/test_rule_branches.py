@@ -287,7 +287,8 @@ GENEVA = "叙问题日内瓦新一轮和谈举行"
     (f"{GENEVA},{SPRING},{KOREA}", False),  # last: the head of a cut paragraph holds no stop either
     (f"{KOREA},{SPRING}。{GENEVA}", False),  # a full stop inside: prose
     (f"{KOREA},{SPRING};{GENEVA}", False),  # a semicolon inside: prose
-    (f"{KOREA},{SPRING},{GENEVA}。", False),  # it ends a sentence: prose
+    (f"{KOREA},{SPRING},{GENEVA}。", False),  # it ends with a full stop: prose
+    (f"{KOREA},{SPRING},{GENEVA}!", True),  # its last title closed by !: still titles
     (f"{SPRING},{GENEVA}{KOREA},", False),  # no comma before it: cut inside an item
 ])
 def test_a_title_in_a_line_of_titles_without_a_full_stop_is_cited(line, cited):

@@ -101,15 +101,19 @@ LATIN_TOKEN_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9.\-—_/:@'’+#&]*")
 
 def title_line(text: str) -> bool:
     """Whether ``text`` reads as titles run together (谱写中朝友谊新篇，…影响深远,高科技智能化 今年
-    春耕有点“潮”,…): no full stop or semicolon anywhere and no sentence end. Prose closes its
-    sentences with 。: of the tune half's body paragraphs of 20 characters or more, 1.5 % hold
-    none, and most of those end a sentence with ！ or ？. The head of a paragraph OCR cut in two
-    holds none either: callers say which part of such a line can be a title.
+    春耕有点“潮”,…): no full stop or semicolon anywhere, nor a Latin full stop at its end. Prose
+    closes its sentences with 。: of the tune half's body paragraphs of 20 characters or more, 1.5 %
+    hold none, and most of those end a sentence with ！ or ？. A line of titles may end with a title
+    closed by either (…,藏羚羊科考取得重要成果,…加油!), so those end nothing here. The head of a
+    paragraph OCR cut in two holds no stop either: callers say which part of such a line can be a
+    title.
 
     >>> title_line("谱写中朝友谊新篇,高科技智能化 今年春耕有点“潮”"), title_line("伍绍祖参加了活动,并举枪发令。")
     (True, False)
+    >>> title_line("谱写中朝友谊新篇,高科技智能化,中国加油!"), title_line("谱写中朝友谊新篇,高科技智能化.")
+    (True, False)
     """
-    return not any(mark in text for mark in "。;；") and not ends_sentence(text)
+    return not any(mark in text for mark in "。;；") and not text.rstrip().rstrip(CLOSING_MARKS).endswith(".")
 
 
 def chinese_share(text: str) -> float:
