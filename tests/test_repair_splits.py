@@ -104,6 +104,9 @@ def test_model_min_head_chars_on_both_sides(lex):
     ("“大哥,我有话告诉你。”", True),  # Lu Xun, 狂人日记: one whole line of speech, set apart
     ("“大哥,我有话告诉你。”他说完便走了。", False),  # the sentence goes on after the quotation
     ("大哥,我有话告诉你。", False),  # no quotation: a cut clause
+    # Lu Xun, 狂人日记: a quotation of several paragraphs opens each with “ and closes only the last.
+    ("“你们可以改了,从真心改起!要晓得将来容不得吃人的人,活在世上。", True),
+    ("“你们可以改了,从真心改起!”要晓得将来容不得吃人的人,活在世上。", False),  # closed, then narration
 ])
 def test_a_line_of_speech_after_a_comma_is_a_paragraph_of_its_own(tail, apart, lex):
     head = "我也接着冷笑,待到他们走后,便跨出门,很和气的对他说,"

@@ -132,12 +132,16 @@ def _ends_in_speck(head: str) -> bool:
 
 def _speech_line(head: str, tail: str) -> bool:
     """The head ends with a verb of saying and a comma and the tail is one whole quotation, nothing
-    after it (…很和气的对他说, / “大哥,我有话告诉你。”): fiction sets what is said as a paragraph of
-    its own; a cut at exactly that glyph, leaving the quotation alone, is rare, and news introduces
-    a quotation set apart with a colon."""
+    after it (…很和气的对他说, / “大哥,我有话告诉你。”), or a quotation that runs on past it, never
+    closed there (…偏要对这伙人说, / “你们可以改了,从真心改起!…活在世上。”: a quotation of several
+    paragraphs opens each with “ and closes only the last): fiction sets what is said as a
+    paragraph of its own; a cut at exactly that glyph, leaving the quotation alone, is rare, and
+    news introduces a quotation set apart with a colon."""
     tail = tail.rstrip()
-    return bool(_SAYS.search(head)) and tail.startswith("“") and tail.endswith("”") \
-        and tail.count("“") == 1 and tail.count("”") == 1
+    if not (_SAYS.search(head) and tail.startswith("“")):
+        return False
+    closing = tail.count("”")
+    return closing == 0 or (tail.endswith("”") and tail.count("“") == 1 and closing == 1)
 
 
 def _decimal_point(head: str, tail: str) -> bool:
