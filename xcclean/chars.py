@@ -16,6 +16,8 @@ _COMPARE_DROP_RE = re.compile(r"\s+")
 # Characters that make a paragraph continue rather than begin: a block that
 # starts with one of them cannot be the start of a paragraph.
 NON_INITIAL = set(",，、;；:：)）]】》”’。.!！?？·")  # · joins the parts of a foreign name
+# The commas that run a sentence on (a text ending in one stops inside a clause).
+CLAUSE_COMMAS = frozenset(",，、")
 # Sentence particles that cannot start a paragraph as a word of their own.
 NON_INITIAL_WORDS = frozenset({"了", "着", "们", "吗", "呢", "吧", "么", "的", "地", "得", "过", "之"})
 # Prepositions, conjunctions, adverbs and modals that cannot end a clause, a headline or a label

@@ -43,7 +43,7 @@ import numpy as np
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel, Levenshtein
 
-from ..chars import LEAD_IN_RE, NON_INITIAL, SPECKS, ends_sentence, starts_sentence, title_line
+from ..chars import CLAUSE_COMMAS, LEAD_IN_RE, NON_INITIAL, SPECKS, ends_sentence, starts_sentence, title_line
 from ..config import EngineConfig
 from .noise import Language, Noise, Refusal, broken_words, ocr_noise
 
@@ -202,9 +202,6 @@ def _spilled(front: str, back: str, short: str, long_: str, span: tuple[int, int
                                 for part, context, is_front, after_stop in checks)
 
 
-_LEAD_IN_MARKS = (",", "，", "、")
-
-
 def _led_into(short: str, front: str, config: EngineConfig) -> bool:
     """The shorter is a line under ``min_fragment_chars`` that the longer leads into with a comma
     (会议经过表决, + 通过了这三个审查结果报告。): a clause of the longer's own sentence may lead into
@@ -212,7 +209,7 @@ def _led_into(short: str, front: str, config: EngineConfig) -> bool:
     as often as they stand alone, and the glue OCR puts in front of a paragraph ends wherever a line
     or crop ended, seldom at a comma: the text in front shows no spill. From
     ``min_fragment_chars`` on, a copy names its paragraph whatever leads into it."""
-    return len(short) < config.min_fragment_chars and front.endswith(_LEAD_IN_MARKS)
+    return len(short) < config.min_fragment_chars and front[-1:] in CLAUSE_COMMAS
 
 
 def _opens_inside(short: str, front: str) -> bool:
@@ -336,7 +333,7 @@ def _glued(front: str, back: str, short: str, config: EngineConfig) -> bool:
     in front not ending in a comma (a clause of the paragraph's own would lead into it), behind
     not a finished sentence (a sentence of its own would be the longer's text)."""
     return (0 < len(front) + len(back) <= config.contamination_max_chars and ends_sentence(short)
-            and not front.endswith(_LEAD_IN_MARKS) and not (back and ends_sentence(back)))
+            and front[-1:] not in CLAUSE_COMMAS and not (back and ends_sentence(back)))
 
 
 def judge_containment(index: int, short: str, long_: str, span: tuple[int, int], similarity: float,

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..chars import (
+    CLAUSE_COMMAS,
     HAN,
     HAN_RE,
     NON_FINAL_WORDS,
@@ -175,7 +176,7 @@ def _veto(head: str, tail: str, open_quote: bool, config: SplitsConfig) -> str |
 def _head_cut(head: str, open_quote: bool) -> list[str]:
     """Reasons read off the head alone: it stops inside a clause or a quote."""
     reasons = []
-    if head[-1] in ",，、":
+    if head[-1] in CLAUSE_COMMAS:
         reasons.append(COMMA_END)
     elif _ONE_CHARACTER_CLAUSE.search(head):
         reasons.append(ONE_CHARACTER_CLAUSE)

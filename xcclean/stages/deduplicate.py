@@ -44,6 +44,7 @@ from rapidfuzz.distance import Levenshtein, Opcodes
 
 from ..chars import (
     CLAUSE_BREAK_RE,
+    CLAUSE_COMMAS,
     CLOSING_MARKS,
     HAN,
     HAN_RE,
@@ -396,7 +397,7 @@ def _unfinished(line: str, lexicon: Lexicon) -> bool:
     """A line that stops where no title stops: on a comma (由于局势混乱复杂，: none of the 4,587 titles
     and 876 short unterminated paragraphs of the tune half ends in one) or on a word that cannot end
     a clause (…用于对: :data:`~xcclean.chars.NON_FINAL_WORDS`)."""
-    return line[-1] in ",，、" or (bool(HAN_RE.match(line[-1])) and lexicon.last_word(line) in NON_FINAL_WORDS)
+    return line[-1] in CLAUSE_COMMAS or (bool(HAN_RE.match(line[-1])) and lexicon.last_word(line) in NON_FINAL_WORDS)
 
 
 def _bucket(fit: float, ratio: float) -> int:
