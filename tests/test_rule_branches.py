@@ -101,6 +101,17 @@ def test_a_figure_changes_only_for_another_figure():
     assert isinstance(ocr_noise(base, base.replace("两个", "雨个"), E), Noise)
 
 
+def test_a_numeral_read_beside_a_lost_mark_is_a_misread():
+    # Real OCR (the tune half's rendered pages): 应运而兴。 read 应运而六, the stop lost. The
+    # run 兴。 / 六 puts a numeral opposite a glyph that is no figure: a misread, as 两 / 雨 is.
+    full = "伴着“倒闭年”的议论声,一种叫“输出管理”的经营方式应运而兴。"
+    read = "伴着“倒闭年”的议论声,一种叫“输出管理”的经营方式应运而六"
+    assert isinstance(ocr_noise(full, read, E), Noise)
+    # the other side: a numeral that stands opposite a numeral, or is added beside a misread
+    assert ocr_noise(full.replace("兴", "五"), read, E) == Refusal("figures differ")
+    assert ocr_noise(full, full.replace("而兴", "而兴六"), E) == Refusal("figures differ")
+
+
 def test_strict_excerpt_refuses_an_added_glyph_but_not_a_doubled_one():
     sentence = "各有关部门要加快推进项目建设,确保项目早日建成投产见效。"
     added = sentence.replace("要加快", "也要加快")  # an editor's 也

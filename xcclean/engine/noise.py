@@ -93,12 +93,15 @@ def _figures_differ(x: str, y: str) -> bool:
     """A difference that changes a figure: a digit put for another digit, or a digit added or
     dropped. A digit opposite a character that is no digit is a misread, not another figure: a
     report that differs states another figure (1298 for 1288, 第二十三号 for 第二十四号), it does not
-    put a word where a figure stood (1O for 10, 两 read as 雨)."""
+    put a word where a figure stood (1O for 10, 两 read as 雨). Read as :func:`_difference` reads
+    a run: the characters opposite each other from its start, then the longer side's rest, added
+    or dropped; so a numeral read for a glyph beside a lost mark (应运而兴。 read 应运而六) is a
+    misread, and a digit in the rest (1298 / 12980) changes the figure."""
     if not any(map(_is_digit, x + y)):
         return False
-    if len(x) == len(y):
-        return any(_is_digit(a) and _is_digit(b) for a, b in zip(x, y, strict=True))
-    return True
+    common = min(len(x), len(y))
+    rest = x[common:] + y[common:]
+    return any(_is_digit(a) and _is_digit(b) for a, b in zip(x, y, strict=False)) or any(map(_is_digit, rest))
 
 
 def _dropped_figure(op: Opcode, x: str, y: str, sides: _Sides | None, config: EngineConfig) -> bool:
