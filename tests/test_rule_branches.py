@@ -112,6 +112,16 @@ def test_a_numeral_read_beside_a_lost_mark_is_a_misread():
     assert ocr_noise(full, full.replace("而兴", "而兴六"), E) == Refusal("figures differ")
 
 
+def test_a_digit_read_after_a_percent_sign_is_a_misread():
+    # Real OCR (the tune half's rendered pages): Tesseract reads % as %6 now and then.
+    base = "福建森林覆盖率达到66.8%,居全国第一。"
+    noise = ocr_noise(base, base.replace("%,", "%6,"), E)
+    assert isinstance(noise, Noise) and noise.indels == 1
+    # the other side: a digit added anywhere else, or put for another after the sign, is a figure
+    assert ocr_noise(base, base.replace("66.8", "66.85"), E) == Refusal("figures differ")
+    assert ocr_noise(base.replace("%,", "%6,"), base.replace("%,", "%5,"), E) == Refusal("figures differ")
+
+
 def test_strict_excerpt_refuses_an_added_glyph_but_not_a_doubled_one():
     sentence = "各有关部门要加快推进项目建设,确保项目早日建成投产见效。"
     added = sentence.replace("要加快", "也要加快")  # an editor's 也
