@@ -54,6 +54,18 @@ def test_a_contaminated_copy_is_found_before_or_after_its_source():
         assert [(c.kept, [(d.index, d.relation) for d in c.duplicates]) for c in clusters] == \
             [(kept + 1, [(2 - kept, "contaminated")])]
 
+def test_a_contaminated_copy_that_misreads_a_glyph_twice_still_goes():
+    # Real OCR (the tune half's rendered pages): the copy took in the line above it and read one
+    # glyph twice, so its aligned part is a character longer than the clean paragraph. It was
+    # decided first as the more complete text, kept, and the clean one stayed beside it.
+    clean = ("两伊战争1988年结束以来,双方关系一直冷淡,相互指责对方扣留战俘。去年8月,伊拉克单方面宣布允许"
+             "伊朗公民到伊拉克境内的伊斯兰教圣地朝觐,但两国未能就此达成协议。")
+    copy = "旅游等问题。" + clean.replace("朝觐", "朝觐觐")
+    for texts, kept in (([clean, copy], 0), ([copy, clean], 1)):
+        assert [(c.kept, [(d.index, d.relation) for d in c.duplicates]) for c in near_duplicates(texts)] == \
+            [(kept, [(1 - kept, "contaminated")])]
+
+
 def test_no_chaining_through_a_removed_copy():
     # The inner fragment overlaps only the prefix copy's span of the source, never the other copy.
     head, tail = SOURCE[:30], SOURCE[28:]

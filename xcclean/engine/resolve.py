@@ -83,9 +83,17 @@ def _groups(size: int, first: np.ndarray, second: np.ndarray) -> np.ndarray:
 def decision_order(lengths: np.ndarray, junk: np.ndarray, rows: np.ndarray, prefer: np.ndarray) -> np.ndarray:
     """Every text's rank in the order texts are decided (0 first): the most complete first --
     length less junk, the best of a text's near copies standing for all of them (a doubled
-    glyph does not make a copy more complete) -- then less junk, then the caller's ``prefer``."""
+    glyph does not make a copy more complete), a named copy (contaminated, a fragment) no more
+    complete than the text it repeats -- then less junk, then the caller's ``prefer``."""
     equal = rows["dup"] < 0
     complete = lengths - junk
+    # A text a relation names as the copy is no more complete than the text it repeats: beside its
+    # glue, a contaminated copy's own misreads (a doubled glyph, an added mark) can make its aligned
+    # part a character longer than the clean reading, which then went second and stayed beside it.
+    named = ~equal
+    dup_end = np.where(rows["dup"] == 1, rows["second"], rows["first"])[named]
+    other_end = np.where(rows["dup"] == 1, rows["first"], rows["second"])[named]
+    np.minimum.at(complete, dup_end, complete[other_end])
     label = _groups(len(lengths), rows["first"][equal], rows["second"][equal])
     best = np.full(len(lengths), np.iinfo(np.int64).min, dtype=np.int64)
     np.maximum.at(best, label, complete)
