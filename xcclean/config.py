@@ -322,7 +322,13 @@ class EngineConfig:
     paragraph glued on: 2.5 takes 51 of 3,736 cut copies for the complete
     one and finds 2,385 of 3,320 glued ones; the shorter's own opening
     against a fixed 2.5 took 77 and found 1,307
-    (``python benchmarks/language_checks.py --half test``).
+    (``python benchmarks/language_checks.py --half test``). The same margin
+    makes longer glued text a spill where at least half of it, read with its
+    own misreads, stands elsewhere on the page (a line of the block above read
+    again: ``align._spill_before_opening``): on the tune half's damaged pages
+    (seeds 0-1) and real-OCR pages (seeds 0-1), a fragment cut from inside a
+    paragraph opens that much better than its source 0-4 % of the time, a
+    paragraph behind a spill 59-75 %.
     ``spill_context_chars``: a block that holds the glued text and goes on
     with these many characters of the paragraph itself is another copy of
     the paragraph, not the block the text spilled from.

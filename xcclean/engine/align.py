@@ -295,6 +295,28 @@ def _junk_in_front(front: str, back: str, short: str, long_: str, config: Engine
         and language.opening(short) - language.opening(long_) >= config.junk_min_opening
 
 
+def _spill_before_opening(front: str, back: str, short: str, long_: str, config: EngineConfig,
+                          language: Language | None, elsewhere: Elsewhere | None) -> bool:
+    """Text in front of a complete paragraph (nothing behind) that stands elsewhere on the page,
+    read with its own misreads, where the shorter opens as paragraphs open far more than the
+    longer does (``junk_min_opening``, as :func:`_junk_in_front` weighs it): a crop that reached up
+    into the block above took in that block's last line (the end of the paragraph before, a
+    headline), misreads and all, so :func:`_spilled`'s look-up of the whole text misses it, and
+    the paragraph after it opens as it opened (本报讯… after 社会各界踊跃捐赠, 联合国秘书长… after
+    …将助长仅怖分子的士气,。). A truncated copy starts inside its paragraph, where the complete one
+    opened as paragraphs open. Stands elsewhere: at least half of its pieces of ``min_spill_chars``
+    stand in blocks that do not also hold the shorter's opening (another copy of the longer holds
+    its own text). Needs the dictionary and the page: a page only."""
+    if language is None or elsewhere is None or back or len(front) < config.min_spill_chars \
+            or not ends_sentence(short) or language.opening(short) - language.opening(long_) < config.junk_min_opening:
+        return False
+    k = config.min_spill_chars
+    opening = short[: 2 * k]
+    pieces = [front[i : i + k] for i in range(0, len(front) - k + 1, k)]
+    found = sum(any(opening not in block for block in elsewhere(piece, (long_, short))) for piece in pieces)
+    return 2 * found >= len(pieces)
+
+
 def _cut(short: str, long_: str, span: tuple[int, int]) -> bool:
     """The shorter starts or ends mid-sentence inside the longer: a truncated OCR fragment
     (推进,早日建成达产… starts after 加快; …中小学校创 ends mid-word)."""
@@ -354,6 +376,9 @@ def judge_containment(index: int, short: str, long_: str, span: tuple[int, int],
     if _junk_in_front(front, back, short, long_, config, language) and len(short) >= config.min_copy_chars:
         return Relation("contaminated", other, similarity, span, whole, len(front),
                         "a few characters glued in front of a paragraph's opening")
+    if _spill_before_opening(front, back, short, long_, config, language, elsewhere):
+        return Relation("contaminated", other, similarity, span, whole, len(front),
+                        "a paragraph's opening after a line found elsewhere on the page")
     if _cut_in_word(short, long_, span, language):
         if not _long_enough(short, long_, span, config, elsewhere) \
                 or _better_reading(short, long_, span, config, language):
