@@ -905,13 +905,13 @@ def test_no_spill_stands_in_front_of_a_copy_that_opens_with_a_closing_mark(cut, 
 
 def test_a_line_read_again_with_its_misreads_in_front_of_a_paragraph_that_opens_well_is_a_spill():
     # Real OCR (the tune half's rendered pages): a crop reached up into the end of the paragraph
-    # above and read it again with its own misread (仅怖 for 恐怖) and a doubled mark, so the whole
-    # glued text stands nowhere else; the paragraph behind it opens as paragraphs open. The
-    # complete paragraph went as a "whole sentences" suffix of its contaminated copy.
+    # above and read it again with its own misread (仅怖 for 恐怖), so the glued text stands nowhere
+    # else verbatim; the paragraph behind it opens as paragraphs open. The complete paragraph went
+    # as a "whole sentences" suffix of its contaminated copy.
     language = Lexicon()
     para = "联合国秘书长古特雷斯北京时间今天发表声明称,正在密切跟踪美英法对叙利亚实施打击的相关报道。"
     above = "俄方认为,美英法对叙利亚的打击是一次侵略行动,将助长恐怖分子的士气。"
-    glue = "行动,将助长仅怖分子的士气,。"
+    glue = "行动,将助长仅怖分子的士气。"
 
     def elsewhere(text: str, exclude: tuple[str, ...]) -> list[str]:
         return [block for block in (above, para) if text in block and block not in exclude]
@@ -919,10 +919,20 @@ def test_a_line_read_again_with_its_misreads_in_front_of_a_paragraph_that_opens_
     spill = relate(para, glue + para, E, language=language, elsewhere=elsewhere)
     assert (spill.kind, spill.dup, spill.junk) == ("contaminated", 1, len(glue))
     # the other side: the same text in front standing nowhere else is the paragraph's own, and the
-    # shorter its truncated copy (a copy of its last sentence); and where the shorter opens no
-    # better than the longer (发表声明称… after 行动,…), the line found elsewhere decides nothing
+    # shorter its truncated copy (a copy of its last sentence); where the shorter opens no better
+    # than the longer (发表声明称… after 行动,…), the line found elsewhere decides nothing
     cut = relate(para, glue + para, E, language=language, elsewhere=lambda text, exclude: [])
     assert (cut.kind, cut.dup) == ("suffix", 0)
     inside = para[para.index("发表声明称") :]
-    assert relate(inside, glue + inside, E, language=language, elsewhere=elsewhere).rule != \
-        "a paragraph's opening after a line found elsewhere on the page"
+    assert relate(inside, glue + inside, E, language=language, elsewhere=elsewhere).rule != SPILL_BEFORE_OPENING
+    # and a writer's lead-in before a paragraph whose head OCR cut off into a block of its own (the
+    # test half, generator seed 0: an author's restatement under a subhead went as contaminated):
+    # pieces of the text in front stand in the head's block, but no block holds it whole
+    head, tail = "当地时间9日上午,正", "在老挝进行正式访问的国务院总理李克强前往万象寮都公学参观,并同学校师生亲切交流。"
+    restated = "需要指出的是," + head + tail
+    echo = relate(tail, restated, E, language=language,
+                  elsewhere=lambda text, exclude: [b for b in (head, tail) if text in b and b not in exclude])
+    assert echo is None or echo.rule != SPILL_BEFORE_OPENING
+
+
+SPILL_BEFORE_OPENING = "a paragraph's opening after a line found elsewhere on the page"

@@ -323,9 +323,9 @@ class EngineConfig:
     one and finds 2,385 of 3,320 glued ones; the shorter's own opening
     against a fixed 2.5 took 77 and found 1,307
     (``python benchmarks/language_checks.py --half test``). The same margin
-    makes longer glued text a spill where at least half of it, read with its
-    own misreads, stands elsewhere on the page (a line of the block above read
-    again: ``align._spill_before_opening``): on the tune half's damaged pages
+    makes longer glued text a spill where another block of the page holds it
+    whole up to OCR noise (a line of the block above read again, misreads and
+    all: ``align._spill_before_opening``): on the tune half's damaged pages
     (seeds 0-1) and real-OCR pages (seeds 0-1), a fragment cut from inside a
     paragraph opens that much better than its source 0-4 % of the time, a
     paragraph behind a spill 59-75 %.

@@ -297,24 +297,37 @@ def _junk_in_front(front: str, back: str, short: str, long_: str, config: Engine
 
 def _spill_before_opening(front: str, back: str, short: str, long_: str, config: EngineConfig,
                           language: Language | None, elsewhere: Elsewhere | None) -> bool:
-    """Text in front of a complete paragraph (nothing behind) that stands elsewhere on the page,
+    """Text in front of a complete paragraph (nothing behind) that another block of the page holds,
     read with its own misreads, where the shorter opens as paragraphs open far more than the
     longer does (``junk_min_opening``, as :func:`_junk_in_front` weighs it): a crop that reached up
     into the block above took in that block's last line (the end of the paragraph before, a
     headline), misreads and all, so :func:`_spilled`'s look-up of the whole text misses it, and
     the paragraph after it opens as it opened (本报讯… after 社会各界踊跃捐赠, 联合国秘书长… after
     …将助长仅怖分子的士气,。). A truncated copy starts inside its paragraph, where the complete one
-    opened as paragraphs open. Stands elsewhere: at least half of its pieces of ``min_spill_chars``
-    stand in blocks that do not also hold the shorter's opening (another copy of the longer holds
-    its own text). Needs the dictionary and the page: a page only."""
+    opened as paragraphs open. Holds: the whole glued text stands in the block up to OCR noise, as a
+    fragment stands in its paragraph (:func:`_holds`; the blocks looked at are those that hold a
+    piece of it of ``min_spill_chars``), and the block does not hold the shorter's opening too
+    (another copy of the longer holds its own text). A writer's
+    lead-in before a paragraph whose head OCR cut off (需要指出的是, + 当地时间9日上午,正 of the
+    head's block) is held by no block whole. Needs the dictionary and the page: a page only."""
     if language is None or elsewhere is None or back or len(front) < config.min_spill_chars \
             or not ends_sentence(short) or language.opening(short) - language.opening(long_) < config.junk_min_opening:
         return False
     k = config.min_spill_chars
     opening = short[: 2 * k]
-    pieces = [front[i : i + k] for i in range(0, len(front) - k + 1, k)]
-    found = sum(any(opening not in block for block in elsewhere(piece, (long_, short))) for piece in pieces)
-    return 2 * found >= len(pieces)
+    holders = {block for i in range(0, len(front) - k + 1, k) for block in elsewhere(front[i : i + k], (long_, short))}
+    return any(opening not in block and _holds(block, front, config, language) for block in sorted(holders))
+
+
+def _holds(block: str, text: str, config: EngineConfig, language: Language) -> bool:
+    """Whether ``text`` stands whole in ``block``, up to OCR noise (as a fragment stands in its
+    paragraph: :func:`locate`, then :func:`~xcclean.engine.noise.ocr_noise` at
+    ``fragment_min_similarity``)."""
+    span = locate(text, block, config) if len(text) <= len(block) else None
+    if span is None:
+        return False
+    noise = ocr_noise(text, block[span[0] : span[1]], config, language)
+    return isinstance(noise, Noise) and noise.unexplained_similarity >= config.fragment_min_similarity
 
 
 def _cut(short: str, long_: str, span: tuple[int, int]) -> bool:
