@@ -307,9 +307,9 @@ def _spill_before_opening(front: str, back: str, short: str, long_: str, config:
     opened as paragraphs open. Holds: the whole glued text stands in the block up to OCR noise, as a
     fragment stands in its paragraph (:func:`_holds`; the blocks looked at are those that hold a
     piece of it of ``min_spill_chars``), and the block does not hold the shorter's opening too
-    (another copy of the longer holds its own text). A writer's
-    lead-in before a paragraph whose head OCR cut off (需要指出的是, + 当地时间9日上午,正 of the
-    head's block) is held by no block whole. Needs the dictionary and the page: a page only."""
+    (another copy of the longer holds its own text). A writer's lead-in before a paragraph whose
+    head OCR cut off (需要指出的是, + 当地时间9日上午,正 of the head's block) is held by no block
+    whole. Needs the dictionary and the page: a page only."""
     if language is None or elsewhere is None or back or len(front) < config.min_spill_chars \
             or not ends_sentence(short) or language.opening(short) - language.opening(long_) < config.junk_min_opening:
         return False
