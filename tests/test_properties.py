@@ -119,3 +119,29 @@ def test_any_text_is_cleaned_idempotently_and_restored(text):
     result = clean_and_explain(text)
     assert clean(result.text) == result.text
     assert result.restore() == normalise(text, Config().normalise)[0]
+
+
+@given(st.sampled_from(PARAGRAPHS), st.sampled_from(PARAGRAPHS), st.integers(min_value=4, max_value=12),
+       st.integers(min_value=0), st.booleans())
+def test_a_contaminated_copy_goes_whatever_its_own_misreads_and_order(source, other, glue_chars, at, first):
+    # OCR reads a glyph twice in the copy that took in a neighbour's line: the copy's aligned part is a
+    # character longer than the paragraph, and it still goes, before or after its source (corpus API).
+    # Inside the paragraph, away from a glyph like it: a glyph doubled right at the glue (和建议。日 +
+    # 日前,…) is glue as well as misread, and which is undecidable; glue that holds the paragraph's
+    # first glyph (目建设。 + 目前,…), or a glyph doubled beside its own repeat (爱爱彼爱), leaves the
+    # alignment two equally short ways to read the edge (a limit of locate, not of the resolver).
+    from xcclean.dedup import near_duplicates
+
+    glue = other[-glue_chars:]
+    figures = "0123456789一二三四五六七八九十百千万亿零〇两"  # a numeral doubled is another figure
+    han = [i for i, ch in enumerate(source) if "\u4e00" <= ch <= "\u9fff" and 2 <= i < len(source) - 2
+           and ch not in source[i - 3 : i] + source[i + 1 : i + 4]
+           and not any(c in figures for c in source[i - 1 : i + 2])]
+    if other == source or not han or glue[-1:] in ",，、" or glue in source or source[0] in glue:
+        return
+    k = han[at % len(han)]
+    copy = glue + source[: k + 1] + source[k:]
+    texts = [copy, source] if first else [source, copy]
+    (cluster,) = near_duplicates(texts, workers=1)
+    assert texts[cluster.kept] == source
+    assert [d.relation for d in cluster.duplicates] == ["contaminated"]

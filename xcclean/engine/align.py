@@ -723,7 +723,10 @@ def relate_each(a: Sequence[str], b: Sequence[str], config: EngineConfig) -> lis
 
 
 def may_carry_junk(a: str, b: str, config: EngineConfig) -> bool:
-    """Whether one of ``a`` and ``b`` could be the other with a few characters glued on."""
+    """Whether one of ``a`` and ``b`` could be the other with a few characters glued on
+    (``contamination_max_chars``), read with OCR's own noise: a doubled glyph or an added mark
+    (up to ``max_indel_marks`` + 1, as :func:`_far` allows a near copy) makes the copy that much
+    longer besides its glue."""
     short = a if len(a) <= len(b) else b
-    return 0 < abs(len(b) - len(a)) <= config.contamination_max_chars and len(short) >= config.min_copy_chars \
-        and ends_sentence(short)
+    most = config.contamination_max_chars + config.max_indel_marks + 1
+    return 0 < abs(len(b) - len(a)) <= most and len(short) >= config.min_copy_chars and ends_sentence(short)
