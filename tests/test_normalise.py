@@ -55,3 +55,15 @@ def test_form_feed_and_vertical_tab_break_lines():
     result = xcclean.clean_and_explain("许昌日报\x0c\x0c何长成调研企业安全生产工作。")
     assert result.text == "许昌日报\n\n何长成调研企业安全生产工作。"
     assert result.restore() == xcclean.normalise("许昌日报\x0c\x0c何长成调研企业安全生产工作。")
+
+
+def test_normalising_twice_changes_nothing_more_where_a_tab_stood_by_mojibake():
+    # Found by the property tests (thorough profile): ftfy leaves Â before a tab and takes Â before
+    # a space (a no-break space read as Latin-1), so the tab, tidied to a space, let a second pass
+    # change the text again. ftfy reads the tidied line once more.
+    config = Config().normalise
+    for text, once in (("Â\t0", "0"), ("â€\t”", "†”")):
+        assert normalise(text, config)[0] == once
+        assert normalise(once, config)[0] == once
+    # the other side: a tab beside a letter that is no mojibake is a space, and the letter stays
+    assert normalise("é\t许昌", config)[0] == "é 许昌"

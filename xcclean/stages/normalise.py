@@ -98,5 +98,20 @@ def normalise(text: str, config: NormaliseConfig) -> tuple[str, list[Edit]]:
             if tidy != piece and tidy.strip():
                 edits.append(Edit("whitespace_normalised", STAGE, number, (), piece, 0,
                                   {"line": number, "after": tidy}))
-            out.append(tidy)
+            out.append(_fix_tidied(tidy, piece, number, config, edits))
     return "\n".join(out).strip("\n"), edits
+
+
+def _fix_tidied(tidy: str, piece: str, number: int, config: NormaliseConfig, edits: list[Edit]) -> str:
+    """``tidy`` (``piece`` with its spaces tidied) fixed by ftfy once more where tidying changed it:
+    ftfy reads some mojibake only once the spaces are tidy (Â before a tab stays; Â before a
+    space, a no-break space read as Latin-1, goes), so without it normalising twice would change
+    more than normalising once."""
+    if tidy == piece or not config.fix_unicode or not _FTFY_TRIGGER.search(tidy):
+        return tidy
+    fixed, steps = _fix_line(tidy, config)
+    if fixed == tidy:
+        return tidy
+    edits.append(Edit("unicode_fixed", STAGE, number, (), tidy, 0,
+                      {"line": number, "after": fixed, "ftfy_steps": [list(s) for s in steps]}))
+    return _tidy_spaces(fixed)
