@@ -31,8 +31,10 @@ def _cuts_repeated_elsewhere(doc: Document, joins: list[Edit], config: SplitsCon
     its halves were too short to show. ``doc`` is the document the joins
     made: a join only appends, so the block holding a join's first input
     paragraph starts with its head and the cut lies ``edit.offset``
-    characters in. The windows reach one character past the cut on one side
-    and ``SplitsConfig.cut_window_chars`` on the other.
+    characters in. The windows, ``SplitsConfig.cut_window_chars`` + 1
+    characters, reach one character past the cut on one side and the rest on
+    the other; where that side is shorter, as far as it goes (a head 日前
+    joined to ,魏都区…: the window starts at the head's start).
     """
     where = {ident: i for i, block in enumerate(doc) for ident in block.ids}
     windows: dict[int, set[int]] = {}  # hash of the text across a cut -> blocks joined there
@@ -43,10 +45,12 @@ def _cuts_repeated_elsewhere(doc: Document, joins: list[Edit], config: SplitsCon
             continue
         text = doc[home].text
         head, tail = compare_key(text[: edit.offset]), compare_key(text[edit.offset :])
-        if len(head) < width or len(tail) < width:
+        joined = head + tail
+        first, last = max(0, len(head) - width), min(len(head) - 1, len(joined) - width - 1)
+        if not head or first > last:
             continue
-        for window in (head[-width:] + tail[:1], head[-1:] + tail[:width]):
-            windows.setdefault(shingle_hash(window, width + 1)[0], set()).add(home)
+        for start in (first, last):
+            windows.setdefault(shingle_hash(joined[start : start + width + 1], width + 1)[0], set()).add(home)
     if not windows:
         return set()
     flat = shingle_hashes([compare_key(block.text) for block in doc], width + 1)
