@@ -320,14 +320,22 @@ def _spill_before_opening(front: str, back: str, short: str, long_: str, config:
 
 
 def _holds(block: str, text: str, config: EngineConfig, language: Language) -> bool:
-    """Whether ``text`` stands whole in ``block``, up to OCR noise (as a fragment stands in its
-    paragraph: :func:`locate`, then :func:`~xcclean.engine.noise.ocr_noise` at
-    ``fragment_min_similarity``)."""
-    span = locate(text, block, config) if len(text) <= len(block) else None
+    """Whether ``text`` stands whole in ``block``, up to OCR noise, as a fragment stands in its
+    paragraph (:func:`_stands_in`)."""
+    return len(text) <= len(block) and _stands_in(text, block, config, language) is not None
+
+
+def _stands_in(short: str, long_: str, config: EngineConfig, language: Language | None
+               ) -> tuple[tuple[int, int], Noise] | None:
+    """Where the whole of ``short`` stands in ``long_`` (:func:`locate`) and how they differ there,
+    where that is OCR noise at ``fragment_min_similarity`` (:func:`~xcclean.engine.noise.ocr_noise`)."""
+    span = locate(short, long_, config)
     if span is None:
-        return False
-    noise = ocr_noise(text, block[span[0] : span[1]], config, language)
-    return isinstance(noise, Noise) and noise.unexplained_similarity >= config.fragment_min_similarity
+        return None
+    noise = ocr_noise(short, long_[span[0] : span[1]], config, language)
+    if isinstance(noise, Refusal) or noise.unexplained_similarity < config.fragment_min_similarity:
+        return None
+    return span, noise
 
 
 def _cut(short: str, long_: str, span: tuple[int, int]) -> bool:
@@ -455,12 +463,10 @@ def _contained(a: str, b: str, config: EngineConfig, language: Language | None, 
     index, short, long_ = (0, a, b) if len(a) <= len(b) else (1, b, a)
     if len(short) < config.min_unique_fragment_chars:
         return False
-    span = locate(short, long_, config)
-    if span is None:
+    found = _stands_in(short, long_, config, language)
+    if found is None:
         return False
-    noise = ocr_noise(short, long_[span[0] : span[1]], config, language)
-    if isinstance(noise, Refusal) or noise.unexplained_similarity < config.fragment_min_similarity:
-        return False
+    span, noise = found
     if span == (0, len(long_)):
         return Relation("near_copy", None, noise.similarity, (0, len(a)), (0, len(b)), rule="misreads only")
     return judge_containment(index, short, long_, span, noise.similarity, config, language, elsewhere, lines)

@@ -86,9 +86,7 @@ def normalise(text: str, config: NormaliseConfig) -> tuple[str, list[Edit]]:
         if config.fix_unicode and _FTFY_TRIGGER.search(line):
             fixed, steps = _fix_line(line, config)
             if fixed != line:
-                edits.append(Edit("unicode_fixed", STAGE, number, (), line, 0,
-                                  {"line": number, "after": fixed,
-                                   "ftfy_steps": [list(s) for s in steps]}))
+                edits.append(_unicode_fixed(number, line, fixed, steps))
         if fixed is line and not _UNTIDY.search(line):
             out.append(line)
             continue
@@ -112,6 +110,11 @@ def _fix_tidied(tidy: str, piece: str, number: int, config: NormaliseConfig, edi
     fixed, steps = _fix_line(tidy, config)
     if fixed == tidy:
         return tidy
-    edits.append(Edit("unicode_fixed", STAGE, number, (), tidy, 0,
-                      {"line": number, "after": fixed, "ftfy_steps": [list(s) for s in steps]}))
+    edits.append(_unicode_fixed(number, tidy, fixed, steps))
     return _tidy_spaces(fixed)
+
+
+def _unicode_fixed(number: int, before: str, after: str, steps: list[tuple[str, str]]) -> Edit:
+    """The edit of ftfy's repair of line ``number``."""
+    return Edit("unicode_fixed", STAGE, number, (), before, 0,
+                {"line": number, "after": after, "ftfy_steps": [list(s) for s in steps]})
