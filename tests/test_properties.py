@@ -108,8 +108,16 @@ _SPLIT_TWICE = ("在天伦燃气公司指挥中心,何区长听取了企业关�
                 "泄漏检测、泄漏报警等功能进行详细了解;同时,对燃气安全运营平台建设情况提出意见")
 
 
+# Found by hypothesis (thorough profile): a split paragraph, a copy of it that lost two glyphs in
+# front and two whole copies. The tail half (19 characters, under min_fragment_chars) also stands
+# in that copy, so it counted as found elsewhere and stayed until a second clean removed the copy.
+_DIGGER = ("钩机长臂挥舞,车辆来来往往……10月24日,在许昌政通可优数字产业园项目建设现场,一派热火朝天的施工场景,"
+           "20多名施工人员和十多辆机械正进行该项目一期厂房的土方开挖。")
+
+
 @given(damaged_pages())
 @example(([], [_SPLIT_TWICE, "和建议。", _SPLIT_TWICE, "和建议。", _SPLIT_TWICE + "和"]))
+@example(([], [_DIGGER[:65], _DIGGER[65:], _DIGGER[2:], _DIGGER, _DIGGER]))
 def test_idempotent(case):
     _, blocks = case
     once = clean("\n\n".join(blocks))

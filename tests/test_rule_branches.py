@@ -345,6 +345,12 @@ def test_short_cut_fragment_goes_only_when_unique():
     rel = relate(whole, piece, E, elsewhere=lambda text, exclude: [])
     assert (rel.kind, rel.dup, rel.rule) == ("inner", 1, "cut mid-sentence: a truncated copy")
     assert relate(whole, piece, E, elsewhere=lambda text, exclude: ["本报讯 " + piece]) is None
+    # Another copy of it (a longer piece of the paragraph, or the paragraph with glue) holds the
+    # piece for that reason alone; a block that shares the passage but not the paragraph (a parallel
+    # report, a formula) is the piece recurring.
+    for copy in (whole[2:], "本报讯 " + whole):
+        assert relate(whole, piece, E, elsewhere=lambda text, exclude, c=copy: [c]).dup == 1
+    assert relate(whole, piece, E, elsewhere=lambda text, exclude: [whole[2:30] + "据悉"]) is None
     # Below min_unique_fragment_chars nothing is looked up: it stays even if unique.
     assert relate(whole, piece, EngineConfig(min_unique_fragment_chars=19),
                   elsewhere=lambda text, exclude: []) is None

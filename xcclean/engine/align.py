@@ -446,7 +446,9 @@ def _long_enough(short: str, long_: str, span: tuple[int, int], config: EngineCo
                  elsewhere: Elsewhere | None) -> bool:
     """A fragment goes from ``min_fragment_chars`` up; down to ``min_unique_fragment_chars`` when
     it stands verbatim in ``long_`` and its text occurs nowhere else (a name or formula of a few
-    characters recurs across a page; a cut piece of one paragraph occurs only in that paragraph).
+    characters recurs across a page; a cut piece of one paragraph occurs only in that paragraph,
+    and in other copies of it: a block that is a piece of ``long_`` or holds the whole of it holds
+    the shorter for that reason alone).
     Verbatim: a short line that differs from the span it matches occurs nowhere by construction,
     and one character apart is how a parallel line differs (王毅、何立峰参加上述活动。 against
     …王毅、何立峰等参加上述活动。)."""
@@ -454,7 +456,7 @@ def _long_enough(short: str, long_: str, span: tuple[int, int], config: EngineCo
         return True
     if elsewhere is None or len(short) < config.min_unique_fragment_chars or long_[span[0] : span[1]] != short:
         return False
-    return not elsewhere(short, (short, long_))
+    return all(holder in long_ or long_ in holder for holder in elsewhere(short, (short, long_)))
 
 
 def _contained(a: str, b: str, config: EngineConfig, language: Language | None, elsewhere: Elsewhere | None,
