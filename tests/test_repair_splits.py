@@ -368,3 +368,30 @@ def test_unstopped_page_share_on_both_sides(lex):
     assert sum(b.kind is BlockKind.BODY for b in doc) == 3
     assert unstopped_page(list(doc), Config().replace(unstopped_page_share=0.66).splits)
     assert not unstopped_page(list(doc), Config().replace(unstopped_page_share=0.67).splits)
+
+
+_GAS = ("在天伦燃气公司指挥中心,何区长听取了企业关于燃气安全运营平台运行情况的汇报,并对平台运行中的远程监测、"
+        "泄漏检测、泄漏报警等功能进行详细了解;同时,对燃气安全运营平台建设情况提出意见和建议。")
+
+
+@pytest.mark.parametrize("copy_chars, joined", [(2 + 16, True), (2 + 15, False)])
+def test_a_cut_read_whole_in_another_block_joins(copy_chars, joined, lex):
+    # Found by the property tests: a head of two characters (a title, for the model) whose
+    # paragraph another block holds read on across the cut (a truncated copy). The head's end run
+    # on into copied_end_chars (16) of the tail's start is the passage read without the cut; one
+    # character fewer of the tail and it is no such evidence.
+    assert Config().splits.copied_end_chars == 16
+    config = Config()
+    text = "\n\n".join([_GAS[:2], _GAS[2:], _GAS[:copy_chars]])
+    out, edits = repair_splits(classified(text, config, lex), config.splits, config.engine, lex)
+    joins = [e for e in edits if e.kind == "split_joined"]
+    assert bool(joins) is joined
+    if joined:
+        assert joins[0].evidence["rule"] == "read whole elsewhere"
+        # the head read like a title; joined to body text it is body, judged with the others
+        assert out[0].kind is BlockKind.BODY and out[0].text == _GAS
+
+
+def test_a_truncated_copy_across_a_repaired_cut_goes(lex):
+    import xcclean
+    assert xcclean.clean("\n\n".join([_GAS[:2], _GAS[2:], _GAS[:25]])) == _GAS

@@ -45,6 +45,7 @@ COPY = "a half repeats another block: a copy, not a cut"
 TRIMMED = "deduplicate trimmed a spliced tail off the head: that explains its unfinished end"
 COPIED_END = "the head's end stands in another block that goes on otherwise: a copy's cut, not a split"
 SHORT_HEAD = "a head this short with no mark or particle at the cut is a title, a name or a label"
+READ_ACROSS = "another block holds the head's end run on into the tail's start: the passage read without the cut"
 UNSTOPPED = "most paragraphs of the page end without a stop: an unfinished end is the writer's habit"
 _HEADS = (Kind.BODY, Kind.HEADLINE, Kind.DECK)
 _TAILS = (Kind.BODY, Kind.HEADLINE)
@@ -155,6 +156,24 @@ class _Ends:
             return False
         own = set(head.ids) | set(tail.ids)
         return any(after != start and not owner <= own for owner, after in self.places(end))
+
+    def read_across(self, head: Block, tail: Block) -> bool:
+        """Whether another block (of the page as the pass began) holds ``head``'s last
+        ``copied_end_chars`` characters (all of them, if fewer) run on into as many of ``tail``'s
+        first ones: OCR read the same passage there without the cut."""
+        n = self._width
+        head_key, tail_key = compare_key(head.text), compare_key(tail.text)
+        if len(tail_key) < n:
+            return False
+        gram = head_key[-n:] + tail_key[:n]
+        page, owners = self._page
+        own = set(head.ids) | set(tail.ids)
+        at = page.text.find(gram)
+        while at >= 0:
+            if not owners[page.block_at(at)] <= own:
+                return True
+            at = page.text.find(gram, at + 1)
+        return False
 
 
 # A page's cuts are weighed again by every pass (the second look, the pass before deduplication,
@@ -304,6 +323,8 @@ def _decide(blocks: list[Block], i: int, cut: Cut, config: SplitsConfig, lexicon
         return "continuation", {"reasons": cut.evidence.reasons()}
     if strong_only or not cut.weighable or head.kind is Kind.DECK:
         return "", {"reasons": cut.evidence.reasons() or ["head does not end a sentence"]}
+    if ends.read_across(head, tail):
+        return "read whole elsewhere", {"reasons": [READ_ACROSS]}
     if len(head.text.strip()) < config.model_min_head_chars and not cut.evidence.marked():
         return "", {"reasons": [SHORT_HEAD]}
     if unstopped and not cut.evidence.reasons():
@@ -360,7 +381,10 @@ def repair_splits(doc: Document, config: SplitsConfig, engine: EngineConfig, lex
                     "next_text": tail.text, "next_kind": tail.kind.value, **facts}))
             i += 1
             continue
-        joined = replace(head, text=head.text + tail.text, ids=head.ids + tail.ids)
+        # A head that read like a title (在天 / 伦燃气公司…) is, joined to body text, body: the
+        # joined paragraph is judged with the others in the next round.
+        kind = Kind.BODY if tail.kind is Kind.BODY else head.kind
+        joined = replace(head, text=head.text + tail.text, ids=head.ids + tail.ids, kind=kind)
         edits.append(Edit("split_joined", STAGE, i, joined.ids, tail.text, len(head.text), {
             "rule": rule, **facts, "word": cut.evidence.word,
             "head_end": head.text[-8:], "tail_start": tail.text[:8],
