@@ -936,3 +936,41 @@ def test_a_line_read_again_with_its_misreads_in_front_of_a_paragraph_that_opens_
 
 
 SPILL_BEFORE_OPENING = "a paragraph's opening after a line found elsewhere on the page"
+
+
+_UN = "联合国秘书长古特雷斯北京时间今天发表声明称,正在密切跟踪美英法对叙利亚实施打击的相关报道。"
+_RU = "俄方认为,美英法对叙利亚的打击是一次侵略行动,将助长恐怖分子的士气。"
+SPILL_FOUND = "the glued-on text is found elsewhere on the page"
+
+
+@pytest.mark.parametrize("glue, spill", [
+    ("俄方认为,美英法对叙利亚的打击", True),  # the next block's first line, verbatim
+    ("俄方认为,美英法对叙刺亚的打击", True),  # read again with a misread: 14 of 15 (fragment_min_similarity 0.9)
+    ("俄方认为,美英法对叙刺亚的扎击", False),  # two misreads: 13 of 15, no longer that line
+])
+def test_a_line_spilled_behind_a_paragraph_is_found_up_to_ocr_noise(glue, spill):
+    # A crop that reached down into the next block read its first line again, with the engine's
+    # own misreads: no block holds the glued text verbatim, but the next one holds it as a fragment
+    # stands in its paragraph. Past fragment_min_similarity it is no such line, and the verbatim
+    # rules decide (here the complete paragraph goes as a prefix of the longer, its text kept).
+    language = Lexicon()
+
+    def elsewhere(text: str, exclude: tuple[str, ...]) -> list[str]:
+        return [block for block in (_RU, _UN) if text in block and block not in exclude]
+
+    rel = relate(_UN, _UN + glue, E, language=language, elsewhere=elsewhere)
+    assert (rel.kind == "contaminated" and rel.rule == SPILL_FOUND) is spill
+    assert rel.dup == (1 if spill else 0)
+
+
+@pytest.mark.parametrize("glue, spill", [
+    ("正在密切跟踪美英法对叙刺亚实施打击的相关报道。", True),  # its own last line, one misread (22 of 23)
+    ("正在密切跟踪美英法对叙刺亚实施扎山的相关报遒。", False),  # four misreads (19 of 23)
+])
+def test_a_paragraphs_own_last_line_read_again_in_front_of_it_is_a_spill(glue, spill):
+    # A re-read crop that reached up into the paragraph itself took its last line (_edge_line),
+    # here with a misread; longer than contamination_max_chars, so only the spill rule can tell.
+    language = Lexicon()
+    rel = relate(_UN, glue + _UN, E, language=language,
+                 elsewhere=lambda text, exclude: [b for b in (_UN,) if text in b and b not in exclude])
+    assert (rel is not None and rel.kind == "contaminated" and rel.rule == SPILL_FOUND) is spill

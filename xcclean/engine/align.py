@@ -181,10 +181,11 @@ def _spill_source(block: str, part: str, context: str, front: bool, lines: Abstr
 
 
 def _spilled(front: str, back: str, short: str, long_: str, span: tuple[int, int], elsewhere: Elsewhere | None,
-             config: EngineConfig, lines: AbstractSet[str]) -> bool:
+             config: EngineConfig, lines: AbstractSet[str], language: Language | None = None) -> bool:
     """Every part of the longer's extra text long enough to tell stands in another block of the
     page that does not go on as the longer does: an OCR spill from a neighbouring block (a crop
-    that took in another column's line). Parts shorter than ``min_spill_chars`` recur anywhere by
+    that took in another column's line), verbatim or read again with its own misreads
+    (:func:`_spill_found`). Parts shorter than ``min_spill_chars`` recur anywhere by
     chance; text found only in other copies of the same paragraph is that paragraph's own; in the
     shorter copy itself only its edge line counts (:func:`_edge_line`). Nothing is a spill in front
     of a short line that the longer leads into with a comma (:func:`_led_into`), nor in front of a
@@ -196,10 +197,59 @@ def _spilled(front: str, back: str, short: str, long_: str, span: tuple[int, int
     checks = [(front, long_[span[0] : span[0] + k], True, ends_sentence(front)),
               (back, long_[max(0, span[1] - k) : span[1]], False, ends_sentence(long_[: span[1]]))]
     checks = [c for c in checks if len(c[0]) >= config.min_spill_chars]
-    return bool(checks) and all(any(_edge_line(short, part, is_front, config) if block == short
-                                    else _spill_source(block, part, context, is_front, lines, after_stop)
-                                    for block in elsewhere(part, (long_,)))
+    return bool(checks) and all(_spill_found(short, long_, part, context, is_front, after_stop, elsewhere, config,
+                                             lines, language)
                                 for part, context, is_front, after_stop in checks)
+
+
+def _spill_found(short: str, long_: str, part: str, context: str, front: bool, after_stop: bool,
+                 elsewhere: Elsewhere, config: EngineConfig, lines: AbstractSet[str], language: Language | None
+                 ) -> bool:
+    """Whether one glued part of the longer spilled from another block (see :func:`_spilled`):
+    verbatim, or, where no block holds it verbatim, read again with its own misreads
+    (:func:`_misread_spill`)."""
+    holders = elsewhere(part, (long_,))
+    if holders:
+        return any(_edge_line(short, part, front, config) if block == short
+                   else _spill_source(block, part, context, front, lines, after_stop) for block in holders)
+    return _misread_spill(short, long_, part, front, after_stop, elsewhere, config, lines, language)
+
+
+def _misread_edge_line(short: str, part: str, front: bool, config: EngineConfig, language: Language) -> bool:
+    """:func:`_edge_line` up to OCR noise: the shorter's own edge line (its last in front, its first
+    behind), or a run of ``min_fragment_chars`` from anywhere in it, read again with misreads."""
+    found = _stands_in(part, short, config, language) if len(part) <= len(short) else None
+    if found is None:
+        return False
+    start, end = found[0]
+    return len(part) >= config.min_fragment_chars or (end == len(short) if front else start == 0)
+
+
+def _misread_spill(short: str, long_: str, part: str, front: bool, after_stop: bool, elsewhere: Elsewhere,
+                   config: EngineConfig, lines: AbstractSet[str], language: Language | None) -> bool:
+    """A glued part that OCR read again with its own misreads, so that no block holds it verbatim:
+    a block holds the whole of it up to OCR noise, as a fragment stands in its paragraph
+    (:func:`_stands_in`; the blocks looked at are those that hold a piece of it of
+    ``min_spill_chars``), and is the part's source: it does not hold the shorter's opening and
+    close (another copy of the paragraph, which holds the part for that reason, does), and goes on
+    past the part, unless it is one of the page's ``lines`` or the longer joins it ``after_stop``
+    (as :func:`_spill_source` reads a block that is the part and nothing more). Or the shorter
+    itself is the source, as :func:`_edge_line` reads it (:func:`_misread_edge_line`)."""
+    if language is None:
+        return False
+    if _misread_edge_line(short, part, front, config, language):
+        return True
+    k = config.min_spill_chars
+    ends = (short[: 2 * k], short[-2 * k :])
+    holders = {block for i in range(0, len(part) - k + 1, k) for block in elsewhere(part[i : i + k], (long_, short))}
+    for block in sorted(holders):
+        found = _stands_in(part, block, config, language) if len(part) <= len(block) else None
+        if found is None or any(end in block for end in ends):
+            continue
+        start, end = found[0]
+        if end - start < len(block) or block in lines or after_stop:
+            return True
+    return False
 
 
 def _led_into(short: str, front: str, config: EngineConfig) -> bool:
@@ -406,7 +456,7 @@ def judge_containment(index: int, short: str, long_: str, span: tuple[int, int],
             return None
         return Relation(_position(span, len(long_)), index, similarity, whole, span,
                         rule="cut inside a word: a truncated copy")
-    if _spilled(front, back, short, long_, span, elsewhere, config, lines):
+    if _spilled(front, back, short, long_, span, elsewhere, config, lines, language):
         return Relation("contaminated", other, similarity, span, whole, len(front) + len(back),
                         "the glued-on text is found elsewhere on the page")
     if _cut(short, long_, span):
