@@ -18,10 +18,12 @@ any distance, in any article -- the generator knows nothing of the rules:
                  inserted or dropped characters or marks
 ``misplaced``    an exact or near copy dropped into another article
 ``fragment``     a prefix, suffix or inner span, 8 characters to 95 % of the
-                 source, cut at any position; sometimes with misreads
+                 source, cut at any position; sometimes with misreads (and
+                 then in 3 of 10 also 1-2 inserted or dropped characters)
 ``contaminated`` a copy with 1-40 characters glued on front or back: the
                  neighbouring block's edge (a spill) or text from anywhere
-                 on the page; sometimes with misreads
+                 on the page; sometimes with misreads (and indels, as a
+                 fragment), and sometimes the glue read with misreads too
 ``splice``       a paragraph of one article with the tail (8 characters to
                  90 %) of a paragraph of another article glued on, either
                  after its own end or in place of its own tail (then lost)
@@ -189,6 +191,9 @@ class Generator:
         # The parallel-reports negative draws from a stream of its own: the pages' other draws (and the
         # boundary model trained on the clean pages) stay as they were without it.
         self.parallel_rng = random.Random(f"parallel reports {seed}")
+        # So does the OCR noise of fragments, contaminated copies and their glue (indels, a glue
+        # read again with misreads): with it the pages are the same pages, read with more noise.
+        self.noise_rng = random.Random(f"copy noise {seed}")
         self.rate = rate
         self.articles_per_page = articles_per_page
         self._english: list[tuple[str, float]] | None = None
@@ -219,11 +224,23 @@ class Generator:
         return self._english
 
 
+def _indels(chars: list[str], rng: random.Random) -> int:
+    """Insert or drop one or two characters or marks in ``chars`` (in place); how many."""
+    count = rng.randint(1, 2)
+    for _ in range(count):
+        k = rng.randrange(1, len(chars)) if len(chars) > 1 else 0
+        if rng.random() < 0.5:
+            del chars[k]
+        else:
+            chars.insert(k, rng.choice([",", "、", "-", "”", chars[k - 1]]))
+    return count
+
+
 class _PageBuilder:
     """One page: its truth blocks, then the raw blocks with damage, and the manifest."""
 
     def __init__(self, gen: Generator) -> None:
-        self.gen, self.rng = gen, gen.rng
+        self.gen, self.rng, self.noise = gen, gen.rng, gen.noise_rng
         self.truth: list[Block] = []
         self.bodies: list[list[int]] = []  # truth indices of each article's body paragraphs
         self.manifest: list[dict[str, Any]] = []
@@ -407,9 +424,10 @@ class _PageBuilder:
             block.article = article
         self.raw[at:at] = blocks
 
-    def _misread(self, text: str, share: float | None = None, indels: bool = True) -> tuple[str, dict[str, Any]]:
+    def _misread(self, text: str, share: float | None = None, indels: bool = True, rng: random.Random | None = None
+                 ) -> tuple[str, dict[str, Any]]:
         """``text`` with misread characters (a share of its Han characters, in runs) and perhaps indels."""
-        rng = self.rng
+        rng = rng or self.rng
         chars = list(text)
         han = [k for k, c in enumerate(chars) if HAN.match(c)]
         # log-uniform from 0.3 % to 20 %: most copies read as a real engine reads (1-3 % CER),
@@ -422,26 +440,30 @@ class _PageBuilder:
             run = rng.choices((1, 2, 3), weights=(0.75, 0.2, 0.05))[0]
             for j in range(k, min(k + run, len(chars))):
                 if HAN.match(chars[j]):
-                    chars[j] = self._look_alike(chars[j], pool)
+                    chars[j] = self._look_alike(chars[j], pool, rng)
                     changed += 1
         params: dict[str, Any] = {"misreads": changed, "misread_share": round(changed / max(1, len(han)), 3),
                                   "misread_run": _longest_run([a != b for a, b in zip(chars, text, strict=True)])}
         if indels and rng.random() < 0.3:
-            count = rng.randint(1, 2)
-            for _ in range(count):
-                k = rng.randrange(1, len(chars)) if len(chars) > 1 else 0
-                if rng.random() < 0.5:
-                    del chars[k]
-                else:
-                    chars.insert(k, rng.choice([",", "、", "-", "”", chars[k - 1]]))
-            params["indels"] = count
+            params["indels"] = _indels(chars, rng)
         return "".join(chars), params
 
-    def _look_alike(self, char: str, pool: list[str]) -> str:
+    def _noisy(self, text: str) -> tuple[str, dict[str, Any]]:
+        """A copy read with OCR's own misreads: a few glyphs, and in 3 of 10 one or two characters or
+        marks inserted or dropped (a doubled glyph, a lost ”), drawn from the noise stream after the
+        page's own draws."""
+        copy, params = self._misread(text, share=self.rng.uniform(0.005, 0.08), indels=False)
+        if self.noise.random() < 0.3:
+            chars = list(copy)
+            params["indels"] = _indels(chars, self.noise)
+            copy = "".join(chars)
+        return copy, params
+
+    def _look_alike(self, char: str, pool: list[str], rng: random.Random) -> str:
         """What OCR reads for ``char``: a glyph that looks like it, else any other character of the page."""
-        if char in _CONFUSION and self.rng.random() < 0.6:
-            return self.rng.choice(_CONFUSION[char])
-        other = self.rng.choice(pool)
+        if char in _CONFUSION and rng.random() < 0.6:
+            return rng.choice(_CONFUSION[char])
+        other = rng.choice(pool)
         return other if other != char else "的" if char != "的" else "了"
 
     def _copy(self, kind: str, misreads: bool) -> None:
@@ -488,7 +510,7 @@ class _PageBuilder:
             start = self.rng.randint(1, len(text) - length - 1)
         piece, params = text[start : start + length], {}
         if self.rng.random() < 0.2:  # a fragment of a near copy
-            piece, params = self._misread(piece, share=self.rng.uniform(0.005, 0.08), indels=False)
+            piece, params = self._noisy(piece)
             params["chained"] = "near copy"
         fault = self._entry("fragment", source, shape=shape, length=len(piece), share=round(length / len(text), 3),
                             start=start, **params)
@@ -503,7 +525,7 @@ class _PageBuilder:
         glue_len, front = rng.randint(1, 40), rng.random() < 0.6
         copy, params = text, {}
         if rng.random() < 0.2:
-            copy, params = self._misread(text, share=rng.uniform(0.005, 0.08), indels=False)
+            copy, params = self._noisy(text)
             params["chained"] = "near copy"
         fault = self._entry("contaminated", source, glue_side="front" if front else "back", **params)
         block = Block(copy, 1, None, fault)
@@ -517,6 +539,9 @@ class _PageBuilder:
             donor = rng.choice([b.text for b in self.truth if len(b.text) > glue_len] or [text])
             k = rng.randint(0, max(0, len(donor) - glue_len))
             glue, origin = donor[k : k + glue_len], "elsewhere"
+        if len(glue) > 1 and self.noise.random() < 0.2:  # the glue read again, with its own misreads
+            glue, noise = self._misread(glue, share=self.noise.uniform(0.005, 0.08), rng=self.noise)
+            where |= {"glue_misreads": noise["misreads"], "glue_indels": noise.get("indels", 0)}
         block.text = glue + copy if front else copy + glue
         self.manifest[fault].update(glued=glue, glue=len(glue), glue_from=origin, **where)
 
