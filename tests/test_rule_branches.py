@@ -889,3 +889,26 @@ def test_a_figure_dropped_where_its_unit_is_left_orphaned_is_a_misread_another_f
     assert relate(compare_key(ORPHAN), compare_key(orphan), engine) is None
     strict = Config().replace(dropped_figure_min_nats=20.0).engine
     assert relate(compare_key(ORPHAN), compare_key(orphan), strict, language=lex) is None
+
+
+JUNK_IN_FRONT = "a few characters glued in front of a paragraph's opening"
+
+
+@pytest.mark.parametrize("junk, glued", [
+    ("平对入口", True),  # min_spill_chars (4) Han characters: a line read again with misreads
+    ("”试点改前前推", True),  # a mark among them
+    ("因,长期以来区因匹", True),  # a comma inside, not at the end
+    ("因,长期以来区因匹平对入", True),  # contamination_max_chars (12)
+    ("因,长期以来区因匹平对入口", False),  # 13: past it, only the spill rules may say glue
+    ("长期以来区因匹,", False),  # ends in a comma: a clause of the paragraph's own may lead into it
+])
+def test_junk_in_front_up_to_contamination_max_chars(junk, glued):
+    # Generator tune pages (stop 41): the glue a crop took in was read again with its own misreads,
+    # so no block holds it to look it up; the copy behind it opens as paragraphs open and the longer
+    # does not, so the longer goes. Letters and digits only under min_spill_chars, as before.
+    assert E.contamination_max_chars == 12 and E.min_spill_chars == 4
+    assert len(junk) <= 12 or not glued
+    language = Lexicon()
+    assert language.opening(REPORT) - language.opening(junk + REPORT) >= E.junk_min_opening
+    rel = relate(REPORT, junk + REPORT, E, language=language)
+    assert (rel.rule == JUNK_IN_FRONT) is glued
