@@ -559,6 +559,28 @@ def test_a_floating_fragment_of_a_split_paragraph_goes_not_its_tail():
     assert edits == [("fragment_suffix", 1, "cut mid-sentence: a truncated copy")]
 
 
+def test_a_floating_copy_of_a_split_paragraphs_opening_goes_not_its_head():
+    # Found by the property tests (thorough profile): the head half looked like a prefix of a
+    # truncated copy that runs on past it into the tail's opening; the head went, and the copy stayed
+    # beside the tail. The copy is the one that goes, in either order.
+    head, tail = DIGGERS[:CUT], DIGGERS[CUT:]
+    # the head and 3 characters of the tail (under min_spill_chars: no spill look-up; with more,
+    # the spill rule finds the tail's opening in the tail and the copy goes as contaminated)
+    copy = DIGGERS[: CUT + 3]
+    texts, edits, raw = dedup([head, tail, OTHER, copy])
+    assert texts == [head, tail, OTHER]
+    assert edits == [("fragment_prefix", 3, "copy of the split paragraph p0 + p1")]
+    assert raw[0].evidence["matched_text"] == DIGGERS
+    texts, edits, _ = dedup([copy, head, tail, OTHER])
+    assert texts == [head, tail, OTHER]
+    assert edits == [("fragment_prefix", 0, "copy of the split paragraph p1 + p2")]
+    # A copy that runs on otherwise is no copy of this split paragraph: the head is its fragment.
+    other = head + "挖掘机正在紧张作业"
+    texts, edits, _ = dedup([head, tail, OTHER, other])
+    assert head not in texts and other in texts
+    assert edits[0][:2] == ("fragment_prefix", 0)
+
+
 def test_split_halves_rule_yields_to_a_spill_of_min_spill_chars():
     # The fragment's lead into the tail half (十多辆, 3 characters) is under min_spill_chars (4):
     # not looked for elsewhere, so the split-halves rule decides. At 3 the spill rule does.

@@ -724,6 +724,7 @@ def _refrain(page: _Page, members: list[int], i: int, config: DedupConfig) -> bo
 def _page_rules(page: _Page, removed: dict[int, _Edge], config: DedupConfig) -> None:
     """The rules that weigh a copy against the split paragraphs around it (in place)."""
     _prefer_split_halves(page.doc, removed)
+    _prefer_split_heads(page.doc, removed)
     _keep_tails_of_cut_paragraphs(page.doc, removed, config)
     removed.update(_split_remainders(page.doc, removed))
 
@@ -765,6 +766,41 @@ def _prefer_split_halves(doc: Document, removed: dict[int, _Edge]) -> None:
                             (0, len(key_keeper)), span, rule="copy of a split paragraph")
         del removed[tail]
         removed[keeper] = _Edge(keeper, head, relation, (0, len(key_keeper)), span,
+                                f"copy of the split paragraph p{doc[head].ids[0]} + p{doc[tail].ids[0]}",
+                                keep_also=tail)
+
+
+def _prefer_split_heads(doc: Document, removed: dict[int, _Edge]) -> None:
+    """The head half of a split paragraph beats a floating fragment that runs on past it.
+
+    ``在天伦燃气公司指`` / ``挥中心,何区长听取了…`` is one paragraph cut in two;
+    ``在天伦燃气公司指挥中心,何区长…燃气安`` elsewhere is a truncated copy of it. The
+    head half looks like a prefix of that copy, but the copy is made of the head
+    and the opening of the kept body block after it, ending inside that block: it
+    is the copy that goes (the mirror image of :func:`_prefer_split_halves`). A
+    keeper that is the whole of the two is the paragraph, and they the pieces of a
+    copy of it that OCR cut in two: that stays as it was.
+    """
+    keepers: dict[int, int] = defaultdict(int)
+    for edge in removed.values():
+        keepers[edge.keep] += 1
+    for head, edge in list(removed.items()):
+        keeper = edge.keep
+        if edge.relation.kind != "prefix" or keepers[keeper] != 1 or edge.keep_span[0] != 0 \
+                or ends_sentence(doc[head].text):
+            continue
+        tail = _next_non_caption(doc, head, 1)
+        if not 0 <= tail < len(doc) or tail in removed or tail == keeper or doc[tail].kind is not Kind.BODY:
+            continue
+        key_head, key_keeper = compare_key(doc[head].text), compare_key(doc[keeper].text)
+        joined = key_head + compare_key(doc[tail].text)
+        # a keeper that is the whole of head and tail is the paragraph, the two its copy split in two
+        if not len(key_head) < len(key_keeper) < len(joined) or not joined.startswith(key_keeper):
+            continue
+        span = (0, len(key_keeper))
+        relation = Relation("prefix", 0, edge.relation.similarity, span, span, rule="copy of a split paragraph")
+        del removed[head]
+        removed[keeper] = _Edge(keeper, head, relation, span, span,
                                 f"copy of the split paragraph p{doc[head].ids[0]} + p{doc[tail].ids[0]}",
                                 keep_also=tail)
 
