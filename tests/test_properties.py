@@ -74,7 +74,12 @@ def test_clean_text_passes_through_unchanged(blocks):
     assert not result.changes()
 
 
+# Found by hypothesis (thorough profile): a dateline cut after 5, and a copy of the tail without 月.
+_HU = "月14日,副市长卢希望主持召开中心城区第二十九次城建重点项目周例会,研究上半年完工项目、果树进村、中心城区绿化、示范街打造、道路沿线楼体绿化、再生水输送等工作。"
+
+
 @given(damaged_pages())
+@example((["本报讯(记者 胡晨)5", _HU], ["本报讯(记者 胡晨)5", _HU, _HU[1:]]))
 def test_no_character_of_a_unique_paragraph_is_lost(case):
     pieces, blocks = case
     flat = clean("\n\n".join(blocks)).replace("\n", "")

@@ -581,6 +581,34 @@ def test_a_floating_copy_of_a_split_paragraphs_opening_goes_not_its_head():
     assert edits[0][:2] == ("fragment_prefix", 0)
 
 
+HU_HEAD = "本报讯(记者 胡晨)5"
+HU_TAIL = "月14日,副市长卢希望主持召开中心城区第二十九次城建重点项目周例会,研究上半年完工项目、果树进村、中心城区绿化等工作。"
+
+
+@pytest.mark.parametrize("head, tail, kept", [
+    (HU_HEAD, HU_TAIL, True),  # 5月: a digit and its unit across the cut
+    (HU_HEAD[:-1], HU_TAIL, False),  # nothing runs across: 月 is junk glued in front of the copy
+    (HU_HEAD, "报" + HU_TAIL[1:], False),  # 5报 is no figure
+    # tune seed 4: a wire sign-off's filing code glued on; the digits run on, but make no unit
+    ("(编辑:李新)6092387", "092387" + HU_TAIL[1:], False),
+    # real-OCR tune seed 0: a spilled headline's end makes a word with the line above (落生 | 效: 生效),
+    # as glue cut anywhere does by chance: no evidence
+    ("通过责任倒副推动工作落生", "效】聚焦病灶落地见效" + HU_TAIL[1:], False),
+])
+def test_a_tail_whose_first_glyph_continues_the_head_is_no_junked_copy(head, tail, kept, lex):
+    # Found by the property tests (thorough profile): the cut left 月 at the head of the tail, a copy
+    # of the tail without it opens as paragraphs open, so the tail went as that copy with junk glued
+    # in front, and 月 was lost. A digit and its unit are one figure: the cut left 月 at the tail's head.
+    copy = HU_TAIL[1:]
+    texts, edits, _ = dedup([head, tail, copy], lexicon=lex)
+    if kept:
+        assert texts == [head, tail]
+        assert edits == [("fragment_suffix", 2, "the tail of p0, cut after its first glyphs")]
+    else:
+        assert texts == [head, copy]
+        assert edits[0][:2] == ("contaminated_copy", 1)
+
+
 def test_split_halves_rule_yields_to_a_spill_of_min_spill_chars():
     # The fragment's lead into the tail half (十多辆, 3 characters) is under min_spill_chars (4):
     # not looked for elsewhere, so the split-halves rule decides. At 3 the spill rule does.

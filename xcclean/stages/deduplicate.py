@@ -46,6 +46,7 @@ from ..chars import (
     CLAUSE_BREAK_RE,
     CLAUSE_COMMAS,
     CLOSING_MARKS,
+    FIGURE_UNITS,
     HAN,
     HAN_RE,
     NON_FINAL_WORDS,
@@ -725,6 +726,7 @@ def _page_rules(page: _Page, removed: dict[int, _Edge], config: DedupConfig) -> 
     """The rules that weigh a copy against the split paragraphs around it (in place)."""
     _prefer_split_halves(page.doc, removed)
     _prefer_split_heads(page.doc, removed)
+    _keep_tails_read_as_junk(page.doc, removed)
     _keep_tails_of_cut_paragraphs(page.doc, removed, config)
     removed.update(_split_remainders(page.doc, removed))
 
@@ -803,6 +805,40 @@ def _prefer_split_heads(doc: Document, removed: dict[int, _Edge]) -> None:
         removed[keeper] = _Edge(keeper, head, relation, span, span,
                                 f"copy of the split paragraph p{doc[head].ids[0]} + p{doc[tail].ids[0]}",
                                 keep_also=tail)
+
+
+def _keep_tails_read_as_junk(doc: Document, removed: dict[int, _Edge]) -> None:
+    """A contaminated copy whose glued front continues the unfinished block before it is that
+    block's tail, and the paragraph it was taken to repeat is a copy that lost its first glyphs.
+
+    ``本报讯(记者 胡晨)5`` / ``月14日,副市长…`` is one paragraph cut in two; ``14日,副市长…``
+    elsewhere opens as paragraphs open and ``月14日`` does not, so the tail looked like that copy
+    with junk glued in front, went, and the head was joined to the copy: 月 was lost. A digit and
+    its unit are one figure, which a line above the glued text seldom ends half of; a glyph the cut
+    left at the head of the tail completes it (5月). Then the tail stays, and the copy goes as its
+    suffix. Not a dictionary word across the join: glue cut anywhere makes one with the line above
+    by chance (…推动工作落生 | 效】聚焦病灶…, a spilled headline, reads 生效 on a real-OCR tune page).
+    """
+    for dup, edge in list(removed.items()):
+        if edge.relation.kind != "contaminated" or edge.keep in removed:
+            continue
+        key_dup, key_keep = compare_key(doc[dup].text), compare_key(doc[edge.keep].text)
+        front = len(key_dup) - len(key_keep)
+        if front <= 0 or key_dup[front:] != key_keep:
+            continue
+        head = _next_non_caption(doc, dup, -1)
+        if head < 0 or head in removed or doc[head].kind not in (Kind.BODY, Kind.HEADLINE) \
+                or ends_sentence(doc[head].text):
+            continue
+        end, start = doc[head].text.rstrip()[-1:], doc[dup].text.lstrip()[:1]
+        if not (end.isdigit() and start in FIGURE_UNITS):
+            continue
+        span = (front, len(key_dup))
+        relation = Relation("suffix", 0, edge.relation.similarity, (0, len(key_keep)), span,
+                            rule="copy of a cut paragraph's tail")
+        del removed[dup]
+        removed[edge.keep] = _Edge(edge.keep, dup, relation, (0, len(key_keep)), span,
+                                   f"the tail of p{doc[head].ids[0]}, cut after its first glyphs")
 
 
 def _keep_tails_of_cut_paragraphs(doc: Document, removed: dict[int, _Edge], config: DedupConfig) -> None:
