@@ -78,8 +78,18 @@ def test_clean_text_passes_through_unchanged(blocks):
 _HU = "月14日,副市长卢希望主持召开中心城区第二十九次城建重点项目周例会,研究上半年完工项目、果树进村、中心城区绿化、示范街打造、道路沿线楼体绿化、再生水输送等工作。"
 
 
+# and a lede copy that lost 本报讯(记 beside another lede that opens so; and a copy cut inside 佩戴.
+_LEDE = ("本报讯(记者 付家宝)5月14日,市政协党组扩大会议召开。市政协党组书记、主席刘保新主持会议并讲话。"
+         "市委常委、市政协党组副书记、统战部副部长楚雷,市政协副主席刘瑞红、郑直、魏琦、崔合荣,市政协秘书长蔚钟声参加会议。")
+_LEDE_B = ("本报讯(记者魏东雅通讯员刘梦婷)3月1日,记者从市工信局获悉,截止到当天上午10时,全市百户重点企业复工率100%,"
+           "1522家规模以上工业企业已复工复产1513家,复工率超过99%,达到应复尽复。")
+_SALUTE = "肃立、整理着装、佩戴红领巾……随着庄严的国歌声响起,隔着屏幕,一个个着装整齐的学子,向着冉冉升起的五星红旗敬礼,神情庄严肃穆。"
+
+
 @given(damaged_pages())
 @example((["本报讯(记者 胡晨)5", _HU], ["本报讯(记者 胡晨)5", _HU, _HU[1:]]))
+@example(([_LEDE, _LEDE_B], [_LEDE, _LEDE[_LEDE.index("者 付") :], _LEDE_B]))
+@example(([_SALUTE], [_SALUTE, _SALUTE[_SALUTE.index("戴红") :]]))
 def test_no_character_of_a_unique_paragraph_is_lost(case):
     pieces, blocks = case
     flat = clean("\n\n".join(blocks)).replace("\n", "")

@@ -962,3 +962,45 @@ def test_junk_in_front_up_to_contamination_max_chars(junk, glued):
     assert language.opening(REPORT) - language.opening(junk + REPORT) >= E.junk_min_opening
     rel = relate(REPORT, junk + REPORT, E, language=language)
     assert (rel.rule == JUNK_IN_FRONT) is glued
+
+
+SALUTE = "肃立、整理着装、佩戴红领巾……随着庄严的国歌声响起,隔着屏幕,一个个着装整齐的学子,向着冉冉升起的五星红旗敬礼,神情庄严肃穆。"
+
+
+def test_text_in_front_that_runs_on_inside_a_word_is_the_paragraphs_own():
+    # Found by the property tests (thorough profile): a copy cut inside 佩戴 opens better than the
+    # paragraph (肃立、…), and the 9 characters in front, junk-shaped, made the paragraph the junked
+    # copy: 肃立、整理着装、佩 was lost. A cut inside a word makes the shorter the truncated copy.
+    language = Lexicon()
+    cut = SALUTE[SALUTE.index("戴红") :]
+    assert language.opening(cut) - language.opening(SALUTE) >= E.junk_min_opening
+    rel = relate(SALUTE, cut, E, language=language)
+    assert (rel.kind, rel.dup) == ("suffix", 1)
+    # the other side: the same junk before a copy that opens on a word of its own stays junk
+    assert relate(REPORT, "肃立、整理着装、佩" + REPORT, E, language=language).rule == JUNK_IN_FRONT
+
+
+LEDE_A = ("本报讯(记者 付家宝)5月14日,市政协党组扩大会议召开。市政协党组书记、主席刘保新主持会议并讲话。"
+          "市委常委、市政协党组副书记、统战部副部长楚雷参加会议。")
+LEDE_B = "本报讯(记者魏东雅通讯员刘梦婷)3月1日,记者从市工信局获悉,全市百户重点企业复工率100%。"
+
+
+def test_a_paragraph_that_opens_as_another_does_is_no_spill_source(lex):
+    # Found by the property tests (thorough profile): a copy of a lede that lost 本报讯(记; the text
+    # in front of it in the complete lede also opens another lede, which goes on otherwise, so the
+    # complete lede went as the copy with a spill glued on, and 本报讯(记 was lost. A crop that
+    # reaches up takes the last line of the block above, not another paragraph's opening.
+    copy = LEDE_A[LEDE_A.index("者 付") :]
+    texts, edits, _ = dedup([LEDE_A, copy, LEDE_B], lexicon=lex)
+    assert texts == [LEDE_A, LEDE_B]
+    assert edits[0][:2] == ("fragment_suffix", 1)
+    # the other side: the same text as the block above's last line is a spill
+    above = "会上通报了有关情况。本报讯(记"
+    texts, edits, _ = dedup([above, LEDE_A, copy], lexicon=lex)
+    assert LEDE_A not in texts and copy in texts
+    # and where the shorter opens as well as the longer, another paragraph's opening in front of it
+    # is glue (REPORT opens 据报道,…): a spill
+    glue = LEDE_B[:7]
+    assert lex.opening(glue + REPORT) - lex.opening(REPORT) < E.junk_min_opening
+    texts, edits, _ = dedup([glue + REPORT, REPORT, LEDE_B], lexicon=lex)
+    assert texts == [REPORT, LEDE_B] and edits[0][:2] == ("contaminated_copy", 0)

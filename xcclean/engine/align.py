@@ -143,8 +143,8 @@ def _whole_copy(a: str, b: str, config: EngineConfig, language: Language | None)
 
 
 # -- which of two nested paragraphs is the damaged copy -------------------------------------
-def _spill_source(block: str, part: str, context: str, front: bool, lines: AbstractSet[str], after_stop: bool
-                  ) -> bool:
+def _spill_source(block: str, part: str, context: str, front: bool, lines: AbstractSet[str], after_stop: bool,
+                  opens_better: bool) -> bool:
     """Whether ``block``, which holds ``part``, is where it spilled from rather than a copy (or a
     piece of a copy) of the same paragraph. ``context`` is the paragraph's own text next to the
     glued part in the longer copy (after it for front glue, before it for back glue):
@@ -152,6 +152,10 @@ def _spill_source(block: str, part: str, context: str, front: bool, lines: Abstr
     * text next to ``part`` in ``block`` that agrees with ``context`` (as far as the block goes):
       another copy of this paragraph, or a piece of one OCR cut off (…魏都区 / 区委书记…);
     * other text there: the paragraph the line spilled from;
+    * a block that opens with ``part`` and goes on, for glue in front, where the longer opens as
+      paragraphs open far better than the shorter (``opens_better``): a paragraph that opens as the
+      longer does (本报讯(记 + 者 付家宝)5月14日… against 本报讯(记者魏东雅…: a dateline formula),
+      not the block above, whose last line a crop reaching up takes;
     * nothing there: a spill source goes on past the spilled line on its other side (the
       neighbour's first line, then the rest of it); a block that is ``part`` and nothing more is
       the other piece of a copy cut in two (…用严 / 厉的执法…), unless it is one of the page's
@@ -167,6 +171,11 @@ def _spill_source(block: str, part: str, context: str, front: bool, lines: Abstr
     at = block.find(part)
     while at >= 0:
         end = at + len(part)
+        if front and at == 0 and end < len(block) and opens_better:
+            # the block opens as the longer does and goes on: two paragraphs that open alike
+            # (本报讯(记 + 者 付家宝)… and 本报讯(记者魏东雅…), not the block above's last line
+            at = block.find(part, at + 1)
+            continue
         if front:
             around, beyond = block[end : end + len(context)], block[:at]
             agrees = context.startswith(around)
@@ -210,8 +219,13 @@ def _spill_found(short: str, long_: str, part: str, context: str, front: bool, a
     (:func:`_misread_spill`)."""
     holders = elsewhere(part, (long_,))
     if holders:
+        # the longer opens far better than the shorter (junk_min_opening, as _junk_in_front weighs
+        # it the other way round): its text in front is its own opening, which others may share
+        opens_better = front and language is not None \
+            and language.opening(long_) - language.opening(short) >= config.junk_min_opening
         return any(_edge_line(short, part, front, config) if block == short
-                   else _spill_source(block, part, context, front, lines, after_stop) for block in holders)
+                   else _spill_source(block, part, context, front, lines, after_stop, opens_better)
+                   for block in holders)
     return _misread_spill(short, long_, part, front, after_stop, elsewhere, config, lines, language)
 
 
@@ -342,18 +356,21 @@ def _junk_in_front(front: str, back: str, short: str, long_: str, config: Engine
     names), the longer's first characters are no glue. Too short to look up as a spill; needs the
     language model: a page only."""
     return language is not None and not back and 0 < len(front) <= config.contamination_max_chars \
-        and len(long_) == len(front) + len(short) and _junk_shaped(front, config) and ends_sentence(short) \
-        and language.opening(short) - language.opening(long_) >= config.junk_min_opening
+        and len(long_) == len(front) + len(short) and _junk_shaped(front, long_, config, language) \
+        and ends_sentence(short) and language.opening(short) - language.opening(long_) >= config.junk_min_opening
 
 
-def _junk_shaped(front: str, config: EngineConfig) -> bool:
+def _junk_shaped(front: str, long_: str, config: EngineConfig, language: Language) -> bool:
     """Text in front that could be OCR junk rather than a clause of the paragraph's own: letters or
     digits under ``min_spill_chars``; from there up to ``contamination_max_chars``, anything not
-    ending in a comma (a clause of the paragraph's own would lead into it with one), since a line
-    read again with its misreads (李的-者 李新, ”试点改前前推) stands nowhere to be looked up."""
+    ending in a comma (a clause of the paragraph's own would lead into it with one) and not running
+    on into the shorter inside a word (肃立、整理着装、佩 | 戴红领巾…: the shorter is the paragraph
+    cut inside 佩戴, a truncated copy), since a line read again with its misreads (李的-者 李新,
+    ”试点改前前推) stands nowhere to be looked up. Junk that makes a word with the paragraph's first
+    glyph by chance is then left to the other rules (it stays, with the paragraph, as the longer)."""
     if len(front) < config.min_spill_chars:
         return front.isalnum()
-    return front[-1:] not in CLAUSE_COMMAS
+    return front[-1:] not in CLAUSE_COMMAS and not _inside_word(long_, len(front), language)
 
 
 def _spill_before_opening(front: str, back: str, short: str, long_: str, config: EngineConfig,
