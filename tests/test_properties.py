@@ -90,6 +90,7 @@ _SALUTE = "肃立、整理着装、佩戴红领巾……随着庄严的国歌声
 @example((["本报讯(记者 胡晨)5", _HU], ["本报讯(记者 胡晨)5", _HU, _HU[1:]]))
 @example(([_LEDE, _LEDE_B], [_LEDE, _LEDE[_LEDE.index("者 付") :], _LEDE_B]))
 @example(([_SALUTE], [_SALUTE, _SALUTE[_SALUTE.index("戴红") :]]))
+@example(([_SALUTE], [_SALUTE, _SALUTE[_SALUTE.index("红领巾") :]]))
 def test_no_character_of_a_unique_paragraph_is_lost(case):
     pieces, blocks = case
     flat = clean("\n\n".join(blocks)).replace("\n", "")

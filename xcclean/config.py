@@ -311,9 +311,8 @@ class EngineConfig:
     ``min_spill_chars``: glued text shorter than this is not looked for
     elsewhere: a string of a few characters recurs on any page by chance.
     ``junk_min_opening``: so fewer letters or digits (报记 of 本报记者, the end
-    of a byline's name), or up to ``contamination_max_chars`` characters not
-    ending in a comma (a line read again with its misreads), in front of a
-    complete paragraph are OCR junk glued on, and the longer goes, when the character n-gram model reads the
+    of a byline's name) in front of a complete paragraph are OCR junk glued
+    on, and the longer goes, when the character n-gram model reads the
     shorter's first two characters at a paragraph start at least e to this
     power times as much more often than the longer's (至此 against 报记至此).
     A copy that lost its first characters starts inside the paragraph,

@@ -344,8 +344,7 @@ def _specks(front: str, back: str) -> bool:
 
 def _junk_in_front(front: str, back: str, short: str, long_: str, config: EngineConfig,
                    language: Language | None) -> bool:
-    """A few characters (:func:`_junk_shaped`: letters or digits under ``min_spill_chars``, any
-    not ending in a comma up to ``contamination_max_chars``) in front of a whole copy of a
+    """A few letters or digits (fewer than ``min_spill_chars``) in front of a whole copy of a
     complete paragraph (nothing behind; the rest as long as the shorter: verbatim, or misread
     glyph for glyph) that opens the way paragraphs open far more than the longer does
     (``junk_min_opening``): OCR junk glued on from a neighbouring line (报记 of 本报记者 before
@@ -354,23 +353,11 @@ def _junk_in_front(front: str, back: str, short: str, long_: str, config: Engine
     opens a paragraph, the model compares; neither alone says. A whole copy:
     where two paragraphs of one length only align (马杜罗在习近平陪同下… / 科罗马在习近平陪同下…, two
     names), the longer's first characters are no glue. Too short to look up as a spill; needs the
-    language model: a page only."""
-    return language is not None and not back and 0 < len(front) <= config.contamination_max_chars \
-        and len(long_) == len(front) + len(short) and _junk_shaped(front, long_, config, language) \
-        and ends_sentence(short) and language.opening(short) - language.opening(long_) >= config.junk_min_opening
-
-
-def _junk_shaped(front: str, long_: str, config: EngineConfig, language: Language) -> bool:
-    """Text in front that could be OCR junk rather than a clause of the paragraph's own: letters or
-    digits under ``min_spill_chars``; from there up to ``contamination_max_chars``, anything not
-    ending in a comma (a clause of the paragraph's own would lead into it with one) and not running
-    on into the shorter inside a word (肃立、整理着装、佩 | 戴红领巾…: the shorter is the paragraph
-    cut inside 佩戴, a truncated copy), since a line read again with its misreads (李的-者 李新,
-    ”试点改前前推) stands nowhere to be looked up. Junk that makes a word with the paragraph's first
-    glyph by chance is then left to the other rules (it stays, with the paragraph, as the longer)."""
-    if len(front) < config.min_spill_chars:
-        return front.isalnum()
-    return front[-1:] not in CLAUSE_COMMAS and not _inside_word(long_, len(front), language)
+    language model: a page only. Not longer text: a paragraph whose own opening reads worse than
+    a copy cut after it (肃立、整理着装、佩戴 | 红领巾……) would lose it (stop 41, property tests)."""
+    return language is not None and not back and 0 < len(front) < config.min_spill_chars \
+        and len(long_) == len(front) + len(short) and front.isalnum() and ends_sentence(short) \
+        and language.opening(short) - language.opening(long_) >= config.junk_min_opening
 
 
 def _spill_before_opening(front: str, back: str, short: str, long_: str, config: EngineConfig,
