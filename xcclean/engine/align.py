@@ -255,8 +255,7 @@ def _misread_spill(short: str, long_: str, part: str, front: bool, after_stop: b
         return True
     k = config.min_spill_chars
     ends = (short[: 2 * k], short[-2 * k :])
-    holders = {block for i in range(0, len(part) - k + 1, k) for block in elsewhere(part[i : i + k], (long_, short))}
-    for block in sorted(holders):
+    for block in _piece_holders(part, elsewhere, (long_, short), k):
         found = _stands_in(part, block, config, language) if len(part) <= len(block) else None
         if found is None or any(end in block for end in ends):
             continue
@@ -380,8 +379,14 @@ def _spill_before_opening(front: str, back: str, short: str, long_: str, config:
         return False
     k = config.min_spill_chars
     opening = short[: 2 * k]
-    holders = {block for i in range(0, len(front) - k + 1, k) for block in elsewhere(front[i : i + k], (long_, short))}
-    return any(opening not in block and _holds(block, front, config, language) for block in sorted(holders))
+    return any(opening not in block and _holds(block, front, config, language)
+               for block in _piece_holders(front, elsewhere, (long_, short), k))
+
+
+def _piece_holders(text: str, elsewhere: Elsewhere, exclude: tuple[str, ...], k: int) -> list[str]:
+    """The blocks (other than ``exclude``) that hold one of ``text``'s consecutive ``k``-character
+    pieces, in a fixed order: where text read again with misreads may stand whole up to OCR noise."""
+    return sorted({block for i in range(0, len(text) - k + 1, k) for block in elsewhere(text[i : i + k], exclude)})
 
 
 def _holds(block: str, text: str, config: EngineConfig, language: Language) -> bool:
