@@ -18,9 +18,9 @@ _COMPARE_DROP_RE = re.compile(r"\s+")
 NON_INITIAL = set(",，、;；:：)）]】》”’。.!！?？·")  # · joins the parts of a foreign name
 # The commas that run a sentence on (a text ending in one stops inside a clause).
 CLAUSE_COMMAS = frozenset(",，、")
-# Sentence particles that cannot start a paragraph as a word of their own.
 # Units a figure is written with (5月, 14日, 30%): a digit and one of these are one figure.
 FIGURE_UNITS = frozenset("年月日时分秒号点岁元万亿%")
+# Sentence particles that cannot start a paragraph as a word of their own.
 NON_INITIAL_WORDS = frozenset({"了", "着", "们", "吗", "呢", "吧", "么", "的", "地", "得", "过", "之"})
 # Prepositions, conjunctions, adverbs and modals that cannot end a clause, a headline or a label
 # (…用于对 / 巴米扬地区…, …结果又 / 伤及自身…): none of the 10,962 headlines and unterminated

@@ -741,6 +741,15 @@ def _unfinished_head(doc: Document, tail: int, removed: dict[int, _Edge]) -> int
     return head
 
 
+def _removals_per_keeper(removed: dict[int, _Edge]) -> dict[int, int]:
+    """How many removals each kept block justifies (a fragment that is its keeper's only
+    removal may be half of a split paragraph rather than a floating copy)."""
+    keepers: dict[int, int] = defaultdict(int)
+    for edge in removed.values():
+        keepers[edge.keep] += 1
+    return keepers
+
+
 def _prefer_split_halves(doc: Document, removed: dict[int, _Edge]) -> None:
     """A half of a split paragraph beats a floating fragment of the whole paragraph.
 
@@ -749,9 +758,7 @@ def _prefer_split_halves(doc: Document, removed: dict[int, _Edge]) -> None:
     half looks like a suffix of that fragment, but the fragment is made of the
     head half's end plus the tail half: it is the fragment that goes.
     """
-    keepers: dict[int, int] = defaultdict(int)
-    for edge in removed.values():
-        keepers[edge.keep] += 1
+    keepers = _removals_per_keeper(removed)
     for tail, edge in list(removed.items()):
         keeper, start = edge.keep, edge.keep_span[0]
         if edge.relation.kind != "suffix" or keepers[keeper] != 1 or start == 0:
@@ -783,9 +790,7 @@ def _prefer_split_heads(doc: Document, removed: dict[int, _Edge]) -> None:
     keeper that is the whole of the two is the paragraph, and they the pieces of a
     copy of it that OCR cut in two: that stays as it was.
     """
-    keepers: dict[int, int] = defaultdict(int)
-    for edge in removed.values():
-        keepers[edge.keep] += 1
+    keepers = _removals_per_keeper(removed)
     for head, edge in list(removed.items()):
         keeper = edge.keep
         if edge.relation.kind != "prefix" or keepers[keeper] != 1 or edge.keep_span[0] != 0 \
