@@ -807,6 +807,34 @@ def test_a_headline_shaped_line_repeating_a_paragraph_opening_where_no_title_sta
     assert [e.kind for e in edits] == (["fragment_prefix"] if removed else [])
 
 
+# Found by the thorough hypothesis profile: the same piece (cut after 响起, no comma) after two exact
+# copies of its paragraph was held by "two paragraphs", as a formula is, and stayed a title.
+ANTHEM_OPENING = ANTHEM[: ANTHEM.index("响起") + 2]
+
+
+@pytest.mark.parametrize("blocks, removed", [
+    ([NEXT, ANTHEM, ANTHEM, ANTHEM_OPENING], True),  # two exact copies are one paragraph
+    ([ANTHEM, "一周要闻", ANTHEM, ANTHEM_OPENING], True),  # after the copy in its own article
+    ([NEXT, ANTHEM, ANTHEM_OPENING], True),
+    ([ANTHEM_OPENING, ANTHEM, ANTHEM], False),  # before it: a title the lede opens with
+    ([ANTHEM, ANTHEM_OPENING + "后,全体师生齐唱国歌。", ANTHEM_OPENING], False),  # two paragraphs hold it: a formula
+])
+def test_a_piece_of_a_paragraph_repeated_whole_is_still_a_piece(blocks, removed):
+    texts, edits = run(blocks, Lexicon())
+    assert (ANTHEM_OPENING not in texts) is removed
+    assert ("fragment_prefix" in [e.kind for e in edits]) is removed
+
+
+def test_a_line_that_becomes_a_piece_when_the_block_after_it_goes_is_judged_in_the_same_clean():
+    # Found by the thorough hypothesis profile: 日前,魏都区召开 (a comma inside, no stop: headline-
+    # shaped) / its tail / the whole paragraph. The tail went in the first round; only then did the
+    # head stand right before the paragraph it opens, and it went only on a second clean.
+    head, tail = WEIDU[:8], WEIDU[8:]
+    result = xcclean.clean_and_explain("\n\n".join([head, tail, WEIDU]))
+    assert result.text == WEIDU and xcclean.clean(result.text) == result.text
+    assert sorted(e.kind for e in result.changes()) == ["fragment_prefix", "fragment_suffix"]
+
+
 def test_a_name_put_for_a_name_is_another_report():
     # Two real paragraphs of the corpus (tune half): a name the dictionary lacks (韩正) looks like a
     # word broken by misreads, but the run it replaces is a whole word (汪洋): another report.

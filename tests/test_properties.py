@@ -83,6 +83,8 @@ _LEDE = ("本报讯(记者 付家宝)5月14日,市政协党组扩大会议召开
          "市委常委、市政协党组副书记、统战部副部长楚雷,市政协副主席刘瑞红、郑直、魏琦、崔合荣,市政协秘书长蔚钟声参加会议。")
 _LEDE_B = ("本报讯(记者魏东雅通讯员刘梦婷)3月1日,记者从市工信局获悉,截止到当天上午10时,全市百户重点企业复工率100%,"
            "1522家规模以上工业企业已复工复产1513家,复工率超过99%,达到应复尽复。")
+# and a split paragraph beside a copy of it that lost its —— (the head stood in it up to noise).
+_POVERTY = PARAGRAPHS[24]
 _SALUTE = "肃立、整理着装、佩戴红领巾……随着庄严的国歌声响起,隔着屏幕,一个个着装整齐的学子,向着冉冉升起的五星红旗敬礼,神情庄严肃穆。"
 
 
@@ -91,6 +93,8 @@ _SALUTE = "肃立、整理着装、佩戴红领巾……随着庄严的国歌声
 @example(([_LEDE, _LEDE_B], [_LEDE, _LEDE[_LEDE.index("者 付") :], _LEDE_B]))
 @example(([_SALUTE], [_SALUTE, _SALUTE[_SALUTE.index("戴红") :]]))
 @example(([_SALUTE], [_SALUTE, _SALUTE[_SALUTE.index("红领巾") :]]))
+@example(([_POVERTY[:_POVERTY.index(",帮助")], _POVERTY[_POVERTY.index(",帮助") :]],
+          [_POVERTY[:_POVERTY.index(",帮助")], _POVERTY[_POVERTY.index(",帮助") :], _POVERTY[2:]]))
 def test_no_character_of_a_unique_paragraph_is_lost(case):
     pieces, blocks = case
     flat = clean("\n\n".join(blocks)).replace("\n", "")
@@ -116,6 +120,7 @@ _GAS = ("在天伦燃气公司指挥中心,何区长听取了企业关于燃气�
 @example(([_WEIDU[:2], _WEIDU[2:]], [_WEIDU[:2], _WEIDU[2:], _WEIDU_COPY], [_WEIDU_COPY]))
 @example(([_GAS[:2], _GAS[2:]], [_GAS[:2], _GAS[2:], _GAS[:25]], [_GAS[:25]]))
 @example(([_WEIDU, _GAS[:8], _GAS[8:]], [_WEIDU, _WEIDU, _GAS[:8], _GAS[8:], _GAS[:25]], [_GAS[:25]]))
+@example(([_SALUTE], [_SALUTE, _SALUTE, _SALUTE[: _SALUTE.index("响起") + 2]], [_SALUTE[: _SALUTE.index("响起") + 2]]))
 def test_copies_and_fragments_do_not_survive(case):
     truth, blocks, fragments = case
     out = clean("\n\n".join(blocks)).split("\n\n")
@@ -143,6 +148,7 @@ _DIGGER = ("钩机长臂挥舞,车辆来来往往……10月24日,在许昌政�
 @given(damaged_pages())
 @example(([], [_SPLIT_TWICE, "和建议。", _SPLIT_TWICE, "和建议。", _SPLIT_TWICE + "和"]))
 @example(([], [_DIGGER[:65], _DIGGER[65:], _DIGGER[2:], _DIGGER, _DIGGER]))
+@example(([], [_WEIDU[:8], _WEIDU[8:], _WEIDU]))
 def test_idempotent(case):
     _, blocks = case
     once = clean("\n\n".join(blocks))

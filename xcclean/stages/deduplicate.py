@@ -56,7 +56,7 @@ from ..chars import (
     title_line,
 )
 from ..config import DedupConfig, EngineConfig
-from ..engine.align import Relation, relate
+from ..engine.align import Relation, locate, relate
 from ..engine.candidates import find_candidates
 from ..engine.noise import broken_words, garbled_side, run_gain
 from ..engine.resolve import resolve
@@ -235,7 +235,7 @@ def _cut_pieces(page: _Page, engine: EngineConfig, lexicon: Lexicon | None) -> l
     clause), but a title is a phrase: its edges fall between words wherever it
     stands in the text. OCR cuts a line at any character. So a single-line
     headline of at least ``EngineConfig.min_unique_fragment_chars`` whose text
-    stands verbatim in exactly one body paragraph, and which starts or ends
+    stands verbatim in exactly one body paragraph (or its exact copies), and which starts or ends
     inside a dictionary word there (日前联|合), or that stops where no title
     stops (:func:`_unfinished`), or that repeats its opening where no title
     stands (:func:`_repeats_an_opening`), is judged as a fragment (the engine still
@@ -254,10 +254,10 @@ def _cut_pieces(page: _Page, engine: EngineConfig, lexicon: Lexicon | None) -> l
         holders = [j for j in page.holders(key, limit=3) if j != i]
         if not holders and len(key) >= engine.min_fragment_chars:  # shorter, only a verbatim piece relates
             unheld.append(i)
-        if len(holders) != 1 or holders[0] not in body:
-            continue
-        if _repeats_an_opening(page, i, holders[0]) or (lexicon is not None
-                                                         and _cut_in_words(key, page.keys[holders[0]], lexicon)):
+        if len({page.keys[j] for j in holders}) != 1 or holders[0] not in body:
+            continue  # exact copies of one paragraph are one paragraph: OCR repeats a block whole
+        if any(_repeats_an_opening(page, i, j) for j in holders) or (
+                lexicon is not None and _cut_in_words(key, page.keys[holders[0]], lexicon)):
             pieces.append(i)
     return pieces + (_misread_pieces(page, unheld, engine, lexicon) if lexicon is not None else [])
 
@@ -623,7 +623,8 @@ def deduplicate(doc: Document, config: DedupConfig, engine: EngineConfig, lexico
     characters sit inside dictionary words is kept (a misread breaks a word:
     4日上午 vs 4日上。). ``memo``: alignments already made on this page.
     ``focus`` (later rounds): only candidate pairs with at least one of these
-    block indices are aligned, and the ``memo`` pairs still on the page are
+    block indices (or of a headline-shaped line first taken for a piece this
+    round) are aligned, and the ``memo`` pairs still on the page are
     judged again, since their context may have changed.
     """
     memo = {} if memo is None else memo
@@ -631,6 +632,9 @@ def deduplicate(doc: Document, config: DedupConfig, engine: EngineConfig, lexico
     pieces = _cut_pieces(page, engine, lexicon)
     page.body = sorted(page.body + pieces)
     page.lines = page.lines | _title_lines(page, pieces, config)
+    if focus is not None:  # a line that became a piece this round (its neighbour went) is new here
+        aligned = {text for pair in memo for text in pair}
+        focus = focus | {i for i in pieces if page.keys[i] not in aligned}
     if len(page.body) < 2 or (focus is not None and not focus and not memo):
         return doc, []
     groups = _groups(page)
@@ -645,7 +649,7 @@ def deduplicate(doc: Document, config: DedupConfig, engine: EngineConfig, lexico
     copies = [(a, b, rel) for a, b, rel in relations if rel.kind != "splice"]
     removed = _resolved(page, texts, copies, prefer, engine)
     removed.update(_twins(page, texts, groups, prefer, removed, config, engine))
-    _page_rules(page, removed, config)
+    _page_rules(page, removed, config, engine)
     splices = [(prefer.reps[a], prefer.reps[b], rel) for a, b, rel in relations if rel.kind == "splice"]
     return _apply(page, removed, splices, short, config, lexicon)
 
@@ -722,10 +726,11 @@ def _refrain(page: _Page, members: list[int], i: int, config: DedupConfig) -> bo
                    for j in members)
 
 
-def _page_rules(page: _Page, removed: dict[int, _Edge], config: DedupConfig) -> None:
+def _page_rules(page: _Page, removed: dict[int, _Edge], config: DedupConfig, engine: EngineConfig) -> None:
     """The rules that weigh a copy against the split paragraphs around it (in place)."""
     _prefer_split_halves(page.doc, removed)
     _prefer_split_heads(page.doc, removed)
+    _prefer_both_halves(page.doc, removed, engine)
     _keep_tails_read_as_junk(page.doc, removed)
     _keep_tails_of_cut_paragraphs(page.doc, removed, config)
     removed.update(_split_remainders(page.doc, removed))
@@ -810,6 +815,46 @@ def _prefer_split_heads(doc: Document, removed: dict[int, _Edge]) -> None:
         removed[keeper] = _Edge(keeper, head, relation, span, span,
                                 f"copy of the split paragraph p{doc[head].ids[0]} + p{doc[tail].ids[0]}",
                                 keep_also=tail)
+
+
+def _prefer_both_halves(doc: Document, removed: dict[int, _Edge], engine: EngineConfig) -> None:
+    """The two halves of a split paragraph beat a copy of a piece of it that both stand in.
+
+    ``——助力打赢脱贫攻坚战。…制度`` / ``,帮助对口帮扶村实现真脱贫。`` is one paragraph cut
+    in two; ``助力打赢脱贫攻坚战。…真脱贫。`` elsewhere is a copy that lost its first
+    marks. The head stands in that copy up to OCR noise (two dropped marks at its edge) and
+    the tail verbatim, so both went and the copy stayed: ``——`` was lost. Read together, the
+    halves hold the whole copy (up to OCR noise, :func:`~xcclean.engine.align.locate`) and text
+    beyond it: it is the copy that goes (its exact copies with it), and the halves stay for split
+    repair. The halves must stand in the copy side by side (two overlapping fragments read
+    together are no paragraph), and a copy that they read together match end to end keeps its
+    verdict: the halves may be a copy of it that OCR cut in two.
+    """
+    for head, edge in list(removed.items()):
+        keeper = edge.keep
+        if edge.relation.kind != "prefix" or ends_sentence(doc[head].text) or doc[head].kind is not Kind.BODY:
+            continue
+        tail = _next_non_caption(doc, head, 1)
+        tail_edge = removed.get(tail)
+        if tail_edge is None or tail_edge.keep != keeper or tail_edge.relation.kind != "suffix" \
+                or tail_edge.keep_span[0] != edge.keep_span[1]:
+            continue  # the halves repeat consecutive pieces of the copy, not overlapping ones
+        others = [d for d, e in removed.items() if e.keep == keeper and d not in (head, tail)]
+        if any(removed[d].relation.kind != "exact" for d in others):
+            continue
+        key_keeper = compare_key(doc[keeper].text)
+        joined = compare_key(doc[head].text) + compare_key(doc[tail].text)
+        span = locate(key_keeper, joined, engine) if len(key_keeper) < len(joined) else None
+        if span is None or span == (0, len(joined)):
+            continue
+        kind = "suffix" if span[1] == len(joined) else "prefix" if span[0] == 0 else "inner"
+        similarity = min(edge.relation.similarity, tail_edge.relation.similarity)
+        relation = Relation(kind, 0, similarity, (0, len(key_keeper)), span, rule="copy of a split paragraph")
+        del removed[head], removed[tail]
+        for dup in (keeper, *others):
+            removed[dup] = _Edge(dup, head, relation, (0, len(key_keeper)), span,
+                                 f"copy of the split paragraph p{doc[head].ids[0]} + p{doc[tail].ids[0]}",
+                                 keep_also=tail)
 
 
 def _keep_tails_read_as_junk(doc: Document, removed: dict[int, _Edge]) -> None:
