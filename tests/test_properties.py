@@ -95,6 +95,7 @@ _SALUTE = "肃立、整理着装、佩戴红领巾……随着庄严的国歌声
 @example(([_SALUTE], [_SALUTE, _SALUTE[_SALUTE.index("红领巾") :]]))
 @example(([_POVERTY[:_POVERTY.index(",帮助")], _POVERTY[_POVERTY.index(",帮助") :]],
           [_POVERTY[:_POVERTY.index(",帮助")], _POVERTY[_POVERTY.index(",帮助") :], _POVERTY[2:]]))
+@example(([_SALUTE], [_SALUTE, _SALUTE[_SALUTE.index("一个个") :], _SALUTE, _SALUTE[: _SALUTE.index("一个个")]]))
 def test_no_character_of_a_unique_paragraph_is_lost(case):
     pieces, blocks = case
     flat = clean("\n\n".join(blocks)).replace("\n", "")
@@ -121,6 +122,7 @@ _GAS = ("在天伦燃气公司指挥中心,何区长听取了企业关于燃气�
 @example(([_GAS[:2], _GAS[2:]], [_GAS[:2], _GAS[2:], _GAS[:25]], [_GAS[:25]]))
 @example(([_WEIDU, _GAS[:8], _GAS[8:]], [_WEIDU, _WEIDU, _GAS[:8], _GAS[8:], _GAS[:25]], [_GAS[:25]]))
 @example(([_SALUTE], [_SALUTE, _SALUTE, _SALUTE[: _SALUTE.index("响起") + 2]], [_SALUTE[: _SALUTE.index("响起") + 2]]))
+@example(([_GAS[:3], _GAS[3:]], [_GAS[:3], _GAS[3:], _GAS[2:]], [_GAS[2:]]))
 def test_copies_and_fragments_do_not_survive(case):
     truth, blocks, fragments = case
     out = clean("\n\n".join(blocks)).split("\n\n")

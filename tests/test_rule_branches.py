@@ -612,6 +612,27 @@ def test_a_copy_both_halves_of_a_split_paragraph_stand_in_goes_not_the_halves(lo
         assert texts == [copy]
 
 
+GAS = PARAGRAPHS[1]  # 在天伦燃气公司指挥中心,何区长听取了…提出意见和建议。
+
+
+@pytest.mark.parametrize("cut", [3, 4, 5])
+def test_a_headline_shaped_head_of_a_split_paragraph_beats_a_copy_running_across_the_cut(cut):
+    # Found by the property tests (thorough profile): 在天伦 / 燃气公司指挥中心,… beside a copy
+    # 伦燃气公司指挥中心,…: the head is headline-shaped, the tail went as the copy's suffix, and the
+    # copy stayed beside the head. The copy is the head's end and the tail: it goes.
+    head, tail, copy = GAS[:cut], GAS[cut:], GAS[2:]
+    texts, edits, _ = dedup([head, tail, copy])
+    assert texts == [head, tail]
+    assert edits == [("fragment_suffix", 2, "copy of the split paragraph p0 + p1")]
+    # the other side: a line that does not end as the copy runs up to the tail is no head of it
+    texts, edits, _ = dedup(["在天然", tail, copy])
+    assert texts == ["在天然", copy] and edits[0][:2] == ("fragment_suffix", 1)
+    # and a keeper that is the whole of a headline-shaped head and the tail is the paragraph (tune
+    # seed 1: 习 / 近平代表… beside 习近平代表…): the tail goes as its suffix, as before
+    texts, edits, _ = dedup([head, tail, GAS])
+    assert texts == [head, GAS] and edits == [("fragment_suffix", 1, "cut mid-sentence: a truncated copy")]
+
+
 HU_HEAD = "本报讯(记者 胡晨)5"
 HU_TAIL = "月14日,副市长卢希望主持召开中心城区第二十九次城建重点项目周例会,研究上半年完工项目、果树进村、中心城区绿化等工作。"
 
@@ -997,6 +1018,55 @@ def test_a_paragraph_whose_opening_reads_worse_than_its_cut_copy_stays(at):
     assert language.opening(cut) - language.opening(SALUTE) >= E.junk_min_opening
     rel = relate(SALUTE, cut, E, language=language)
     assert (rel.kind, rel.dup) == ("suffix", 1)
+
+
+# Tune half, generator seed 7, page 13: a lede read again with misreads, junk read with it in front.
+HANGZHOU = ("本报杭州1月12日电记者袁亚平报道:来自崇山峻岭的浙江省文成、泰顺、景宁、青田四县领导,日前走上省城的主席台,"
+            "接过了省领导颁发的“光荣脱贫县”的铜牌。至此,浙江省8个贫困县全部脱贫。")
+HANGZHOU_MISREAD = HANGZHOU.replace("来自", "席自").replace("日前", "日省").replace("城的", "城月") \
+    .replace("接过了省领导", "文过了省者导").replace("贫困县全部", "贫困的席困")
+MISREAD_JUNK = "junk in front of a misread copy of a paragraph's opening"
+
+
+@pytest.mark.parametrize("junk, copy, goes", [
+    ("因,长期以来区因匹", HANGZHOU_MISREAD, True),  # junk before a copy that breaks the words the other keeps
+    ("因,长期以来区因匹", HANGZHOU.replace("来自", "席自"), True),  # one misread shows it too
+    ("因,长期以来区因匹", HANGZHOU, False),  # verbatim: no reading says which is the copy (SALUTE)
+    ("因,长期以来区因匹,", HANGZHOU_MISREAD, False),  # ends in a comma: a clause leading into it
+    ("长期以来区因匹因长期以来区因匹", HANGZHOU_MISREAD, False),  # over contamination_max_chars
+])
+def test_junk_before_a_misread_copy_of_a_paragraph_opening(junk, copy, goes, lex):
+    # Two readings agree: the shorter opens as paragraphs open (the longer: 匹本报杭州 does not) and
+    # the longer's copy of it is the worse reading. Either alone says nothing (SALUTE above).
+    assert len(junk) <= E.contamination_max_chars or not goes
+    rel = relate(HANGZHOU, junk + copy, E, language=lex)
+    assert (rel.rule == MISREAD_JUNK) is goes
+    if goes:
+        assert (rel.kind, rel.dup, rel.junk) == ("contaminated", 1, len(junk))
+    else:
+        assert (rel.kind, rel.dup) == ("suffix", 0)  # the cut rule: the shorter taken for a truncated copy
+    # the same comparison weighs the opening: a shorter that opens no better is no paragraph's opening
+    assert lex.opening(HANGZHOU) - lex.opening(junk + copy) >= E.junk_min_opening
+
+
+def test_junk_before_a_misread_copy_needs_the_opening_gain(lex):
+    longer = "因,长期以来区因匹" + HANGZHOU_MISREAD
+    gain = lex.opening(HANGZHOU) - lex.opening(longer)
+    for above, fires in ((-0.01, True), (0.01, False)):
+        limit = Config().replace(junk_min_opening=gain + above).engine
+        assert (relate(HANGZHOU, longer, limit, language=lex).rule == MISREAD_JUNK) is fires
+
+
+def test_text_ending_in_a_comma_is_no_spill_before_a_paragraph_opening(lex):
+    # Found by the property tests (thorough profile): the paragraph beside copies of its first clauses
+    # (…隔着屏幕,) and of its last (一个个着装整齐的学子,…): the last opens as paragraphs open, the
+    # first stands in a block of its own, so the paragraph went as the last with a spill in front.
+    # Text ending in a comma leads into what follows as a clause of the same sentence.
+    first, last = SALUTE[: SALUTE.index("一个个")], SALUTE[SALUTE.index("一个个") :]
+    for blocks in ([SALUTE, last, first], [SALUTE, last, SALUTE, first]):
+        texts, edits, _ = dedup(blocks, lexicon=lex)
+        assert texts == [SALUTE], blocks
+        assert "contaminated_copy" not in [edit[0] for edit in edits]
 
 
 LEDE_A = ("本报讯(记者 付家宝)5月14日,市政协党组扩大会议召开。市政协党组书记、主席刘保新主持会议并讲话。"

@@ -359,6 +359,28 @@ def _junk_in_front(front: str, back: str, short: str, long_: str, config: Engine
         and language.opening(short) - language.opening(long_) >= config.junk_min_opening
 
 
+def _junk_before_misread_copy(front: str, back: str, short: str, long_: str, span: tuple[int, int],
+                              config: EngineConfig, language: Language | None) -> bool:
+    """Text in front of a misread copy of a complete paragraph (nothing behind; at most
+    ``contamination_max_chars``, not ending in a comma), where two readings agree: the shorter
+    opens the way paragraphs open far more than the longer (``junk_min_opening``, as
+    :func:`_junk_in_front`), and the longer's copy of it is the worse reading (its misreads break
+    words the shorter keeps whole: :func:`~xcclean.engine.noise.broken_words`). A paragraph and a
+    copy cut out of it read alike (OCR read both from one print), so a cut copy reads no better
+    than the paragraph: the misreads say which reading is the copy, and the text in front of it
+    junk read with it (因，长期以来区因匹 + 本报杭州1月12日电… read again with misreads, tune
+    seed 7). Either alone says nothing: a paragraph may open worse than a copy cut after its first
+    words (肃立、整理着装、佩戴 | 红领巾……), and a misread copy may be the one that lost its opening."""
+    part = long_[span[0] : span[1]]
+    if language is None or back or not 0 < len(front) <= config.contamination_max_chars or part == short \
+            or front[-1] in CLAUSE_COMMAS or not ends_sentence(short) or len(short) < config.min_copy_chars:
+        return False
+    if language.opening(short) - language.opening(long_) < config.junk_min_opening:
+        return False
+    mine, theirs = broken_words(short, part, Levenshtein.opcodes(short, part), language, config)
+    return mine < theirs
+
+
 def _spill_before_opening(front: str, back: str, short: str, long_: str, config: EngineConfig,
                           language: Language | None, elsewhere: Elsewhere | None) -> bool:
     """Text in front of a complete paragraph (nothing behind) that another block of the page holds,
@@ -371,11 +393,15 @@ def _spill_before_opening(front: str, back: str, short: str, long_: str, config:
     opened as paragraphs open. Holds: the whole glued text stands in the block up to OCR noise, as a
     fragment stands in its paragraph (:func:`_holds`; the blocks looked at are those that hold a
     piece of it of ``min_spill_chars``), and the block does not hold the shorter's opening too
-    (another copy of the longer holds its own text). A writer's lead-in before a paragraph whose
+    (another copy of the longer holds its own text). Not text ending in a comma: that leads into
+    the shorter as a clause of its own sentence (肃立…隔着屏幕, + 一个个着装整齐的学子,…: the
+    paragraph, beside copies of its first and last clauses; the property tests), as :func:`_glued`
+    has it. A writer's lead-in before a paragraph whose
     head OCR cut off (需要指出的是, + 当地时间9日上午,正 of the head's block) is held by no block
     whole. Needs the dictionary and the page: a page only."""
     if language is None or elsewhere is None or back or len(front) < config.min_spill_chars \
-            or not ends_sentence(short) or language.opening(short) - language.opening(long_) < config.junk_min_opening:
+            or front[-1] in CLAUSE_COMMAS or not ends_sentence(short) \
+            or language.opening(short) - language.opening(long_) < config.junk_min_opening:
         return False
     k = config.min_spill_chars
     opening = short[: 2 * k]
@@ -467,6 +493,9 @@ def judge_containment(index: int, short: str, long_: str, span: tuple[int, int],
     if _junk_in_front(front, back, short, long_, config, language) and len(short) >= config.min_copy_chars:
         return Relation("contaminated", other, similarity, span, whole, len(front),
                         "a few characters glued in front of a paragraph's opening")
+    if _junk_before_misread_copy(front, back, short, long_, span, config, language):
+        return Relation("contaminated", other, similarity, span, whole, len(front),
+                        "junk in front of a misread copy of a paragraph's opening")
     if _spill_before_opening(front, back, short, long_, config, language, elsewhere):
         return Relation("contaminated", other, similarity, span, whole, len(front),
                         "a paragraph's opening after a line found elsewhere on the page")

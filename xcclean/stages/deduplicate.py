@@ -736,12 +736,14 @@ def _page_rules(page: _Page, removed: dict[int, _Edge], config: DedupConfig, eng
     removed.update(_split_remainders(page.doc, removed))
 
 
-def _unfinished_head(doc: Document, tail: int, removed: dict[int, _Edge]) -> int | None:
-    """The kept body block before ``tail`` (captions skipped), if it does not end a sentence."""
+def _unfinished_head(doc: Document, tail: int, removed: dict[int, _Edge],
+                     kinds: tuple[Kind, ...] = (Kind.BODY,)) -> int | None:
+    """The kept block before ``tail`` (captions skipped), of one of ``kinds``, if it does not end a
+    sentence."""
     head = tail - 1
     while head >= 0 and doc[head].kind is Kind.CAPTION:
         head -= 1
-    if head < 0 or head in removed or doc[head].kind is not Kind.BODY or ends_sentence(doc[head].text):
+    if head < 0 or head in removed or doc[head].kind not in kinds or ends_sentence(doc[head].text):
         return None
     return head
 
@@ -761,20 +763,28 @@ def _prefer_split_halves(doc: Document, removed: dict[int, _Edge]) -> None:
     ``…20多名施工人员和十多辆`` / ``机械正进行…开挖。`` is one paragraph cut in two;
     ``长臂挥舞…十多辆机械正进行…开挖。`` elsewhere is a fragment of it. The tail
     half looks like a suffix of that fragment, but the fragment is made of the
-    head half's end plus the tail half: it is the fragment that goes.
+    head half's end plus the tail half: it is the fragment that goes. A head of a
+    few characters is headline-shaped (在天伦 / 燃气公司指挥中心,… beside 伦燃气公司…,
+    the property tests); the fragment's text is the head's end and the tail all
+    the same, so it goes whatever the head is taken for: nothing is lost. Not a
+    keeper that is the whole of a headline-shaped head and the tail (习 / 近平代表…
+    beside 习近平代表…): that is the paragraph, and the two the pieces of a copy of
+    it that OCR cut in two, as :func:`_prefer_split_heads` has it.
     """
     keepers = _removals_per_keeper(removed)
     for tail, edge in list(removed.items()):
         keeper, start = edge.keep, edge.keep_span[0]
         if edge.relation.kind != "suffix" or keepers[keeper] != 1 or start == 0:
             continue
-        head = _unfinished_head(doc, tail, removed)
+        head = _unfinished_head(doc, tail, removed, (Kind.BODY, Kind.HEADLINE))
         if head is None:
             continue
         key_head, key_keeper = compare_key(doc[head].text), compare_key(doc[keeper].text)
         if not key_head.endswith(key_keeper[:start]):
             continue
         offset = len(key_head) - start
+        if not offset and doc[head].kind is not Kind.BODY:
+            continue
         span = (offset, offset + len(key_keeper))
         relation = Relation("suffix" if offset else "exact", 0, edge.relation.similarity,
                             (0, len(key_keeper)), span, rule="copy of a split paragraph")
