@@ -15,7 +15,7 @@ from rapidfuzz.distance import Levenshtein
 from xcclean import Config
 from xcclean.chars import compare_key
 from xcclean.config import EngineConfig
-from xcclean.engine.align import coverage, may_contain, relate
+from xcclean.engine.align import coverage, locate, may_contain, relate
 from xcclean.engine.noise import Noise, Refusal, broken_words, ocr_noise
 from xcclean.lexicon import Lexicon
 from xcclean.model import Block
@@ -1067,6 +1067,30 @@ def test_text_ending_in_a_comma_is_no_spill_before_a_paragraph_opening(lex):
         texts, edits, _ = dedup(blocks, lexicon=lex)
         assert texts == [SALUTE], blocks
         assert "contaminated_copy" not in [edit[0] for edit in edits]
+
+
+# Tune half, generator seed 6, page 16: a paragraph's copy read with misreads, and glued behind it the
+# first line of another paragraph, its last glyphs misread too (世在近经国 for 世界上经济).
+EXPERTS = ("与会专家对经济发展的全球化趋势形成的历史原因、所带来的机遇、尚待解决的问题和各国经济改革与发展的政策进行了"
+           "深入详尽的分析。他们认为,中国经济快速增长是显而易见的,到2020年,以购买力计算的中国人均收入将提高1/3。")
+COMPARED = ("有些专家就中国经济进行了角度新颖的国际比较。他们说,在过去近20年中,中国是世界上经济增长最快的国家,"
+            "但由于中国的统计体制改革尚未完成,在国际可比意义下对中国经济发展状态的计量和比较还不理想。")
+SPILLED_LINE = "中国经济进行了角度新颖的国际比较。他们说,在过去近20年中,中国是世在近经国"
+
+
+def test_a_misread_edge_is_placed_where_the_copy_differs_least():
+    # Alignments of equal cost put the misread edge anywhere among 世界上经济增长最快; one that ran on
+    # into 增长最快 read the misreads as a word inserted, and the line was found nowhere.
+    at = COMPARED.index("中国经济")
+    assert locate(SPILLED_LINE, COMPARED, E) == (at, at + len(SPILLED_LINE))
+    assert locate(SPILLED_LINE[:-5], COMPARED, E) == (at, at + len(SPILLED_LINE) - 5)  # verbatim: as found
+
+
+def test_glue_read_again_with_misreads_at_its_edge_is_a_spill(lex):
+    misread = EXPERTS.replace("专家对", "专来对").replace("政策", "均策").replace("购买力", "购史力")
+    texts, edits, _ = dedup([misread + SPILLED_LINE, EXPERTS, COMPARED], lexicon=lex)
+    assert texts == [EXPERTS, COMPARED]
+    assert edits == [("contaminated_copy", 0, "the glued-on text is found elsewhere on the page")]
 
 
 LEDE_A = ("本报讯(记者 付家宝)5月14日,市政协党组扩大会议召开。市政协党组书记、主席刘保新主持会议并讲话。"

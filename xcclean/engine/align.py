@@ -89,7 +89,8 @@ def coverage(x: str, y: str, n: int) -> list[bool]:
 
 def _refine(short: str, long_: str, start: int, end: int, slack: int) -> tuple[int, int]:
     """The exact span of ``long_`` that ``short`` aligns with, near ``[start, end)``: the window
-    widened by ``slack`` each side, less the characters only ``long_`` has at its two ends."""
+    widened by ``slack`` each side, less the characters only ``long_`` has at its two ends
+    (:func:`_closest_edges`)."""
     lo, hi = max(0, start - slack), min(len(long_), end + slack)
     ops = [op for op in Levenshtein.opcodes(short, long_[lo:hi])]
     first, last = 0, len(ops)
@@ -99,7 +100,26 @@ def _refine(short: str, long_: str, start: int, end: int, slack: int) -> tuple[i
         last -= 1
     if first == last:
         return start, end
-    return lo + ops[first].dest_start, lo + ops[last - 1].dest_end
+    return _closest_edges(short, long_, lo + ops[first].dest_start, lo + ops[last - 1].dest_end, slack)
+
+
+def _closest_edges(short: str, long_: str, start: int, end: int, slack: int) -> tuple[int, int]:
+    """``[start, end)`` with each edge moved by up to ``slack`` to where ``short`` differs least
+    from the span (of equal ones, the nearest to where the alignment put it). Where OCR misread a
+    copy's last glyphs (…中国是世在近经国 for …中国是世界上经济增长最快), alignments of equal cost
+    put the edge anywhere among them, and one that runs on into the paragraph (增长最快) reads the
+    misreads as a word inserted."""
+    def nearest(around: int, lo: int, hi: int) -> list[int]:
+        return sorted(range(max(lo, around - slack), min(hi, around + slack) + 1), key=lambda at: abs(at - around))
+
+    best, first, last = Levenshtein.distance(short, long_[start:end]), start, end
+    for e in nearest(end, start + 1, len(long_)):
+        if (d := Levenshtein.distance(short, long_[start:e])) < best:
+            best, last = d, e
+    for s in nearest(start, 0, last - 1):
+        if (d := Levenshtein.distance(short, long_[s:last])) < best:
+            best, first = d, s
+    return first, last
 
 
 def locate(short: str, long_: str, config: EngineConfig) -> tuple[int, int] | None:
