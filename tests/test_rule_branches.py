@@ -597,14 +597,11 @@ def test_a_copy_both_halves_of_a_split_paragraph_stand_in_goes_not_the_halves(lo
         kept = "p1 + p2" if at == 0 else "p0 + p1"
         assert ("fragment_suffix", at, f"copy of the split paragraph {kept}") in edits
         assert all(edit[0] in ("fragment_suffix", "exact_duplicate") for edit in edits)
-    # the copy read with a misread too: the halves still hold it and more (where the alignment puts
-    # the edge there: one — lost beside its twin aligns as well with either, and the copy stays)
+    # the copy read with a misread too: the halves still hold it and more (one — lost beside its twin
+    # aligns as well with either: locate puts the edge where the copy differs least)
     misread = POVERTY[lost:].replace("统筹", "统等")
     texts, edits, _ = dedup([head, tail, misread])
-    if lost > 1:
-        assert texts == [head, tail] and edits == [("fragment_suffix", 2, "copy of the split paragraph p0 + p1")]
-    else:
-        assert texts == [misread]
+    assert texts == [head, tail] and edits == [("fragment_suffix", 2, "copy of the split paragraph p0 + p1")]
     # the other side: a copy that is the whole of the two (verbatim or misread) is the paragraph, the
     # halves its copy cut in two, and they go
     for copy in (POVERTY, POVERTY.replace("统筹", "统等")):
@@ -624,6 +621,10 @@ def test_a_headline_shaped_head_of_a_split_paragraph_beats_a_copy_running_across
     texts, edits, _ = dedup([head, tail, copy])
     assert texts == [head, tail]
     assert edits == [("fragment_suffix", 2, "copy of the split paragraph p0 + p1")]
+    # an exact copy of the copy goes with it (thorough profile: it had kept the rule from applying)
+    texts, edits, _ = dedup([head, tail, copy, copy])
+    assert texts == [head, tail]
+    assert sorted(edits) == [("fragment_suffix", k, "copy of the split paragraph p0 + p1") for k in (2, 3)]
     # the other side: a line that does not end as the copy runs up to the tail is no head of it
     texts, edits, _ = dedup(["在天然", tail, copy])
     assert texts == ["在天然", copy] and edits[0][:2] == ("fragment_suffix", 1)

@@ -748,13 +748,22 @@ def _unfinished_head(doc: Document, tail: int, removed: dict[int, _Edge],
     return head
 
 
-def _removals_per_keeper(removed: dict[int, _Edge]) -> dict[int, int]:
-    """How many removals each kept block justifies (a fragment that is its keeper's only
-    removal may be half of a split paragraph rather than a floating copy)."""
-    keepers: dict[int, int] = defaultdict(int)
-    for edge in removed.values():
-        keepers[edge.keep] += 1
-    return keepers
+def _twins_only(removed: dict[int, _Edge], keeper: int, pieces: tuple[int, ...]) -> list[int] | None:
+    """The other blocks that ``keeper`` justifies removing besides ``pieces``, where all are exact
+    copies of it (they go with it if it goes); None where another fragment rests on it too (then
+    the pieces are not the only text the keeper was taken to hold whole)."""
+    others = [dup for dup, edge in removed.items() if edge.keep == keeper and dup not in pieces]
+    return None if any(removed[dup].relation.kind != "exact" for dup in others) else others
+
+
+def _copy_of_split(doc: Document, removed: dict[int, _Edge], keeper: int, twins: list[int], halves: tuple[int, int],
+                   relation: Relation, key_len: int) -> None:
+    """``keeper`` (and its exact ``twins``) go as a copy of the split paragraph ``halves``."""
+    head, tail = halves
+    for dup in (keeper, *twins):
+        removed[dup] = _Edge(dup, head, relation, (0, key_len), relation.other_span,
+                             f"copy of the split paragraph p{doc[head].ids[0]} + p{doc[tail].ids[0]}",
+                             keep_also=tail)
 
 
 def _prefer_split_halves(doc: Document, removed: dict[int, _Edge]) -> None:
@@ -771,13 +780,13 @@ def _prefer_split_halves(doc: Document, removed: dict[int, _Edge]) -> None:
     beside 习近平代表…): that is the paragraph, and the two the pieces of a copy of
     it that OCR cut in two, as :func:`_prefer_split_heads` has it.
     """
-    keepers = _removals_per_keeper(removed)
     for tail, edge in list(removed.items()):
         keeper, start = edge.keep, edge.keep_span[0]
-        if edge.relation.kind != "suffix" or keepers[keeper] != 1 or start == 0:
+        if tail not in removed or edge.relation.kind != "suffix" or start == 0:
             continue
+        twins = _twins_only(removed, keeper, (tail,))
         head = _unfinished_head(doc, tail, removed, (Kind.BODY, Kind.HEADLINE))
-        if head is None:
+        if twins is None or head is None:
             continue
         key_head, key_keeper = compare_key(doc[head].text), compare_key(doc[keeper].text)
         if not key_head.endswith(key_keeper[:start]):
@@ -789,9 +798,7 @@ def _prefer_split_halves(doc: Document, removed: dict[int, _Edge]) -> None:
         relation = Relation("suffix" if offset else "exact", 0, edge.relation.similarity,
                             (0, len(key_keeper)), span, rule="copy of a split paragraph")
         del removed[tail]
-        removed[keeper] = _Edge(keeper, head, relation, (0, len(key_keeper)), span,
-                                f"copy of the split paragraph p{doc[head].ids[0]} + p{doc[tail].ids[0]}",
-                                keep_also=tail)
+        _copy_of_split(doc, removed, keeper, twins, (head, tail), relation, len(key_keeper))
 
 
 def _prefer_split_heads(doc: Document, removed: dict[int, _Edge]) -> None:
@@ -805,14 +812,15 @@ def _prefer_split_heads(doc: Document, removed: dict[int, _Edge]) -> None:
     keeper that is the whole of the two is the paragraph, and they the pieces of a
     copy of it that OCR cut in two: that stays as it was.
     """
-    keepers = _removals_per_keeper(removed)
     for head, edge in list(removed.items()):
         keeper = edge.keep
-        if edge.relation.kind != "prefix" or keepers[keeper] != 1 or edge.keep_span[0] != 0 \
+        if head not in removed or edge.relation.kind != "prefix" or edge.keep_span[0] != 0 \
                 or ends_sentence(doc[head].text):
             continue
+        twins = _twins_only(removed, keeper, (head,))
         tail = _next_non_caption(doc, head, 1)
-        if not 0 <= tail < len(doc) or tail in removed or tail == keeper or doc[tail].kind is not Kind.BODY:
+        if twins is None or not 0 <= tail < len(doc) or tail in removed or tail == keeper \
+                or doc[tail].kind is not Kind.BODY:
             continue
         key_head, key_keeper = compare_key(doc[head].text), compare_key(doc[keeper].text)
         joined = key_head + compare_key(doc[tail].text)
@@ -822,9 +830,7 @@ def _prefer_split_heads(doc: Document, removed: dict[int, _Edge]) -> None:
         span = (0, len(key_keeper))
         relation = Relation("prefix", 0, edge.relation.similarity, span, span, rule="copy of a split paragraph")
         del removed[head]
-        removed[keeper] = _Edge(keeper, head, relation, span, span,
-                                f"copy of the split paragraph p{doc[head].ids[0]} + p{doc[tail].ids[0]}",
-                                keep_also=tail)
+        _copy_of_split(doc, removed, keeper, twins, (head, tail), relation, len(key_keeper))
 
 
 def _prefer_both_halves(doc: Document, removed: dict[int, _Edge], engine: EngineConfig) -> None:
@@ -842,15 +848,16 @@ def _prefer_both_halves(doc: Document, removed: dict[int, _Edge], engine: Engine
     """
     for head, edge in list(removed.items()):
         keeper = edge.keep
-        if edge.relation.kind != "prefix" or ends_sentence(doc[head].text) or doc[head].kind is not Kind.BODY:
+        if head not in removed or edge.relation.kind != "prefix" or ends_sentence(doc[head].text) \
+                or doc[head].kind is not Kind.BODY:
             continue
         tail = _next_non_caption(doc, head, 1)
         tail_edge = removed.get(tail)
         if tail_edge is None or tail_edge.keep != keeper or tail_edge.relation.kind != "suffix" \
                 or tail_edge.keep_span[0] != edge.keep_span[1]:
             continue  # the halves repeat consecutive pieces of the copy, not overlapping ones
-        others = [d for d, e in removed.items() if e.keep == keeper and d not in (head, tail)]
-        if any(removed[d].relation.kind != "exact" for d in others):
+        twins = _twins_only(removed, keeper, (head, tail))
+        if twins is None:
             continue
         key_keeper = compare_key(doc[keeper].text)
         joined = compare_key(doc[head].text) + compare_key(doc[tail].text)
@@ -861,10 +868,7 @@ def _prefer_both_halves(doc: Document, removed: dict[int, _Edge], engine: Engine
         similarity = min(edge.relation.similarity, tail_edge.relation.similarity)
         relation = Relation(kind, 0, similarity, (0, len(key_keeper)), span, rule="copy of a split paragraph")
         del removed[head], removed[tail]
-        for dup in (keeper, *others):
-            removed[dup] = _Edge(dup, head, relation, (0, len(key_keeper)), span,
-                                 f"copy of the split paragraph p{doc[head].ids[0]} + p{doc[tail].ids[0]}",
-                                 keep_also=tail)
+        _copy_of_split(doc, removed, keeper, twins, (head, tail), relation, len(key_keeper))
 
 
 def _keep_tails_read_as_junk(doc: Document, removed: dict[int, _Edge]) -> None:
