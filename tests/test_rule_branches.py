@@ -625,6 +625,11 @@ def test_a_headline_shaped_head_of_a_split_paragraph_beats_a_copy_running_across
     texts, edits, _ = dedup([head, tail, copy, copy])
     assert texts == [head, tail]
     assert sorted(edits) == [("fragment_suffix", k, "copy of the split paragraph p0 + p1") for k in (2, 3)]
+    # and an exact copy of the tail goes as the tail's copy
+    texts, edits, _ = dedup([head, tail, tail, copy])
+    assert texts == [head, tail]
+    assert sorted(edits) == [("exact_duplicate", 2, "copy of p1, a piece of a split paragraph"),
+                             ("fragment_suffix", 3, "copy of the split paragraph p0 + p1")]
     # the other side: a line that does not end as the copy runs up to the tail is no head of it
     texts, edits, _ = dedup(["在天然", tail, copy])
     assert texts == ["在天然", copy] and edits[0][:2] == ("fragment_suffix", 1)
@@ -1027,6 +1032,8 @@ HANGZHOU = ("本报杭州1月12日电记者袁亚平报道:来自崇山峻岭的
 HANGZHOU_MISREAD = HANGZHOU.replace("来自", "席自").replace("日前", "日省").replace("城的", "城月") \
     .replace("接过了省领导", "文过了省者导").replace("贫困县全部", "贫困的席困")
 MISREAD_JUNK = "junk in front of a misread copy of a paragraph's opening"
+# tune seed 4: a headline's line read again with misreads, glued in front (18 characters), made longer
+LINE = "级会议和“创议致长”部长级会议致贺信" * 3
 
 
 @pytest.mark.parametrize("junk, copy, goes", [
@@ -1034,12 +1041,13 @@ MISREAD_JUNK = "junk in front of a misread copy of a paragraph's opening"
     ("因,长期以来区因匹", HANGZHOU.replace("来自", "席自"), True),  # one misread shows it too
     ("因,长期以来区因匹", HANGZHOU, False),  # verbatim: no reading says which is the copy (SALUTE)
     ("因,长期以来区因匹,", HANGZHOU_MISREAD, False),  # ends in a comma: a clause leading into it
-    ("长期以来区因匹因长期以来区因匹", HANGZHOU_MISREAD, False),  # over contamination_max_chars
+    (LINE[: E.misread_junk_max_chars], HANGZHOU_MISREAD, True),  # a line up to a headline's length
+    (LINE[: E.misread_junk_max_chars + 1], HANGZHOU_MISREAD, False),  # longer than any line of the page
 ])
 def test_junk_before_a_misread_copy_of_a_paragraph_opening(junk, copy, goes, lex):
     # Two readings agree: the shorter opens as paragraphs open (the longer: 匹本报杭州 does not) and
     # the longer's copy of it is the worse reading. Either alone says nothing (SALUTE above).
-    assert len(junk) <= E.contamination_max_chars or not goes
+    assert len(junk) <= E.misread_junk_max_chars or not goes
     rel = relate(HANGZHOU, junk + copy, E, language=lex)
     assert (rel.rule == MISREAD_JUNK) is goes
     if goes:

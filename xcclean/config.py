@@ -329,6 +329,12 @@ class EngineConfig:
     (seeds 0-1) and real-OCR pages (seeds 0-1), a fragment cut from inside a
     paragraph opens that much better than its source 0-4 % of the time, a
     paragraph behind a spill 59-75 %.
+    ``misread_junk_max_chars``: text in front of a misread copy of a
+    complete paragraph is junk, up to this length, where the shorter opens
+    far better (``junk_min_opening``) and the longer's copy is the worse
+    reading (``align._junk_before_misread_copy``): OCR glues on one line of a
+    neighbouring block, and the longest line of a page is a headline's
+    (``ClassifyConfig.headline_max_chars``, 40).
     ``spill_context_chars``: a block that holds the glued text and goes on
     with these many characters of the paragraph itself is another copy of
     the paragraph, not the block the text spilled from.
@@ -378,6 +384,7 @@ class EngineConfig:
     contamination_max_chars: int = 12
     min_spill_chars: int = 4
     junk_min_opening: float = 2.5
+    misread_junk_max_chars: int = 40
     spill_context_chars: int = 2
     splice_min_chars: int = 20
     splice_bridge_chars: int = 3
@@ -391,8 +398,8 @@ class EngineConfig:
         _check_count(self, 0, "exact_overlap_max_shingles", "lsh_max_anchors", "max_indel_marks",
                      "max_misread_run", "max_broken_misread_run", "misreads_per_word", "max_garbled_run",
                      "min_fragment_chars", "min_unique_fragment_chars", "min_copy_chars", "contamination_max_chars",
-                     "min_spill_chars", "spill_context_chars", "splice_min_chars", "min_unevidenced_chars",
-                     "splice_bridge_chars", "parallel_min_pairs", "parallel_min_texts")
+                     "misread_junk_max_chars", "min_spill_chars", "spill_context_chars", "splice_min_chars",
+                     "min_unevidenced_chars", "splice_bridge_chars", "parallel_min_pairs", "parallel_min_texts")
         _check_count(self, 1, "min_line_end_variations", "verse_line_max_chars")
         _check_positive(self, "garbled_min_drop", "junk_min_opening", "dropped_figure_min_nats",
                         "inserted_mark_min_nats")

@@ -381,18 +381,19 @@ def _junk_in_front(front: str, back: str, short: str, long_: str, config: Engine
 
 def _junk_before_misread_copy(front: str, back: str, short: str, long_: str, span: tuple[int, int],
                               config: EngineConfig, language: Language | None) -> bool:
-    """Text in front of a misread copy of a complete paragraph (nothing behind; at most
-    ``contamination_max_chars``, not ending in a comma), where two readings agree: the shorter
+    """Text in front of a misread copy of a complete paragraph (nothing behind; a line at most,
+    ``misread_junk_max_chars``, not ending in a comma), where two readings agree: the shorter
     opens the way paragraphs open far more than the longer (``junk_min_opening``, as
     :func:`_junk_in_front`), and the longer's copy of it is the worse reading (its misreads break
     words the shorter keeps whole: :func:`~xcclean.engine.noise.broken_words`). A paragraph and a
     copy cut out of it read alike (OCR read both from one print), so a cut copy reads no better
     than the paragraph: the misreads say which reading is the copy, and the text in front of it
     junk read with it (因，长期以来区因匹 + 本报杭州1月12日电… read again with misreads, tune
-    seed 7). Either alone says nothing: a paragraph may open worse than a copy cut after its first
+    seed 7; a headline's line misread, 级会议和“创议致长”部长级会议致贺信 + 第七届…, seed 4).
+    Either alone says nothing: a paragraph may open worse than a copy cut after its first
     words (肃立、整理着装、佩戴 | 红领巾……), and a misread copy may be the one that lost its opening."""
     part = long_[span[0] : span[1]]
-    if language is None or back or not 0 < len(front) <= config.contamination_max_chars or part == short \
+    if language is None or back or not 0 < len(front) <= config.misread_junk_max_chars or part == short \
             or front[-1] in CLAUSE_COMMAS or not ends_sentence(short) or len(short) < config.min_copy_chars:
         return False
     if language.opening(short) - language.opening(long_) < config.junk_min_opening:

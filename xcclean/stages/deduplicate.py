@@ -748,22 +748,47 @@ def _unfinished_head(doc: Document, tail: int, removed: dict[int, _Edge],
     return head
 
 
-def _twins_only(removed: dict[int, _Edge], keeper: int, pieces: tuple[int, ...]) -> list[int] | None:
-    """The other blocks that ``keeper`` justifies removing besides ``pieces``, where all are exact
-    copies of it (they go with it if it goes); None where another fragment rests on it too (then
-    the pieces are not the only text the keeper was taken to hold whole)."""
-    others = [dup for dup, edge in removed.items() if edge.keep == keeper and dup not in pieces]
-    return None if any(removed[dup].relation.kind != "exact" for dup in others) else others
+@dataclass(frozen=True)
+class _Twins:
+    """The exact copies that rest on a keeper besides the pieces it was taken to hold: its own
+    (``keeper``: they go with it) and a piece's (``pieces``: copy -> piece; they go as its copies)."""
+
+    keeper: list[int]
+    pieces: dict[int, int]
 
 
-def _copy_of_split(doc: Document, removed: dict[int, _Edge], keeper: int, twins: list[int], halves: tuple[int, int],
+def _twins_only(doc: Document, removed: dict[int, _Edge], keeper: int, pieces: tuple[int, ...]) -> _Twins | None:
+    """The other blocks that ``keeper`` justifies removing besides ``pieces``, where each is an exact
+    copy of the keeper or of a piece; None where another fragment rests on it too (then the pieces
+    are not the only text the keeper was taken to hold whole)."""
+    own, of_pieces = [], {}
+    by_key = {compare_key(doc[piece].text): piece for piece in pieces}
+    for dup, edge in removed.items():
+        if edge.keep != keeper or dup in pieces:
+            continue
+        if edge.relation.kind == "exact":
+            own.append(dup)
+        elif (piece := by_key.get(compare_key(doc[dup].text))) is not None:
+            of_pieces[dup] = piece
+        else:
+            return None
+    return _Twins(own, of_pieces)
+
+
+def _copy_of_split(doc: Document, removed: dict[int, _Edge], keeper: int, twins: _Twins, halves: tuple[int, int],
                    relation: Relation, key_len: int) -> None:
-    """``keeper`` (and its exact ``twins``) go as a copy of the split paragraph ``halves``."""
+    """``keeper`` (and its exact copies) go as a copy of the split paragraph ``halves``; the exact
+    copies of a half go as its copies."""
     head, tail = halves
-    for dup in (keeper, *twins):
+    for dup in (keeper, *twins.keeper):
         removed[dup] = _Edge(dup, head, relation, (0, key_len), relation.other_span,
                              f"copy of the split paragraph p{doc[head].ids[0]} + p{doc[tail].ids[0]}",
                              keep_also=tail)
+    for dup, piece in twins.pieces.items():
+        whole = (0, len(compare_key(doc[piece].text)))
+        exact = Relation("exact", None, 1.0, whole, whole, rule="the same text")
+        removed[dup] = _Edge(dup, piece, exact, whole, whole,
+                             f"copy of p{doc[piece].ids[0]}, a piece of a split paragraph")
 
 
 def _prefer_split_halves(doc: Document, removed: dict[int, _Edge]) -> None:
@@ -784,7 +809,7 @@ def _prefer_split_halves(doc: Document, removed: dict[int, _Edge]) -> None:
         keeper, start = edge.keep, edge.keep_span[0]
         if tail not in removed or edge.relation.kind != "suffix" or start == 0:
             continue
-        twins = _twins_only(removed, keeper, (tail,))
+        twins = _twins_only(doc, removed, keeper, (tail,))
         head = _unfinished_head(doc, tail, removed, (Kind.BODY, Kind.HEADLINE))
         if twins is None or head is None:
             continue
@@ -817,7 +842,7 @@ def _prefer_split_heads(doc: Document, removed: dict[int, _Edge]) -> None:
         if head not in removed or edge.relation.kind != "prefix" or edge.keep_span[0] != 0 \
                 or ends_sentence(doc[head].text):
             continue
-        twins = _twins_only(removed, keeper, (head,))
+        twins = _twins_only(doc, removed, keeper, (head,))
         tail = _next_non_caption(doc, head, 1)
         if twins is None or not 0 <= tail < len(doc) or tail in removed or tail == keeper \
                 or doc[tail].kind is not Kind.BODY:
@@ -856,7 +881,7 @@ def _prefer_both_halves(doc: Document, removed: dict[int, _Edge], engine: Engine
         if tail_edge is None or tail_edge.keep != keeper or tail_edge.relation.kind != "suffix" \
                 or tail_edge.keep_span[0] != edge.keep_span[1]:
             continue  # the halves repeat consecutive pieces of the copy, not overlapping ones
-        twins = _twins_only(removed, keeper, (head, tail))
+        twins = _twins_only(doc, removed, keeper, (head, tail))
         if twins is None:
             continue
         key_keeper = compare_key(doc[keeper].text)
