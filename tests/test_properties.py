@@ -124,6 +124,7 @@ _GAS = ("在天伦燃气公司指挥中心,何区长听取了企业关于燃气�
 @example(([_SALUTE], [_SALUTE, _SALUTE, _SALUTE[: _SALUTE.index("响起") + 2]], [_SALUTE[: _SALUTE.index("响起") + 2]]))
 @example(([_GAS[:3], _GAS[3:]], [_GAS[:3], _GAS[3:], _GAS[2:], _GAS[2:]], [_GAS[2:], _GAS[2:]]))
 @example(([_GAS[:3], _GAS[3:]], [_GAS[:3], _GAS[3:], _GAS[3:], _GAS[2:]], [_GAS[2:]]))
+@example(([_GAS[:4], _GAS[4:]], [_GAS[:4], _GAS[4:], _GAS[3:], _GAS[2:]], [_GAS[3:], _GAS[2:]]))
 def test_copies_and_fragments_do_not_survive(case):
     truth, blocks, fragments = case
     out = clean("\n\n".join(blocks)).split("\n\n")

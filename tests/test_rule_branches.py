@@ -630,6 +630,15 @@ def test_a_headline_shaped_head_of_a_split_paragraph_beats_a_copy_running_across
     assert texts == [head, tail]
     assert sorted(edits) == [("exact_duplicate", 2, "copy of p1, a piece of a split paragraph"),
                              ("fragment_suffix", 3, "copy of the split paragraph p0 + p1")]
+    # and another fragment of the copy goes as a fragment of the split paragraph (thorough profile)
+    if cut > 3:
+        texts, edits, raw = dedup([head, tail, GAS[3:], copy])
+        assert texts == [head, tail]
+        assert sorted(edits) == [("fragment_suffix", k, "copy of the split paragraph p0 + p1") for k in (2, 3)]
+        assert next(e for e in raw if e.block == 2).evidence["span_in_matched"] == [3, len(GAS)]
+    # but not one that holds text the halves do not: the keeper is kept for it
+    texts, _, _ = dedup([head, tail, copy + "他强调", copy])
+    assert copy in texts
     # the other side: a line that does not end as the copy runs up to the tail is no head of it
     texts, edits, _ = dedup(["在天然", tail, copy])
     assert texts == ["在天然", copy] and edits[0][:2] == ("fragment_suffix", 1)

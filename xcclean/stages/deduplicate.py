@@ -749,46 +749,58 @@ def _unfinished_head(doc: Document, tail: int, removed: dict[int, _Edge],
 
 
 @dataclass(frozen=True)
-class _Twins:
-    """The exact copies that rest on a keeper besides the pieces it was taken to hold: its own
-    (``keeper``: they go with it) and a piece's (``pieces``: copy -> piece; they go as its copies)."""
+class _Resting:
+    """What else rests on a keeper that turns out to be a copy of a split paragraph: its exact
+    copies (``copies``: they go with it), exact copies of a half (``of_halves``: copy -> half; they
+    go as its copies) and its other fragments (``fragments``: block -> span in the two halves read
+    together; they go as fragments of the split paragraph)."""
 
-    keeper: list[int]
-    pieces: dict[int, int]
+    copies: list[int]
+    of_halves: dict[int, int]
+    fragments: dict[int, tuple[int, int]]
 
 
-def _twins_only(doc: Document, removed: dict[int, _Edge], keeper: int, pieces: tuple[int, ...]) -> _Twins | None:
-    """The other blocks that ``keeper`` justifies removing besides ``pieces``, where each is an exact
-    copy of the keeper or of a piece; None where another fragment rests on it too (then the pieces
-    are not the only text the keeper was taken to hold whole)."""
-    own, of_pieces = [], {}
-    by_key = {compare_key(doc[piece].text): piece for piece in pieces}
+def _resting_on(doc: Document, removed: dict[int, _Edge], keeper: int, halves: tuple[int, int]) -> _Resting | None:
+    """The other blocks that ``keeper`` justifies removing besides the two ``halves`` (see
+    :class:`_Resting`); None where one of them is no exact copy and stands in the halves read
+    together nowhere verbatim (then the keeper holds text of its own that it was kept for)."""
+    joined = "".join(compare_key(doc[half].text) for half in halves)
+    by_key = {compare_key(doc[half].text): half for half in halves}
+    resting = _Resting([], {}, {})
     for dup, edge in removed.items():
-        if edge.keep != keeper or dup in pieces:
+        if edge.keep != keeper or dup in halves:
             continue
+        key = compare_key(doc[dup].text)
         if edge.relation.kind == "exact":
-            own.append(dup)
-        elif (piece := by_key.get(compare_key(doc[dup].text))) is not None:
-            of_pieces[dup] = piece
+            resting.copies.append(dup)
+        elif key in by_key:
+            resting.of_halves[dup] = by_key[key]
+        elif (at := joined.find(key)) >= 0:
+            resting.fragments[dup] = (at, at + len(key))
         else:
             return None
-    return _Twins(own, of_pieces)
+    return resting
 
 
-def _copy_of_split(doc: Document, removed: dict[int, _Edge], keeper: int, twins: _Twins, halves: tuple[int, int],
-                   relation: Relation, key_len: int) -> None:
-    """``keeper`` (and its exact copies) go as a copy of the split paragraph ``halves``; the exact
-    copies of a half go as its copies."""
+def _copy_of_split(doc: Document, removed: dict[int, _Edge], keeper: int, resting: _Resting,
+                   halves: tuple[int, int], relation: Relation, key_len: int) -> None:
+    """``keeper`` and what rests on it (:class:`_Resting`) go as copies of the split paragraph
+    ``halves`` (or of one half)."""
     head, tail = halves
-    for dup in (keeper, *twins.keeper):
-        removed[dup] = _Edge(dup, head, relation, (0, key_len), relation.other_span,
-                             f"copy of the split paragraph p{doc[head].ids[0]} + p{doc[tail].ids[0]}",
-                             keep_also=tail)
-    for dup, piece in twins.pieces.items():
-        whole = (0, len(compare_key(doc[piece].text)))
+    rule = f"copy of the split paragraph p{doc[head].ids[0]} + p{doc[tail].ids[0]}"
+    for dup in (keeper, *resting.copies):
+        removed[dup] = _Edge(dup, head, relation, (0, key_len), relation.other_span, rule, keep_also=tail)
+    joined_len = sum(len(compare_key(doc[half].text)) for half in halves)
+    for dup, span in resting.fragments.items():
+        kind = "suffix" if span[1] == joined_len else "prefix" if span[0] == 0 else "inner"
+        whole = (0, span[1] - span[0])
+        fragment = Relation(kind, 0, 1.0, whole, span, rule="copy of a split paragraph")
+        removed[dup] = _Edge(dup, head, fragment, whole, span, rule, keep_also=tail)
+    for dup, half in resting.of_halves.items():
+        whole = (0, len(compare_key(doc[half].text)))
         exact = Relation("exact", None, 1.0, whole, whole, rule="the same text")
-        removed[dup] = _Edge(dup, piece, exact, whole, whole,
-                             f"copy of p{doc[piece].ids[0]}, a piece of a split paragraph")
+        removed[dup] = _Edge(dup, half, exact, whole, whole,
+                             f"copy of p{doc[half].ids[0]}, a piece of a split paragraph")
 
 
 def _prefer_split_halves(doc: Document, removed: dict[int, _Edge]) -> None:
@@ -809,9 +821,9 @@ def _prefer_split_halves(doc: Document, removed: dict[int, _Edge]) -> None:
         keeper, start = edge.keep, edge.keep_span[0]
         if tail not in removed or edge.relation.kind != "suffix" or start == 0:
             continue
-        twins = _twins_only(doc, removed, keeper, (tail,))
         head = _unfinished_head(doc, tail, removed, (Kind.BODY, Kind.HEADLINE))
-        if twins is None or head is None:
+        resting = _resting_on(doc, removed, keeper, (head, tail)) if head is not None else None
+        if head is None or resting is None:
             continue
         key_head, key_keeper = compare_key(doc[head].text), compare_key(doc[keeper].text)
         if not key_head.endswith(key_keeper[:start]):
@@ -823,7 +835,7 @@ def _prefer_split_halves(doc: Document, removed: dict[int, _Edge]) -> None:
         relation = Relation("suffix" if offset else "exact", 0, edge.relation.similarity,
                             (0, len(key_keeper)), span, rule="copy of a split paragraph")
         del removed[tail]
-        _copy_of_split(doc, removed, keeper, twins, (head, tail), relation, len(key_keeper))
+        _copy_of_split(doc, removed, keeper, resting, (head, tail), relation, len(key_keeper))
 
 
 def _prefer_split_heads(doc: Document, removed: dict[int, _Edge]) -> None:
@@ -842,10 +854,9 @@ def _prefer_split_heads(doc: Document, removed: dict[int, _Edge]) -> None:
         if head not in removed or edge.relation.kind != "prefix" or edge.keep_span[0] != 0 \
                 or ends_sentence(doc[head].text):
             continue
-        twins = _twins_only(doc, removed, keeper, (head,))
         tail = _next_non_caption(doc, head, 1)
-        if twins is None or not 0 <= tail < len(doc) or tail in removed or tail == keeper \
-                or doc[tail].kind is not Kind.BODY:
+        if not 0 <= tail < len(doc) or tail in removed or tail == keeper or doc[tail].kind is not Kind.BODY \
+                or (resting := _resting_on(doc, removed, keeper, (head, tail))) is None:
             continue
         key_head, key_keeper = compare_key(doc[head].text), compare_key(doc[keeper].text)
         joined = key_head + compare_key(doc[tail].text)
@@ -855,7 +866,7 @@ def _prefer_split_heads(doc: Document, removed: dict[int, _Edge]) -> None:
         span = (0, len(key_keeper))
         relation = Relation("prefix", 0, edge.relation.similarity, span, span, rule="copy of a split paragraph")
         del removed[head]
-        _copy_of_split(doc, removed, keeper, twins, (head, tail), relation, len(key_keeper))
+        _copy_of_split(doc, removed, keeper, resting, (head, tail), relation, len(key_keeper))
 
 
 def _prefer_both_halves(doc: Document, removed: dict[int, _Edge], engine: EngineConfig) -> None:
@@ -881,8 +892,8 @@ def _prefer_both_halves(doc: Document, removed: dict[int, _Edge], engine: Engine
         if tail_edge is None or tail_edge.keep != keeper or tail_edge.relation.kind != "suffix" \
                 or tail_edge.keep_span[0] != edge.keep_span[1]:
             continue  # the halves repeat consecutive pieces of the copy, not overlapping ones
-        twins = _twins_only(doc, removed, keeper, (head, tail))
-        if twins is None:
+        resting = _resting_on(doc, removed, keeper, (head, tail))
+        if resting is None:
             continue
         key_keeper = compare_key(doc[keeper].text)
         joined = compare_key(doc[head].text) + compare_key(doc[tail].text)
@@ -893,7 +904,7 @@ def _prefer_both_halves(doc: Document, removed: dict[int, _Edge], engine: Engine
         similarity = min(edge.relation.similarity, tail_edge.relation.similarity)
         relation = Relation(kind, 0, similarity, (0, len(key_keeper)), span, rule="copy of a split paragraph")
         del removed[head], removed[tail]
-        _copy_of_split(doc, removed, keeper, twins, (head, tail), relation, len(key_keeper))
+        _copy_of_split(doc, removed, keeper, resting, (head, tail), relation, len(key_keeper))
 
 
 def _keep_tails_read_as_junk(doc: Document, removed: dict[int, _Edge]) -> None:
