@@ -16,7 +16,7 @@ from xcclean import Config
 from xcclean.chars import compare_key
 from xcclean.config import EngineConfig
 from xcclean.engine.align import coverage, locate, may_contain, relate
-from xcclean.engine.noise import Noise, Refusal, broken_words, ocr_noise
+from xcclean.engine.noise import Noise, Refusal, broken_words, ocr_noise, run_gain
 from xcclean.lexicon import Lexicon
 from xcclean.model import Block
 from xcclean.stages.stray_tokens import remove_stray_tokens
@@ -99,6 +99,31 @@ def test_a_figure_changes_only_for_another_figure():
     # a digit or numeral read as something that is no figure: a misread
     assert isinstance(ocr_noise(base, base.replace("1298", "12O8"), E), Noise)
     assert isinstance(ocr_noise(base, base.replace("两个", "雨个"), E), Noise)
+
+
+@pytest.mark.parametrize("read, misread", [
+    ("今年高考就有近千名考生使用盲文试卷", True),  # 近二名: real-OCR tune seed 0 (12.7 nats)
+    ("一级军士长已经安全放飞三千多架次无一差错", True),  # 三干多 is no numeral; 三二多 is (a misread too)
+    ("会议审议通过了十一届三中全会的决定", False),  # 六中全会: another plenum, reads as language (3.9)
+    ("两国领导人在会谈中表示", False),  # 三国: another figure (1.8)
+])  # each in a paragraph of min_unevidenced_chars or more (a shorter one must show a misread elsewhere)
+def test_a_chinese_numeral_put_for_another_is_a_misread_where_the_language_hardly_writes_it(read, misread, lex):
+    swaps = {"近千名": "近二名", "三千多": "三二多", "三中全会": "六中全会", "两国": "三国"}
+    read = "据介绍," + read + ",各项工作正在有序推进之中,有关部门将继续做好服务保障。"
+    assert len(read) >= E.min_unevidenced_chars
+    old, new = next((a, b) for a, b in swaps.items() if a in read)
+    other = read.replace(old, new)
+    noise = ocr_noise(read, other, E, lex)
+    assert isinstance(noise, Noise) is misread, noise
+    assert ocr_noise(read, other, E) == Refusal("figures differ")  # without the language model: a figure
+    if misread:  # the limit, both sides
+        op = next(op for op in Levenshtein.opcodes(read, other) if op.tag != "equal")
+        gain = abs(run_gain(read, other, op, lex))
+        assert gain >= E.misread_numeral_min_nats
+        above = Config().replace(misread_numeral_min_nats=gain + 0.01).engine
+        assert ocr_noise(read, other, above, lex) == Refusal("figures differ")
+    # Arabic digits are one symbol to the model: always another figure
+    assert ocr_noise("全市共排查隐患1298处。", "全市共排查隐患1288处。", E, lex) == Refusal("figures differ")
 
 
 def test_a_numeral_read_beside_a_lost_mark_is_a_misread():
