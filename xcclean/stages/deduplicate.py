@@ -822,14 +822,15 @@ def _prefer_split_halves(doc: Document, removed: dict[int, _Edge]) -> None:
         if tail not in removed or edge.relation.kind != "suffix" or start == 0:
             continue
         head = _unfinished_head(doc, tail, removed, (Kind.BODY, Kind.HEADLINE))
-        resting = _resting_on(doc, removed, keeper, (head, tail)) if head is not None else None
-        if head is None or resting is None:
+        if head is None:
             continue
         key_head, key_keeper = compare_key(doc[head].text), compare_key(doc[keeper].text)
         if not key_head.endswith(key_keeper[:start]):
             continue
         offset = len(key_head) - start
-        if not offset and doc[head].kind is not Kind.BODY:
+        # the scan of every removal comes last, for the few pairs the text already shows to be halves
+        if (not offset and doc[head].kind is not Kind.BODY) \
+                or (resting := _resting_on(doc, removed, keeper, (head, tail))) is None:
             continue
         span = (offset, offset + len(key_keeper))
         relation = Relation("suffix" if offset else "exact", 0, edge.relation.similarity,
@@ -855,13 +856,13 @@ def _prefer_split_heads(doc: Document, removed: dict[int, _Edge]) -> None:
                 or ends_sentence(doc[head].text):
             continue
         tail = _next_non_caption(doc, head, 1)
-        if not 0 <= tail < len(doc) or tail in removed or tail == keeper or doc[tail].kind is not Kind.BODY \
-                or (resting := _resting_on(doc, removed, keeper, (head, tail))) is None:
+        if not 0 <= tail < len(doc) or tail in removed or tail == keeper or doc[tail].kind is not Kind.BODY:
             continue
         key_head, key_keeper = compare_key(doc[head].text), compare_key(doc[keeper].text)
         joined = key_head + compare_key(doc[tail].text)
         # a keeper that is the whole of head and tail is the paragraph, the two its copy split in two
-        if not len(key_head) < len(key_keeper) < len(joined) or not joined.startswith(key_keeper):
+        if not len(key_head) < len(key_keeper) < len(joined) or not joined.startswith(key_keeper) \
+                or (resting := _resting_on(doc, removed, keeper, (head, tail))) is None:
             continue
         span = (0, len(key_keeper))
         relation = Relation("prefix", 0, edge.relation.similarity, span, span, rule="copy of a split paragraph")
