@@ -82,3 +82,28 @@ def test_sampled_shingles_are_a_consistent_subset(n):
         assert set(mine) <= set(flat.hashes[flat.starts[i] : flat.starts[i] + flat.sizes[i]].tolist())
     first, last = (sampled.hashes[sampled.starts[k] : sampled.starts[k] + sampled.sizes[k]] for k in (0, 10))
     assert first.tolist() == last.tolist()  # the same text, the same sample
+
+
+def test_cross_join_on_the_packed_index_equals_a_pair_by_pair_reference():
+    """A query key meets every indexed holder of it, or only the first where more than max_df hold it."""
+    from xcclean.engine.candidates import _cross_join
+
+    rng = np.random.default_rng(3)
+    keys = np.concatenate([rng.integers(0, 40, 300), np.full(30, 7)]).astype(np.uint64)  # key 7: boilerplate
+    owners = rng.integers(0, 1 << 31, len(keys)).astype(np.uint64)
+    index = np.unique((keys << np.uint64(32)) | owners)
+    qkeys = np.sort(rng.integers(0, 50, 60)).astype(np.uint64)  # some keys held by nobody
+    qowners = rng.integers(0, 100, 60).astype(np.int64)
+    codes, usable = _cross_join(qkeys, qowners, index, max_df=16)
+    held = {}
+    for value in index.tolist():
+        held.setdefault(value >> 32, []).append(value & 0xFFFFFFFF)
+    expected, expected_usable = [], []
+    for key, owner in zip(qkeys.tolist(), qowners.tolist(), strict=True):
+        holders = held.get(key, [])
+        expected_usable.append(len(holders) <= 16)
+        expected += [owner << 32 | h for h in (holders if len(holders) <= 16 else holders[:1])]
+    assert sorted(codes.tolist()) == sorted(expected)
+    assert usable.tolist() == expected_usable
+    empty, _ = _cross_join(qkeys, qowners, np.zeros(0, dtype=np.uint64), max_df=16)
+    assert len(empty) == 0

@@ -470,12 +470,12 @@ class ParagraphIndex:
         with no_cyclic_gc():
             return self._query(_keys(texts), below, skip_pages, count)
 
-    def _allowed(self, skip_pages: Iterable[str]) -> np.ndarray:
-        """Which indexed paragraphs a query may match."""
-        allowed = ~self._retired
+    def _allowed(self, skip_pages: Iterable[str], ids: np.ndarray) -> np.ndarray:
+        """Which of the indexed paragraphs ``ids`` a query may match."""
+        allowed: np.ndarray = ~self._retired[ids]
         skipped = [self._page_no[p] for p in skip_pages if p in self._page_no]
         if skipped:
-            allowed &= ~np.isin(self._page_of, skipped)
+            allowed &= ~np.isin(self._page_of[ids], skipped)
         return allowed
 
     def _query(self, keys: list[str], below: Sequence[int] | None, skip_pages: Iterable[str], workers: int = 1
@@ -483,11 +483,15 @@ class ParagraphIndex:
         table, bands = self._sketch(keys, 0)
         engine = self.config.engine
         cands = cross_pairs(table, self._table, engine, engine.anchor_sample)
-        found = set(zip(cands.left.tolist(), cands.right.tolist(), strict=True))
-        found.update(zip(*(side.tolist() for side in bands.cross_pairs(self._bands, engine.max_shingle_df)),
-                         strict=True))
-        allowed = self._allowed(skip_pages).tolist()
-        ordered = sorted((q, i) for q, i in found if allowed[i] and (below is None or i < below[q]))
+        banded = bands.cross_pairs(self._bands, engine.max_shingle_df)
+        # Every pair once, ordered by (query, indexed), filtered in numpy: nothing a query does
+        # walks the whole index.
+        codes = np.unique(np.concatenate(((cands.left << 32) | cands.right, (banded[0] << 32) | banded[1])))
+        query_of, indexed = codes >> 32, codes & 0xFFFFFFFF
+        keep = self._allowed(skip_pages, indexed)
+        if below is not None:
+            keep &= indexed < np.asarray(below, dtype=np.int64)[query_of]
+        ordered = list(zip(query_of[keep].tolist(), indexed[keep].tolist(), strict=True))
         verdicts = relate_in_parts([self._keys[i] for _, i in ordered], [keys[q] for q, _ in ordered], engine, workers)
         out: list[list[Match]] = [[] for _ in keys]
         for (q, i), rel in zip(ordered, verdicts, strict=True):  # the indexed paragraph came first
@@ -533,7 +537,8 @@ class ParagraphIndex:
                     raise ValueError(f"{path}: index built with other {', '.join(changed)}")
             index = cls(config or stored)
             count = int(data["count"])
-            index._keys = data["texts"].tobytes().decode("utf-8").split("\n") if count else []
+            # decoded where np.load put the bytes (no copy of a 10M-paragraph archive's gigabytes)
+            index._keys = str(data["texts"], "utf-8").split("\n") if count else []
             index._table = Anchors(data["packed"], data["sizes"])
             index._bands = Bands(data["bands"]) if meta["version"] >= 3 else \
                 Bands.from_keys(data["band_keys"], data["band_owners"])

@@ -168,18 +168,30 @@ def _candidates(left: np.ndarray, right: np.ndarray, shared: np.ndarray, left_si
     return Candidates(left[keep], right[keep], l_in_r[keep], r_in_l[keep])
 
 
-def _cross_join(qkeys: np.ndarray, qowners: np.ndarray, ikeys: np.ndarray, iowners: np.ndarray,
-                max_df: int) -> tuple[np.ndarray, np.ndarray]:
-    """Codes ``query * 2**32 + indexed`` (with repeats) of every pair sharing a key (``ikeys``
-    sorted; a key held more than ``max_df`` times pairs the query with its first owner only, a
-    star as in :func:`_self_join`); and per query key whether it was usable (held at most ``max_df``)."""
-    lo = np.searchsorted(ikeys, qkeys, side="left")
-    df = np.searchsorted(ikeys, qkeys, side="right") - lo
+def _cross_join(qkeys: np.ndarray, qowners: np.ndarray, index: np.ndarray, max_df: int
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """Codes ``query * 2**32 + indexed`` (with repeats) of every pair sharing a key (``index``: sorted
+    ``key << 32 | text``; a key held more than ``max_df`` times pairs the query with its first owner
+    only, a star as in :func:`_self_join`); and per query key whether it was usable (held at most
+    ``max_df``).
+
+    Searched where the index lies, each key as the range of packed values it can take: no array
+    the size of the index is made, so a query costs what its own keys touch however large the
+    index has grown.
+    """
+    low = qkeys.astype(np.uint64) << _OWNER_BITS
+    lo = np.searchsorted(index, low, side="left")
+    df = np.searchsorted(index, low | _OWNER_MASK, side="right") - lo
     usable = df <= max_df
     hit = usable & (df > 0)
     positions = _expand(lo[hit], df[hit])
-    codes = (np.repeat(qowners[hit], df[hit]) << 32) | iowners[positions]
-    stars = (qowners[~usable] << 32) | iowners[lo[~usable]]
+
+    def owners(at: np.ndarray) -> np.ndarray:
+        out: np.ndarray = (index[at] & _OWNER_MASK).astype(np.int64)
+        return out
+
+    codes = (np.repeat(qowners[hit], df[hit]) << 32) | owners(positions)
+    stars = (qowners[~usable] << 32) | owners(lo[~usable])
     return np.concatenate((codes, stars)), usable
 
 
@@ -260,7 +272,7 @@ def cross_pairs(query: Anchors, index: Anchors, config: EngineConfig, sample: in
     meets the earliest copy.
     """
     qowners = query.owners
-    codes, usable = _cross_join(query.keys, qowners, index.keys, index.owners, config.max_shingle_df)
+    codes, usable = _cross_join(query.keys, qowners, index.packed, config.max_shingle_df)
     query_sizes = np.bincount(qowners[usable], minlength=len(query))
     return _candidates(*_pairs(codes), query_sizes, index.sizes, config, sample, splices)
 
@@ -396,7 +408,7 @@ class Bands(_Packed):
 
     def cross_pairs(self, index: Bands, max_df: int) -> tuple[np.ndarray, np.ndarray]:
         """Distinct pairs ``(query, indexed)`` sharing a band."""
-        lo, hi, _ = _pairs(_cross_join(self.keys, self.owners, index.keys, index.owners, max_df)[0])
+        lo, hi, _ = _pairs(_cross_join(self.keys, self.owners, index.packed, max_df)[0])
         return lo, hi
 
 
