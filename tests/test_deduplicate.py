@@ -1002,3 +1002,27 @@ def test_a_paragraphs_own_last_line_read_again_in_front_of_it_is_a_spill(glue, s
     rel = relate(_UN, glue + _UN, E, language=language,
                  elsewhere=lambda text, exclude: [b for b in (_UN,) if text in b and b not in exclude])
     assert (rel is not None and rel.kind == "contaminated" and rel.rule == SPILL_FOUND) is spill
+
+
+# Real-OCR tune page (seed 1, page 79): a line OCR cut short on 及 read again four blocks on, the
+# second reading set before the next headline (so classified as one).
+CUT_SHORT = "习近平向尼尼斯托介绍了中国近期经济社会形势及"
+
+
+@pytest.mark.parametrize("line, twin_goes", [
+    (CUT_SHORT, True),  # stops on a word no clause ends on: a piece of a paragraph, however far
+    ("习近平向尼尼斯托介绍了中国近期经济社会形势。", False),  # a whole sentence: may recur by design
+    ("之子于归,远送于野,", False),  # a verse ending on a comma: a refrain of a poem may
+])
+def test_a_short_line_repeated_far_off_in_its_article_is_a_copy_only_if_it_stops_mid_clause(line, twin_goes):
+    from tests.snippets import PARAGRAPHS
+
+    blocks = ["中芬两国元首举行会谈", PARAGRAPHS[0], line, *PARAGRAPHS[1:5], line, "北京:从服务端发力推动垃圾分类",
+              PARAGRAPHS[6]]
+    out, edits = run(blocks, Lexicon())
+    removed = [e for e in edits if e.kind == "exact_duplicate"]
+    assert out.count(line) == (1 if twin_goes else 2)
+    assert len(removed) == (1 if twin_goes else 0)
+    # The reading among the paragraphs stays: the one before the next headline is measured against
+    # the rest of its "article" (nothing), not against itself.
+    assert out.index(line) == 2

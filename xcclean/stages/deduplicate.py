@@ -192,15 +192,31 @@ class _Page:
 
     def fit(self, index: int) -> float:
         """Share of the block's Han bigrams found in the rest of its article and its headline
-        (blocks that repeat something say nothing of where a copy belongs: left out)."""
+        (blocks that repeat something say nothing of where a copy belongs: left out). A
+        headline-shaped piece of a paragraph taking part (:func:`_cut_pieces`) counts as its
+        article's headline: it is measured against the rest only, not itself (a piece set before
+        the next headline opened an "article" of its own and fit it whole, 1.00 against its
+        paragraph's 0.29 on a real-OCR tune page)."""
         if self._vocabulary is None:
             self._vocabulary = defaultdict(set)
             for i, block in enumerate(self.doc):
                 if (block.kind is Kind.BODY and i not in self.repeated) or block.kind is Kind.HEADLINE:
                     self._vocabulary[self.article[i]] |= _bigrams(block.text)
         if index not in self._fits:
-            self._fits[index] = _affinity(self.doc[index].text, self._vocabulary[self.article[index]])
+            self._fits[index] = _affinity(self.doc[index].text, self._rest_of_article(index, self._vocabulary))
         return self._fits[index]
+
+    def _rest_of_article(self, index: int, vocabulary: dict[int, set[str]]) -> set[str]:
+        """The bigrams :meth:`fit` measures block ``index`` against (``vocabulary``: each article's)."""
+        article = self.article[index]
+        if self.doc[index].kind is not Kind.HEADLINE:
+            return vocabulary[article]
+        rest: set[str] = set()
+        for i, block in enumerate(self.doc):
+            if i != index and self.article[i] == article and (
+                    block.kind is Kind.HEADLINE or (block.kind is Kind.BODY and i not in self.repeated)):
+                rest |= _bigrams(block.text)
+        return rest
 
 
 def _title_lines(page: _Page, pieces: list[int], config: DedupConfig) -> frozenset[str]:
@@ -390,15 +406,25 @@ def _start_cut(long_: str, at: int, lexicon: Lexicon) -> bool:
 
 def _end_cut(key: str, long_: str, end: int, lexicon: Lexicon) -> bool:
     """The paragraph goes on after ``long_[:end]``, and a dictionary word spans that cut or the line
-    ``key`` stops where no title stops."""
-    return end < len(long_) and (_unfinished(key, lexicon) or lexicon.word_across(long_[:end], long_[end:]) is not None)
+    ``key`` stops where no title stops; or the line stops on a word that cannot end a clause
+    wherever it stands in the paragraph (…经济社会形势及, the whole of a paragraph OCR cut short,
+    read again: a title never stops there)."""
+    return (end < len(long_) and (_unfinished(key, lexicon)
+                                  or lexicon.word_across(long_[:end], long_[end:]) is not None)) \
+        or _stops_on_a_joining_word(key, lexicon)
 
 
 def _unfinished(line: str, lexicon: Lexicon) -> bool:
     """A line that stops where no title stops: on a comma (由于局势混乱复杂，: none of the 4,587 titles
     and 876 short unterminated paragraphs of the tune half ends in one) or on a word that cannot end
-    a clause (…用于对: :data:`~xcclean.chars.NON_FINAL_WORDS`)."""
-    return line[-1] in CLAUSE_COMMAS or (bool(HAN_RE.match(line[-1])) and lexicon.last_word(line) in NON_FINAL_WORDS)
+    a clause (:func:`_stops_on_a_joining_word`)."""
+    return line[-1] in CLAUSE_COMMAS or _stops_on_a_joining_word(line, lexicon)
+
+
+def _stops_on_a_joining_word(line: str, lexicon: Lexicon) -> bool:
+    """The line's last word cannot end a clause (…经济社会形势及, …用于对:
+    :data:`~xcclean.chars.NON_FINAL_WORDS`): the text stops in the middle of one."""
+    return bool(HAN_RE.match(line[-1])) and lexicon.last_word(line) in NON_FINAL_WORDS
 
 
 def _bucket(fit: float, ratio: float) -> int:
@@ -648,7 +674,7 @@ def deduplicate(doc: Document, config: DedupConfig, engine: EngineConfig, lexico
     prefer = _preference(page, texts, groups, relations, config, engine, lexicon)
     copies = [(a, b, rel) for a, b, rel in relations if rel.kind != "splice"]
     removed = _resolved(page, texts, copies, prefer, engine)
-    removed.update(_twins(page, texts, groups, prefer, removed, config, engine))
+    removed.update(_twins(page, texts, groups, prefer, removed, config, engine, lexicon))
     _page_rules(page, removed, config, engine)
     splices = [(prefer.reps[a], prefer.reps[b], rel) for a, b, rel in relations if rel.kind == "splice"]
     return _apply(page, removed, splices, short, config, lexicon)
@@ -677,7 +703,8 @@ def _resolved(page: _Page, texts: list[str], relations: list[tuple[int, int, Rel
 
 
 def _twins(page: _Page, texts: list[str], groups: dict[str, list[int]], prefer: _Preference,
-           removed: dict[int, _Edge], config: DedupConfig, engine: EngineConfig) -> dict[int, _Edge]:
+           removed: dict[int, _Edge], config: DedupConfig, engine: EngineConfig, lexicon: Lexicon | None
+           ) -> dict[int, _Edge]:
     """The exact copies of each representative: gone with it when it goes, else gone as its
     copies -- unless shorter than ``EngineConfig.min_copy_chars`` (图片:, (完) repeat as labels)
     or a short line far from every other copy of it (:func:`_refrain`)."""
@@ -692,7 +719,7 @@ def _twins(page: _Page, texts: list[str], groups: dict[str, list[int]], prefer: 
                 continue
             if rep in removed:
                 out[i] = replace(removed[rep], dup=i)
-            elif not _refrain(page, members, i, config):
+            elif not _refrain(page, members, i, config, lexicon):
                 whole = (0, len(text))
                 exact = Relation("exact", None, 1.0, whole, whole, rule="the same text")
                 out[i] = _Edge(i, rep, exact, whole, whole, _twin_rule(page, rep, i, config, apart))
@@ -712,15 +739,21 @@ def _twin_rule(page: _Page, kept: int, dup: int, config: DedupConfig, apart: boo
     return "first copy kept"
 
 
-def _refrain(page: _Page, members: list[int], i: int, config: DedupConfig) -> bool:
+def _refrain(page: _Page, members: list[int], i: int, config: DedupConfig, lexicon: Lexicon | None) -> bool:
     """A short line repeated far from its twins is the paper's own, not an OCR copy.
 
     OCR repeats a block where it read it -- within a few blocks -- while a
     dateline, a refrain or a slogan of up to ``refrain_max_chars`` recurs by
     design across a page: a copy that short counts only within
-    ``repeat_max_distance`` blocks of another copy, in the same article.
+    ``repeat_max_distance`` blocks of another copy, in the same article. A
+    line that stops on a word that cannot end a clause (…经济社会形势及) is
+    none of those, which are whole units, but a piece of a paragraph OCR cut
+    off: its repeat is a copy wherever it stands. (A line ending in a comma
+    still may be one: a verse of a poem repeated stanza after stanza.)
     """
     if len(page.keys[i]) > config.refrain_max_chars:
+        return False
+    if lexicon is not None and _stops_on_a_joining_word(page.keys[i], lexicon):
         return False
     return not any(j != i and abs(j - i) <= config.repeat_max_distance and page.article[j] == page.article[i]
                    for j in members)
