@@ -200,7 +200,7 @@ class _Page:
         if self._vocabulary is None:
             self._vocabulary = defaultdict(set)
             for i, block in enumerate(self.doc):
-                if (block.kind is Kind.BODY and i not in self.repeated) or block.kind is Kind.HEADLINE:
+                if self._places_its_article(i):
                     self._vocabulary[self.article[i]] |= _bigrams(block.text)
         if index not in self._fits:
             self._fits[index] = _affinity(self.doc[index].text, self._rest_of_article(index, self._vocabulary))
@@ -213,10 +213,15 @@ class _Page:
             return vocabulary[article]
         rest: set[str] = set()
         for i, block in enumerate(self.doc):
-            if i != index and self.article[i] == article and (
-                    block.kind is Kind.HEADLINE or (block.kind is Kind.BODY and i not in self.repeated)):
+            if i != index and self.article[i] == article and self._places_its_article(i):
                 rest |= _bigrams(block.text)
         return rest
+
+    def _places_its_article(self, i: int) -> bool:
+        """Whether block ``i``'s words say what its article is about (:meth:`fit`): its headline, a
+        body paragraph that repeats nothing."""
+        kind = self.doc[i].kind
+        return kind is Kind.HEADLINE or (kind is Kind.BODY and i not in self.repeated)
 
 
 def _title_lines(page: _Page, pieces: list[int], config: DedupConfig) -> frozenset[str]:
