@@ -168,6 +168,12 @@ def _candidates(left: np.ndarray, right: np.ndarray, shared: np.ndarray, left_si
     return Candidates(left[keep], right[keep], l_in_r[keep], r_in_l[keep])
 
 
+def _owners_at(packed: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """The texts of sorted ``key << 32 | text`` values at ``positions`` (only those read)."""
+    owners: np.ndarray = (packed[positions] & _OWNER_MASK).astype(np.int64)
+    return owners
+
+
 def _cross_join(qkeys: np.ndarray, qowners: np.ndarray, index: np.ndarray, max_df: int
                 ) -> tuple[np.ndarray, np.ndarray]:
     """Codes ``query * 2**32 + indexed`` (with repeats) of every pair sharing a key (``index``: sorted
@@ -185,13 +191,8 @@ def _cross_join(qkeys: np.ndarray, qowners: np.ndarray, index: np.ndarray, max_d
     usable = df <= max_df
     hit = usable & (df > 0)
     positions = _expand(lo[hit], df[hit])
-
-    def owners(at: np.ndarray) -> np.ndarray:
-        out: np.ndarray = (index[at] & _OWNER_MASK).astype(np.int64)
-        return out
-
-    codes = (np.repeat(qowners[hit], df[hit]) << 32) | owners(positions)
-    stars = (qowners[~usable] << 32) | owners(lo[~usable])
+    codes = (np.repeat(qowners[hit], df[hit]) << 32) | _owners_at(index, positions)
+    stars = (qowners[~usable] << 32) | _owners_at(index, lo[~usable])
     return np.concatenate((codes, stars)), usable
 
 
@@ -294,12 +295,7 @@ def _join_packed(parts: Sequence[np.ndarray], max_df: int, *, stars: bool) -> tu
         parts = [np.zeros(0, dtype=np.uint64)]
     # Sorted runs: timsort merges them.
     packed = np.sort(np.concatenate(parts), kind="stable") if len(parts) > 1 else parts[0]
-
-    def owners(positions: np.ndarray) -> np.ndarray:
-        out: np.ndarray = (packed[positions] & _OWNER_MASK).astype(np.int64)
-        return out
-
-    return _self_join(packed >> _OWNER_BITS, owners, max_df, stars=stars)
+    return _self_join(packed >> _OWNER_BITS, lambda positions: _owners_at(packed, positions), max_df, stars=stars)
 
 
 def join_anchors(parts: Sequence[np.ndarray], config: EngineConfig) -> tuple[np.ndarray, np.ndarray]:
